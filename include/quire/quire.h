@@ -1,0 +1,209 @@
+/*
+ * quire.h - the public C API of libquire.
+ *
+ * Quire is a full-text search engine for security commentary. This header is
+ * the manual for the library: every function says what it does, who owns the
+ * memory it returns, and every status it can return.
+ *
+ * Conventions (as in notmuch and LMDB):
+ *   - Every public name starts with quire_ / QUIRE_.
+ *   - Handles are opaque. A writer (quire_writer_t) and a reader
+ *     (quire_reader_t) are separate: many readers may be open while one writer
+ *     writes; a reader sees the state of the last commit at open or reopen.
+ *   - Functions return quire_status_t. QUIRE_OK is 0. On failure the handle
+ *     (when there is one) keeps a human-readable detail string, available
+ *     from quire_writer_detail() / quire_reader_detail() until the next call
+ *     on that handle.
+ *   - No function aborts or exits the process. C++ exceptions from Xapian
+ *     never cross this API: they become QUIRE_EXAPIAN (or a more precise
+ *     status) with the exception's message in the detail text.
+ *   - Strings in and out are UTF-8. Strings returned through a const char *
+ *     are owned by the handle unless the comment says otherwise.
+ *   - Handles are not thread-safe: use one per thread (a quire_writer_t
+ *     runs its own worker threads internally; call it from one thread).
+ */
+#ifndef QUIRE_QUIRE_H
+#define QUIRE_QUIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define QUIRE_VERSION "0.1.0"
+
+/* Index schema version written to every index (see lib/index.cc). */
+#define QUIRE_SCHEMA_VERSION 1
+
+typedef enum quire_status {
+    QUIRE_OK = 0,
+    QUIRE_ENOMEM,        /* out of memory */
+    QUIRE_EINVAL,        /* a bad argument (NULL handle, empty id, ...) */
+    QUIRE_EIO,           /* a file or directory could not be read/written */
+    QUIRE_ENOTFOUND,     /* no such document / database */
+    QUIRE_ENOTINDEX,     /* path exists but is not a Quire index */
+    QUIRE_ESCHEMA,       /* index written by an incompatible schema version */
+    QUIRE_ELOCKED,       /* another writer holds the index lock */
+    QUIRE_ECORRUPT,      /* the index is damaged */
+    QUIRE_EMODIFIED,     /* the index changed under a reader; reopen and retry */
+    QUIRE_EQUERY,        /* a malformed query */
+    QUIRE_ELANG,         /* unknown stemming language */
+    QUIRE_EXAPIAN,       /* any other error reported by Xapian */
+    QUIRE_EINTERNAL,     /* an unexpected internal error (a bug) */
+    QUIRE_STATUS_COUNT_  /* not a status: the number of statuses */
+} quire_status_t;
+
+/* A static English description of a status; never NULL. */
+const char *quire_strerror(quire_status_t status);
+
+/* ------------------------------------------------------------------------ */
+/* Documents                                                                */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * One article. All fields are NUL-terminated UTF-8 or NULL when absent.
+ * `id` and `body` are required. Invalid UTF-8 is replaced by U+FFFD (and
+ * counted) when the document is added; nothing is truncated.
+ * `date` is ISO 8601 (YYYY, YYYY-MM, YYYY-MM-DD, optionally followed by a
+ * time); other forms are stored but not sortable.
+ */
+typedef struct quire_doc {
+    const char *id;
+    const char *title;
+    const char *source;
+    const char *url;
+    const char *author;
+    const char *date;
+    const char *body;
+} quire_doc_t;
+
+/* ------------------------------------------------------------------------ */
+/* Writer                                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef struct quire_writer quire_writer_t;
+
+typedef struct quire_writer_options {
+    /* Snowball language for stemming ("english" when NULL). Only used when
+     * the index is created; an existing index keeps its own language. */
+    const char *language;
+    /* Number of shards (and writer threads) for a new index; 0 = 2. An
+     * existing index keeps its shard count. Documents are routed to a shard
+     * by a hash of their id, so re-adding an id always replaces it. */
+    unsigned shards;
+    /* Documents per shard between automatic commits; 0 = 4000. Everything
+     * committed survives a crash (kill -9) of the writing process. */
+    unsigned batch_size;
+} quire_writer_options_t;
+
+typedef struct quire_writer_stats {
+    uint64_t added;          /* documents new to the index */
+    uint64_t replaced;       /* documents whose id was already present */
+    uint64_t body_bytes;     /* bytes of body text indexed */
+    uint64_t invalid_utf8;   /* invalid byte sequences replaced by U+FFFD */
+    uint64_t committed;      /* documents covered by the last commit */
+} quire_writer_stats_t;
+
+/*
+ * Open (creating if needed) the index in directory `path` for writing.
+ * `opts` may be NULL for defaults. On success *out is a new writer, to be
+ * freed with quire_writer_close(). On failure *out is NULL and, when
+ * `detail` is not NULL, a malloc'd message is stored in *detail (free() it).
+ * Returns QUIRE_OK, QUIRE_EINVAL, QUIRE_ENOMEM, QUIRE_EIO, QUIRE_ELOCKED,
+ * QUIRE_ENOTINDEX, QUIRE_ESCHEMA, QUIRE_ELANG, QUIRE_ECORRUPT, QUIRE_EXAPIAN.
+ */
+quire_status_t quire_writer_open(const char *path,
+                                 const quire_writer_options_t *opts,
+                                 quire_writer_t **out, char **detail);
+
+/*
+ * Queue a document for indexing; it replaces any document with the same id.
+ * The fields are copied: the caller may reuse them once this returns.
+ * Indexing happens on the writer's threads; an error there (disk full, ...)
+ * is sticky and returned by this and every later call.
+ * Returns QUIRE_OK, QUIRE_EINVAL (no id or body, or an id over 200 bytes),
+ * QUIRE_ENOMEM, or a sticky error from a worker.
+ */
+quire_status_t quire_writer_add(quire_writer_t *w, const quire_doc_t *doc);
+
+/* Wait until every queued document is indexed, then commit all shards.
+ * Returns QUIRE_OK or the first error (QUIRE_EIO, QUIRE_EXAPIAN, ...). */
+quire_status_t quire_writer_commit(quire_writer_t *w);
+
+/* Counters so far (exact after quire_writer_commit()). */
+void quire_writer_stats(quire_writer_t *w, quire_writer_stats_t *stats);
+
+/* The detail text of the last failure, or "" (owned by the writer). */
+const char *quire_writer_detail(const quire_writer_t *w);
+
+/* The stemming language of the index (owned by the writer). */
+const char *quire_writer_language(const quire_writer_t *w);
+
+/* Commit what is queued, stop the threads and free the writer. Returns the
+ * commit's status. NULL is accepted and returns QUIRE_OK. */
+quire_status_t quire_writer_close(quire_writer_t *w);
+
+/* ------------------------------------------------------------------------ */
+/* Reader                                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef struct quire_reader quire_reader_t;
+
+/*
+ * Open the index at `path` for reading. Arguments and failure behaviour as
+ * for quire_writer_open(). Returns QUIRE_OK, QUIRE_EINVAL, QUIRE_ENOMEM,
+ * QUIRE_ENOTFOUND (no such directory), QUIRE_ENOTINDEX (not a Quire index),
+ * QUIRE_ESCHEMA, QUIRE_ECORRUPT, QUIRE_EXAPIAN.
+ */
+quire_status_t quire_reader_open(const char *path, quire_reader_t **out,
+                                 char **detail);
+
+/* Move to the latest commit. *changed (may be NULL) tells whether it moved.
+ * Returns QUIRE_OK, QUIRE_ENOTFOUND, QUIRE_ECORRUPT, QUIRE_EXAPIAN. */
+quire_status_t quire_reader_reopen(quire_reader_t *r, bool *changed);
+
+/* Number of documents. Returns QUIRE_OK or QUIRE_EXAPIAN. */
+quire_status_t quire_reader_doc_count(quire_reader_t *r, uint64_t *count);
+
+/* The stemming language recorded in the index (owned by the reader). */
+const char *quire_reader_language(const quire_reader_t *r);
+
+/* A revision number that grows with every commit (sum over shards). */
+quire_status_t quire_reader_revision(quire_reader_t *r, uint64_t *rev);
+
+/*
+ * A stored document, as returned by quire_reader_get(). All strings are
+ * NUL-terminated UTF-8 or NULL when absent; the struct and its strings are
+ * one allocation owned by the caller: free it with quire_stored_doc_free().
+ */
+typedef struct quire_stored_doc {
+    quire_doc_t doc;
+    size_t body_len;
+} quire_stored_doc_t;
+
+/* Fetch the document with id `id`. Returns QUIRE_OK, QUIRE_ENOTFOUND,
+ * QUIRE_EINVAL, QUIRE_ENOMEM, QUIRE_ECORRUPT, QUIRE_EMODIFIED, QUIRE_EXAPIAN. */
+quire_status_t quire_reader_get(quire_reader_t *r, const char *id,
+                                quire_stored_doc_t **out);
+
+void quire_stored_doc_free(quire_stored_doc_t *d);
+
+/*
+ * Does any document hold this exact index term (as the tokenizer makes it,
+ * see tokenizer.h)? *freq receives the number of documents holding it.
+ * For tests and diagnostics. Returns QUIRE_OK or QUIRE_EXAPIAN.
+ */
+quire_status_t quire_reader_term_freq(quire_reader_t *r, const char *term,
+                                      uint64_t *freq);
+
+const char *quire_reader_detail(const quire_reader_t *r);
+
+void quire_reader_close(quire_reader_t *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

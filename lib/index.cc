@@ -1,0 +1,380 @@
+/*
+ * index.cc - the thin C++ wrapper over Xapian. The only C++ in Quire.
+ *
+ * ===========================================================================
+ * The Quire index, schema version 1
+ * ===========================================================================
+ *
+ * An index is a directory:
+ *
+ *     DIR/XAPIANDB        a Xapian stub file: one "auto shardN" line a shard
+ *     DIR/shard0/ ...     one glass database per shard
+ *
+ * Opening DIR with Xapian (or xapian-delve, or a remote xapian-tcpsrv) sees
+ * all shards as one database. Documents are routed to a shard by a hash of
+ * their id (FNV-1a mod shard count, see writer.c), so a re-indexed id always
+ * lands in the shard that holds its previous version and replaces it. The
+ * shard count is fixed when the index is created. Shards exist so that one
+ * writer thread per core can index in parallel; they can be merged with
+ * xapian-compact, or moved to other hosts behind xapian-tcpsrv by editing
+ * the stub ("remote ..." lines) without any change to Quire.
+ *
+ * Terms (all text terms come from the one tokenizer, tokenizer.c; they are
+ * NFKC + case-folded, so they never begin with an ASCII capital, which keeps
+ * them apart from the capital-letter prefixes below):
+ *
+ *   word        unprefixed, WITH positions: every WORD and COMPOUND token
+ *               of the title and the body (title first, then a gap of
+ *               QUIREI_TITLE_GAP positions so no phrase spans the two).
+ *               Exact phrases and security tokens are matched on these.
+ *   part        unprefixed, no positions: the PART tokens (pieces of a
+ *               compound: "44228" of "cve-2021-44228") and HYPHENATED
+ *               wholes ("state-sponsored").
+ *   Z<stem>     stemmed form of a stemmable word, no positions, ONLY when
+ *               the stem differs from the word. A stemmed query for stem s
+ *               is therefore OP_SYNONYM(Z<s>, <s>): documents whose word
+ *               equals its stem carry just the plain term. This drops a
+ *               third to a half of all stem postings compared with
+ *               TermGenerator's STEM_SOME, which always adds both.
+ *   S<word>     title words, positions as in the title; ZS<stem> likewise.
+ *   A<word>     author words, positional.
+ *   Q<id>       boolean, the document id (unique; replace_document key).
+ *   XS<source>  boolean, the lower-cased source ("ti-corpus/theregister"),
+ *               plus XS<top> for its part before the first '/'.
+ *
+ * Values:
+ *   slot 0      the date as YYYY, YYYY-MM or YYYY-MM-DD (string order is
+ *               date order); absent when the document has no parsable date.
+ *
+ * Document data:
+ *   a compact JSON object {"id","title","source","url","author","date",
+ *   "body"}; absent fields are omitted. The body is the text the terms were
+ *   made from, byte for byte (after UTF-8 repair), so term spans from the
+ *   tokenizer are offsets into it: snippets and quotes cite it exactly.
+ *
+ * Metadata (in every shard):
+ *   quire.schema    "1"; a reader refuses any other value
+ *   quire.language  the Snowball language of the Z terms ("english")
+ *   quire.shards    the shard count
+ *
+ * Any change to the above that an old reader would misread must bump
+ * QUIRE_SCHEMA_VERSION.
+ */
+#include "index.h"
+
+#include <xapian.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <new>
+#include <string>
+#include <vector>
+
+struct quirei_xdoc {
+    Xapian::Document doc;
+};
+
+struct quirei_wdb {
+    Xapian::WritableDatabase db;
+};
+
+struct quirei_rdb {
+    std::string dir;
+    std::vector<Xapian::Database> shards; /* local shards, for revisions */
+    Xapian::Database db;                  /* all shards as one */
+};
+
+namespace {
+
+void note(quirei_buf *err, const char *what, const std::string &msg)
+{
+    if (!err)
+        return;
+    quirei_buf_reset(err);
+    quirei_buf_addf(err, "%s: %s", what, msg.c_str());
+}
+
+/* The one place where exceptions become statuses. */
+quire_status_t from_exception(quirei_buf *err, const char *what)
+{
+    try {
+        throw;
+    } catch (const Xapian::DatabaseLockError &e) {
+        note(err, what, e.get_description());
+        return QUIRE_ELOCKED;
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        note(err, what, e.get_description());
+        return QUIRE_ENOTFOUND;
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        note(err, what, e.get_description());
+        return QUIRE_ENOTINDEX;
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        note(err, what, e.get_description());
+        return QUIRE_ECORRUPT;
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        note(err, what, e.get_description());
+        return QUIRE_EMODIFIED;
+    } catch (const Xapian::DatabaseError &e) {
+        /* Write failures (disk full, permissions) surface as DatabaseError. */
+        note(err, what, e.get_description());
+        return QUIRE_EIO;
+    } catch (const Xapian::Error &e) {
+        note(err, what, e.get_description());
+        return QUIRE_EXAPIAN;
+    } catch (const std::bad_alloc &) {
+        note(err, what, "out of memory");
+        return QUIRE_ENOMEM;
+    } catch (const std::exception &e) {
+        note(err, what, e.what());
+        return QUIRE_EINTERNAL;
+    } catch (...) {
+        note(err, what, "unknown exception");
+        return QUIRE_EINTERNAL;
+    }
+}
+
+#define GUARD(what, body)                                                               \
+    try {                                                                               \
+        body;                                                                           \
+        return QUIRE_OK;                                                                \
+    } catch (...) {                                                                     \
+        return from_exception(err, what);                                               \
+    }
+
+void append(quirei_buf *out, const std::string &s)
+{
+    if (quirei_buf_add(out, s.data(), s.size()) < 0)
+        throw std::bad_alloc();
+}
+
+} // namespace
+
+extern "C" {
+
+/* ---------------------------------------------------------------- xdoc -- */
+
+quirei_xdoc *quirei_xdoc_new(void)
+{
+    try {
+        return new quirei_xdoc();
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+void quirei_xdoc_free(quirei_xdoc *d)
+{
+    delete d;
+}
+
+quire_status_t quirei_xdoc_clear(quirei_xdoc *d, quirei_buf *err)
+{
+    GUARD("clear document", d->doc = Xapian::Document())
+}
+
+quire_status_t quirei_xdoc_add_posting(quirei_xdoc *d, const char *term, size_t len,
+                                       uint32_t pos, quirei_buf *err)
+{
+    GUARD("add posting", d->doc.add_posting(std::string(term, len), pos))
+}
+
+quire_status_t quirei_xdoc_add_term(quirei_xdoc *d, const char *term, size_t len,
+                                    quirei_buf *err)
+{
+    GUARD("add term", d->doc.add_term(std::string(term, len)))
+}
+
+quire_status_t quirei_xdoc_add_boolean_term(quirei_xdoc *d, const char *term, size_t len,
+                                            quirei_buf *err)
+{
+    GUARD("add boolean term", d->doc.add_boolean_term(std::string(term, len)))
+}
+
+quire_status_t quirei_xdoc_set_value(quirei_xdoc *d, unsigned slot, const char *v,
+                                     size_t len, quirei_buf *err)
+{
+    GUARD("set value", d->doc.add_value(slot, std::string(v, len)))
+}
+
+quire_status_t quirei_xdoc_set_data(quirei_xdoc *d, const char *data, size_t len,
+                                    quirei_buf *err)
+{
+    GUARD("set data", d->doc.set_data(std::string(data, len)))
+}
+
+/* ---------------------------------------------------------------- wdb --- */
+
+quire_status_t quirei_wdb_open(const char *path, quirei_wdb **out, quirei_buf *err)
+{
+    *out = nullptr;
+    GUARD("open shard for writing",
+          *out = new quirei_wdb{Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN |
+                                                                   Xapian::DB_BACKEND_GLASS)})
+}
+
+void quirei_wdb_close(quirei_wdb *db)
+{
+    if (!db)
+        return;
+    try {
+        /* Xapian commits pending changes on close(); errors were already
+         * reported by the caller's explicit commit. */
+        db->db.close();
+    } catch (...) {
+    }
+    delete db;
+}
+
+quire_status_t quirei_wdb_get_metadata(quirei_wdb *db, const char *key, quirei_buf *val,
+                                       quirei_buf *err)
+{
+    GUARD("read metadata", append(val, db->db.get_metadata(key)))
+}
+
+quire_status_t quirei_wdb_set_metadata(quirei_wdb *db, const char *key, const char *val,
+                                       quirei_buf *err)
+{
+    GUARD("write metadata", db->db.set_metadata(key, val))
+}
+
+quire_status_t quirei_wdb_replace(quirei_wdb *db, const char *idterm, size_t idlen,
+                                  quirei_xdoc *doc, int *replaced, quirei_buf *err)
+{
+    GUARD("index document", {
+        std::string id(idterm, idlen);
+        *replaced = db->db.term_exists(id);
+        db->db.replace_document(id, doc->doc);
+    })
+}
+
+quire_status_t quirei_wdb_commit(quirei_wdb *db, quirei_buf *err)
+{
+    GUARD("commit", db->db.commit())
+}
+
+quire_status_t quirei_wdb_doc_count(quirei_wdb *db, uint64_t *n, quirei_buf *err)
+{
+    GUARD("count documents", *n = db->db.get_doccount())
+}
+
+/* ---------------------------------------------------------------- rdb --- */
+
+namespace {
+
+/* Open the shards named by DIR/XAPIANDB ourselves when they are all local
+ * ("auto PATH"), so that per-shard revisions can be read; otherwise let
+ * Xapian open the stub (remote shards). */
+void open_shards(quirei_rdb *r)
+{
+    r->shards.clear();
+    std::ifstream stub(r->dir + "/" QUIREI_STUB_FILE);
+    if (!stub) {
+        /* Not a stub: a plain Xapian database, or nothing at all. */
+        r->db = Xapian::Database(r->dir);
+        return;
+    }
+    std::string line;
+    std::vector<std::string> paths;
+    bool all_local = true;
+    while (std::getline(stub, line)) {
+        if (line.empty() || line[0] == '#')
+            continue;
+        if (line.compare(0, 5, "auto ") == 0) {
+            std::string p = line.substr(5);
+            paths.push_back(p[0] == '/' ? p : r->dir + "/" + p);
+        } else {
+            all_local = false;
+        }
+    }
+    if (!all_local || paths.empty()) {
+        r->db = Xapian::Database(r->dir);
+        return;
+    }
+    Xapian::Database all;
+    for (const auto &p : paths) {
+        r->shards.emplace_back(p);
+        all.add_database(r->shards.back());
+    }
+    r->db = all;
+}
+
+} // namespace
+
+quire_status_t quirei_rdb_open(const char *dir, quirei_rdb **out, quirei_buf *err)
+{
+    *out = nullptr;
+    quirei_rdb *r = nullptr;
+    try {
+        r = new quirei_rdb();
+        r->dir = dir;
+        open_shards(r);
+        *out = r;
+        return QUIRE_OK;
+    } catch (...) {
+        delete r;
+        return from_exception(err, "open index");
+    }
+}
+
+void quirei_rdb_close(quirei_rdb *db)
+{
+    delete db;
+}
+
+quire_status_t quirei_rdb_reopen(quirei_rdb *db, int *changed, quirei_buf *err)
+{
+    GUARD("reopen index", {
+        bool c = false;
+        /* Reopening the combined database reopens each shard; the shard
+         * handles in db->shards share their internals with it. */
+        c = db->db.reopen();
+        for (auto &s : db->shards)
+            s.reopen();
+        *changed = c;
+    })
+}
+
+quire_status_t quirei_rdb_doc_count(quirei_rdb *db, uint64_t *n, quirei_buf *err)
+{
+    GUARD("count documents", *n = db->db.get_doccount())
+}
+
+quire_status_t quirei_rdb_revision(quirei_rdb *db, uint64_t *rev, quirei_buf *err)
+{
+    GUARD("read revision", {
+        uint64_t sum = 0;
+        for (auto &s : db->shards)
+            sum += s.get_revision();
+        *rev = sum;
+    })
+}
+
+quire_status_t quirei_rdb_get_metadata(quirei_rdb *db, const char *key, quirei_buf *val,
+                                       quirei_buf *err)
+{
+    GUARD("read metadata", append(val, db->db.get_metadata(key)))
+}
+
+quire_status_t quirei_rdb_term_freq(quirei_rdb *db, const char *term, uint64_t *freq,
+                                    quirei_buf *err)
+{
+    GUARD("read term frequency", *freq = db->db.get_termfreq(term))
+}
+
+quire_status_t quirei_rdb_get_data(quirei_rdb *db, const char *idterm, quirei_buf *data,
+                                   quirei_buf *err)
+{
+    try {
+        Xapian::PostingIterator p = db->db.postlist_begin(idterm);
+        if (p == db->db.postlist_end(idterm))
+            return QUIRE_ENOTFOUND;
+        append(data, db->db.get_document(*p).get_data());
+        return QUIRE_OK;
+    } catch (...) {
+        return from_exception(err, "read document");
+    }
+}
+
+} // extern "C"

@@ -1,0 +1,91 @@
+/*
+ * index.h - the C face of the Xapian wrapper (lib/index.cc).
+ *
+ * This is the only boundary between C and C++ in Quire. Every function here
+ * catches Xapian::Error and every other exception, and turns them into a
+ * quire_status_t plus a message appended to `err` (which may be NULL).
+ * The schema these functions write is described at the top of index.cc.
+ */
+#ifndef QUIRE_INDEX_H
+#define QUIRE_INDEX_H
+
+#include <quire/quire.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Term prefixes (see the essay in index.cc). */
+#define QUIREI_PREFIX_ID "Q"        /* boolean: document id */
+#define QUIREI_PREFIX_STEM "Z"      /* stemmed body/title word */
+#define QUIREI_PREFIX_TITLE "S"     /* title words (positional) */
+#define QUIREI_PREFIX_AUTHOR "A"    /* author words (positional) */
+#define QUIREI_PREFIX_SOURCE "XS"   /* boolean: source, lower-cased */
+#define QUIREI_SLOT_DATE 0          /* value: YYYY[-MM[-DD]] */
+#define QUIREI_TITLE_GAP 100        /* positions between title and body */
+
+/* Metadata keys, stored in every shard. */
+#define QUIREI_META_SCHEMA "quire.schema"
+#define QUIREI_META_LANGUAGE "quire.language"
+#define QUIREI_META_SHARDS "quire.shards"
+
+/* ---- documents under construction (one per writer thread) ---- */
+typedef struct quirei_xdoc quirei_xdoc;
+quirei_xdoc *quirei_xdoc_new(void); /* NULL on OOM */
+void quirei_xdoc_free(quirei_xdoc *d);
+quire_status_t quirei_xdoc_clear(quirei_xdoc *d, quirei_buf *err);
+quire_status_t quirei_xdoc_add_posting(quirei_xdoc *d, const char *term, size_t len,
+                                       uint32_t pos, quirei_buf *err);
+quire_status_t quirei_xdoc_add_term(quirei_xdoc *d, const char *term, size_t len,
+                                    quirei_buf *err);
+quire_status_t quirei_xdoc_add_boolean_term(quirei_xdoc *d, const char *term, size_t len,
+                                            quirei_buf *err);
+quire_status_t quirei_xdoc_set_value(quirei_xdoc *d, unsigned slot, const char *v,
+                                     size_t len, quirei_buf *err);
+quire_status_t quirei_xdoc_set_data(quirei_xdoc *d, const char *data, size_t len,
+                                    quirei_buf *err);
+
+/* ---- one writable shard ---- */
+typedef struct quirei_wdb quirei_wdb;
+quire_status_t quirei_wdb_open(const char *path, quirei_wdb **out, quirei_buf *err);
+void quirei_wdb_close(quirei_wdb *db); /* Xapian commits pending changes */
+/* value is appended to `val`; a missing key appends nothing. */
+quire_status_t quirei_wdb_get_metadata(quirei_wdb *db, const char *key, quirei_buf *val,
+                                       quirei_buf *err);
+quire_status_t quirei_wdb_set_metadata(quirei_wdb *db, const char *key, const char *val,
+                                       quirei_buf *err);
+/* Add or replace the document whose unique id term is `idterm`; *replaced
+ * tells whether one existed. Invisible to readers (and lost on a crash)
+ * until quirei_wdb_commit(). */
+quire_status_t quirei_wdb_replace(quirei_wdb *db, const char *idterm, size_t idlen,
+                                  quirei_xdoc *doc, int *replaced, quirei_buf *err);
+quire_status_t quirei_wdb_commit(quirei_wdb *db, quirei_buf *err);
+quire_status_t quirei_wdb_doc_count(quirei_wdb *db, uint64_t *n, quirei_buf *err);
+
+/* ---- the read side: all shards of an index as one database ---- */
+typedef struct quirei_rdb quirei_rdb;
+quire_status_t quirei_rdb_open(const char *dir, quirei_rdb **out, quirei_buf *err);
+void quirei_rdb_close(quirei_rdb *db);
+quire_status_t quirei_rdb_reopen(quirei_rdb *db, int *changed, quirei_buf *err);
+quire_status_t quirei_rdb_doc_count(quirei_rdb *db, uint64_t *n, quirei_buf *err);
+quire_status_t quirei_rdb_revision(quirei_rdb *db, uint64_t *rev, quirei_buf *err);
+quire_status_t quirei_rdb_get_metadata(quirei_rdb *db, const char *key, quirei_buf *val,
+                                       quirei_buf *err);
+quire_status_t quirei_rdb_term_freq(quirei_rdb *db, const char *term, uint64_t *freq,
+                                    quirei_buf *err);
+/* Append the stored data of the document holding `idterm` to `data`;
+ * QUIRE_ENOTFOUND when there is none. */
+quire_status_t quirei_rdb_get_data(quirei_rdb *db, const char *idterm, quirei_buf *data,
+                                   quirei_buf *err);
+
+/* The stub file naming the shards of index directory `dir`. */
+#define QUIREI_STUB_FILE "XAPIANDB"
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,192 @@
+/* reader.c - quire_reader_t: the read side of an index (see index.cc). */
+#include <quire/quire.h>
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "index.h"
+#include "reader_internal.h"
+#include "strbuf.h"
+
+static quire_status_t fail(char **detail, quire_status_t st, const char *msg)
+{
+    if (detail)
+        *detail = strdup(msg);
+    return st;
+}
+
+quire_status_t quire_reader_open(const char *path, quire_reader_t **out, char **detail)
+{
+    if (detail)
+        *detail = NULL;
+    if (!out)
+        return fail(detail, QUIRE_EINVAL, "no output handle");
+    *out = NULL;
+    if (!path || !*path)
+        return fail(detail, QUIRE_EINVAL, "no index path");
+    struct stat sb;
+    quirei_buf msg = QUIREI_BUF_INIT;
+    if (stat(path, &sb) != 0) {
+        quirei_buf_addf(&msg, "%s: %s", path, strerror(errno));
+        quire_status_t st = fail(detail, errno == ENOENT ? QUIRE_ENOTFOUND : QUIRE_EIO,
+                                 quirei_buf_cstr(&msg));
+        quirei_buf_release(&msg);
+        return st;
+    }
+    quire_reader_t *r = calloc(1, sizeof *r);
+    if (!r)
+        return fail(detail, QUIRE_ENOMEM, "out of memory");
+    quire_status_t st = quirei_rdb_open(path, &r->db, &r->detail);
+    quirei_buf v = QUIREI_BUF_INIT;
+    if (st == QUIRE_OK)
+        st = quirei_rdb_get_metadata(r->db, QUIREI_META_SCHEMA, &v, &r->detail);
+    if (st == QUIRE_OK && v.len == 0) {
+        quirei_buf_setf(&r->detail, "%s: not a Quire index (no schema version)", path);
+        st = QUIRE_ENOTINDEX;
+    } else if (st == QUIRE_OK && atoi(v.ptr) != QUIRE_SCHEMA_VERSION) {
+        quirei_buf_setf(&r->detail, "%s: schema version %s, this build reads %d", path, v.ptr,
+                        QUIRE_SCHEMA_VERSION);
+        st = QUIRE_ESCHEMA;
+    }
+    quirei_buf_reset(&v);
+    if (st == QUIRE_OK)
+        st = quirei_rdb_get_metadata(r->db, QUIREI_META_LANGUAGE, &v, &r->detail);
+    if (st == QUIRE_OK)
+        snprintf(r->language, sizeof r->language, "%s", v.len ? v.ptr : "english");
+    quirei_buf_release(&v);
+    if (st != QUIRE_OK) {
+        if (st == QUIRE_ENOTINDEX && r->detail.len == 0)
+            quirei_buf_setf(&r->detail, "%s: not a Quire index", path);
+        fail(detail, st, quirei_buf_cstr(&r->detail));
+        quire_reader_close(r);
+        return st;
+    }
+    *out = r;
+    return QUIRE_OK;
+}
+
+quire_status_t quire_reader_reopen(quire_reader_t *r, bool *changed)
+{
+    if (!r)
+        return QUIRE_EINVAL;
+    int c = 0;
+    quire_status_t st = quirei_rdb_reopen(r->db, &c, &r->detail);
+    if (changed)
+        *changed = c != 0;
+    return st;
+}
+
+quire_status_t quire_reader_doc_count(quire_reader_t *r, uint64_t *count)
+{
+    if (!r || !count)
+        return QUIRE_EINVAL;
+    return quirei_rdb_doc_count(r->db, count, &r->detail);
+}
+
+quire_status_t quire_reader_revision(quire_reader_t *r, uint64_t *rev)
+{
+    if (!r || !rev)
+        return QUIRE_EINVAL;
+    return quirei_rdb_revision(r->db, rev, &r->detail);
+}
+
+const char *quire_reader_language(const quire_reader_t *r)
+{
+    return r ? r->language : "";
+}
+
+quire_status_t quire_reader_term_freq(quire_reader_t *r, const char *term, uint64_t *freq)
+{
+    if (!r || !term || !freq)
+        return QUIRE_EINVAL;
+    return quirei_rdb_term_freq(r->db, term, freq, &r->detail);
+}
+
+quire_status_t quirei_stored_doc_parse(const char *data, size_t len, quire_stored_doc_t **out)
+{
+    static const char *const names[] = {"id", "title", "source", "url", "author", "date",
+                                        "body"};
+    *out = NULL;
+    json_t *o = json_loadb(data, len, 0, NULL);
+    if (!o || !json_is_object(o)) {
+        json_decref(o);
+        return QUIRE_ECORRUPT;
+    }
+    const char *v[7];
+    size_t n[7], total = 0;
+    for (int i = 0; i < 7; i++) {
+        json_t *f = json_object_get(o, names[i]);
+        v[i] = json_is_string(f) ? json_string_value(f) : NULL;
+        n[i] = v[i] ? json_string_length(f) : 0;
+        total += v[i] ? n[i] + 1 : 0;
+    }
+    quire_stored_doc_t *d = malloc(sizeof *d + total);
+    if (!d) {
+        json_decref(o);
+        return QUIRE_ENOMEM;
+    }
+    char *p = (char *)(d + 1);
+    const char **dst[7] = {&d->doc.id,     &d->doc.title, &d->doc.source, &d->doc.url,
+                           &d->doc.author, &d->doc.date,  &d->doc.body};
+    for (int i = 0; i < 7; i++) {
+        if (!v[i]) {
+            *dst[i] = NULL;
+            continue;
+        }
+        memcpy(p, v[i], n[i] + 1);
+        *dst[i] = p;
+        p += n[i] + 1;
+    }
+    d->body_len = n[6];
+    json_decref(o);
+    if (!d->doc.id || !d->doc.body) {
+        free(d);
+        return QUIRE_ECORRUPT;
+    }
+    *out = d;
+    return QUIRE_OK;
+}
+
+quire_status_t quire_reader_get(quire_reader_t *r, const char *id, quire_stored_doc_t **out)
+{
+    if (out)
+        *out = NULL;
+    if (!r || !id || !out)
+        return QUIRE_EINVAL;
+    quirei_buf term = QUIREI_BUF_INIT, data = QUIREI_BUF_INIT;
+    if (quirei_buf_addf(&term, "%s%s", QUIREI_PREFIX_ID, id) < 0)
+        return QUIRE_ENOMEM;
+    quire_status_t st = quirei_rdb_get_data(r->db, term.ptr, &data, &r->detail);
+    if (st == QUIRE_ENOTFOUND)
+        quirei_buf_setf(&r->detail, "no document with id '%s'", id);
+    if (st == QUIRE_OK) {
+        st = quirei_stored_doc_parse(data.ptr, data.len, out);
+        if (st == QUIRE_ECORRUPT)
+            quirei_buf_setf(&r->detail, "stored data of '%s' is not a Quire record", id);
+    }
+    quirei_buf_release(&term);
+    quirei_buf_release(&data);
+    return st;
+}
+
+void quire_stored_doc_free(quire_stored_doc_t *d)
+{
+    free(d);
+}
+
+const char *quire_reader_detail(const quire_reader_t *r)
+{
+    return r ? quirei_buf_cstr(&r->detail) : "";
+}
+
+void quire_reader_close(quire_reader_t *r)
+{
+    if (!r)
+        return;
+    quirei_rdb_close(r->db);
+    quirei_buf_release(&r->detail);
+    free(r);
+}

@@ -1,0 +1,20 @@
+/* reader_internal.h - the reader's state, shared with the search code. */
+#ifndef QUIRE_READER_INTERNAL_H
+#define QUIRE_READER_INTERNAL_H
+
+#include <quire/quire.h>
+
+#include "index.h"
+#include "strbuf.h"
+
+struct quire_reader {
+    quirei_rdb *db;
+    char language[64];
+    quirei_buf detail;
+};
+
+/* Parse a document's stored JSON data into a quire_stored_doc_t. */
+quire_status_t quirei_stored_doc_parse(const char *data, size_t len,
+                                       quire_stored_doc_t **out);
+
+#endif

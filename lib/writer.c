@@ -1,0 +1,718 @@
+/*
+ * writer.c - quire_writer_t: parallel, sharded, crash-safe indexing.
+ *
+ * The caller's thread only copies documents (repairing their UTF-8) and
+ * routes each to a shard by a hash of its id. Every shard has one worker
+ * thread that owns all of that shard's state: its Xapian database, a
+ * tokenizer, a stemmer (with cache) and a document under construction. No
+ * Xapian object is ever touched by two threads. Each shard commits on its
+ * own every `batch_size` documents, so a crash loses at most one batch per
+ * shard, and everything committed stays searchable.
+ *
+ * The schema written here is described in index.cc.
+ */
+#include <quire/quire.h>
+#include <quire/tokenizer.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index.h"
+#include "stemmer.h"
+#include "strbuf.h"
+#include "utf8.h"
+#include "writer_internal.h"
+
+#define QUEUE_CAP 64
+#define DEFAULT_SHARDS 2
+#define DEFAULT_BATCH 4000
+#define MAX_SHARDS 64
+#define MAX_ID_BYTES 200
+
+enum { F_ID, F_TITLE, F_SOURCE, F_URL, F_AUTHOR, F_DATE, F_BODY, F_COUNT };
+static const char *const field_names[F_COUNT] = {"id",     "title", "source", "url",
+                                                 "author", "date",  "body"};
+
+typedef enum rec_kind { REC_DOC, REC_COMMIT, REC_STOP } rec_kind_t;
+
+/* One queued document: a single allocation, strings in `text`. */
+typedef struct rec {
+    rec_kind_t kind;
+    const char *f[F_COUNT]; /* NULL when absent */
+    size_t flen[F_COUNT];
+    char text[];
+} rec_t;
+
+static rec_t rec_commit = {.kind = REC_COMMIT};
+static rec_t rec_stop = {.kind = REC_STOP};
+
+typedef struct shard {
+    quire_writer_t *w;
+    unsigned index;
+    quirei_wdb *db;
+    pthread_t thread;
+    int thread_started;
+
+    pthread_mutex_t mu;
+    pthread_cond_t not_empty, not_full, committed;
+    rec_t *queue[QUEUE_CAP];
+    unsigned head, count;
+    uint64_t commit_gen;          /* bumped after each REC_COMMIT */
+    quire_status_t commit_status; /* of the last REC_COMMIT */
+
+    /* worker-only state */
+    quire_tokenizer_t *tok;
+    quirei_stemmer *stem;
+    quirei_xdoc *xdoc;
+    quirei_buf term, err;
+    unsigned since_commit;
+} shard_t;
+
+struct quire_writer {
+    char *path;
+    char language[64];
+    unsigned nshards, batch;
+    shard_t *shards;
+
+    pthread_mutex_t mu; /* guards status and detail */
+    quire_status_t sticky;
+    quirei_buf detail;
+
+    _Atomic uint64_t added, replaced, body_bytes, invalid, committed;
+};
+
+/* ------------------------------------------------------------ errors ---- */
+
+static void set_error(quire_writer_t *w, quire_status_t st, const char *msg)
+{
+    pthread_mutex_lock(&w->mu);
+    if (w->sticky == QUIRE_OK) {
+        w->sticky = st;
+        quirei_buf_set(&w->detail, msg, strlen(msg));
+    }
+    pthread_mutex_unlock(&w->mu);
+}
+
+static quire_status_t sticky(quire_writer_t *w)
+{
+    pthread_mutex_lock(&w->mu);
+    quire_status_t st = w->sticky;
+    pthread_mutex_unlock(&w->mu);
+    return st;
+}
+
+/* ------------------------------------------------------------ routing --- */
+
+uint32_t quirei_shard_of(const char *id, size_t len, unsigned nshards)
+{
+    uint32_t h = 2166136261u; /* FNV-1a: stable across platforms and runs */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)id[i]) * 16777619u;
+    return nshards ? h % nshards : 0;
+}
+
+/* ------------------------------------------------------------ dates ----- */
+
+size_t quirei_date_key(const char *date, char out[11])
+{
+    /* YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by a time. */
+    if (!date)
+        return 0;
+    static const char shape[] = "dddd-dd-dd";
+    size_t n = 0;
+    while (n < 10 && date[n]) {
+        char c = date[n];
+        if (shape[n] == 'd' ? !(c >= '0' && c <= '9') : c != '-')
+            break;
+        n++;
+    }
+    if (n != 4 && n != 7 && n != 10)
+        return 0;
+    char next = date[n];
+    if (next != '\0' && next != 'T' && next != ' ' && next != 't')
+        return 0;
+    if (n >= 7) {
+        int month = (date[5] - '0') * 10 + (date[6] - '0');
+        if (month < 1 || month > 12)
+            return 0;
+    }
+    if (n == 10) {
+        int day = (date[8] - '0') * 10 + (date[9] - '0');
+        if (day < 1 || day > 31)
+            return 0;
+    }
+    memcpy(out, date, n);
+    out[n] = '\0';
+    return n;
+}
+
+/* ------------------------------------------------------------ queue ----- */
+
+static void push(shard_t *s, rec_t *r)
+{
+    pthread_mutex_lock(&s->mu);
+    while (s->count == QUEUE_CAP)
+        pthread_cond_wait(&s->not_full, &s->mu);
+    s->queue[(s->head + s->count) % QUEUE_CAP] = r;
+    s->count++;
+    pthread_cond_signal(&s->not_empty);
+    pthread_mutex_unlock(&s->mu);
+}
+
+static rec_t *pop(shard_t *s)
+{
+    pthread_mutex_lock(&s->mu);
+    while (s->count == 0)
+        pthread_cond_wait(&s->not_empty, &s->mu);
+    rec_t *r = s->queue[s->head];
+    s->head = (s->head + 1) % QUEUE_CAP;
+    s->count--;
+    pthread_cond_signal(&s->not_full);
+    pthread_mutex_unlock(&s->mu);
+    return r;
+}
+
+/* ------------------------------------------------------------ indexing -- */
+
+typedef struct sink {
+    shard_t *s;
+    const char *prefix; /* "" for body, "S" for title, "A" for author */
+    int also_plain;     /* title words are also unprefixed terms */
+    quire_status_t st;
+} sink_t;
+
+static quire_status_t add_one(shard_t *s, const char *prefix, const quire_token_t *t)
+{
+    quirei_buf *b = &s->term;
+    quirei_buf_reset(b);
+    if (quirei_buf_adds(b, prefix) < 0 || quirei_buf_add(b, t->term, t->len) < 0)
+        return QUIRE_ENOMEM;
+    quire_status_t st = t->positioned
+                            ? quirei_xdoc_add_posting(s->xdoc, b->ptr, b->len, t->pos, &s->err)
+                            : quirei_xdoc_add_term(s->xdoc, b->ptr, b->len, &s->err);
+    if (st != QUIRE_OK || !t->stemmable)
+        return st;
+    size_t slen;
+    const char *stem = quirei_stem(s->stem, t->term, t->len, &slen);
+    if (!stem)
+        return QUIRE_ENOMEM;
+    if (slen == t->len && memcmp(stem, t->term, slen) == 0)
+        return QUIRE_OK; /* see "Z<stem>" in index.cc */
+    quirei_buf_reset(b);
+    if (quirei_buf_adds(b, QUIREI_PREFIX_STEM) < 0 || quirei_buf_adds(b, prefix) < 0 ||
+        quirei_buf_add(b, stem, slen) < 0)
+        return QUIRE_ENOMEM;
+    return quirei_xdoc_add_term(s->xdoc, b->ptr, b->len, &s->err);
+}
+
+static int on_token(const quire_token_t *t, void *ctx)
+{
+    sink_t *k = ctx;
+    k->st = add_one(k->s, k->prefix, t);
+    if (k->st == QUIRE_OK && k->also_plain)
+        k->st = add_one(k->s, "", t);
+    return k->st != QUIRE_OK;
+}
+
+static quire_status_t tokenize_field(shard_t *s, const char *text, size_t len,
+                                     const char *prefix, int also_plain)
+{
+    sink_t k = {s, prefix, also_plain, QUIRE_OK};
+    int r = quire_tokenize(s->tok, text, len, on_token, &k);
+    if (r < 0)
+        return QUIRE_ENOMEM;
+    return k.st;
+}
+
+static quire_status_t add_lower_boolean(shard_t *s, const char *prefix, const char *v,
+                                        size_t len)
+{
+    quirei_buf *b = &s->term;
+    quirei_buf_reset(b);
+    if (quirei_buf_adds(b, prefix) < 0)
+        return QUIRE_ENOMEM;
+    for (size_t i = 0; i < len; i++)
+        if (quirei_buf_addc(b, (char)((v[i] >= 'A' && v[i] <= 'Z') ? v[i] + 32 : v[i])) < 0)
+            return QUIRE_ENOMEM;
+    if (b->len > QUIRE_MAX_TERM_BYTES)
+        return QUIRE_OK; /* absurd source names are stored, not filterable */
+    return quirei_xdoc_add_boolean_term(s->xdoc, b->ptr, b->len, &s->err);
+}
+
+static quire_status_t make_data(shard_t *s, const rec_t *r)
+{
+    json_t *o = json_object();
+    if (!o)
+        return QUIRE_ENOMEM;
+    for (int i = 0; i < F_COUNT; i++) {
+        if (!r->f[i])
+            continue;
+        json_t *v = json_stringn_nocheck(r->f[i], r->flen[i]); /* repaired on add */
+        if (!v || json_object_set_new_nocheck(o, field_names[i], v) < 0) {
+            json_decref(o);
+            return QUIRE_ENOMEM;
+        }
+    }
+    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    if (!text)
+        return QUIRE_ENOMEM;
+    quire_status_t st = quirei_xdoc_set_data(s->xdoc, text, strlen(text), &s->err);
+    free(text);
+    return st;
+}
+
+static quire_status_t index_doc(shard_t *s, const rec_t *r)
+{
+    quire_status_t st = quirei_xdoc_clear(s->xdoc, &s->err);
+    if (st)
+        return st;
+    quire_tokenizer_set_pos(s->tok, 1);
+    if (r->f[F_TITLE] && (st = tokenize_field(s, r->f[F_TITLE], r->flen[F_TITLE],
+                                              QUIREI_PREFIX_TITLE, 1)))
+        return st;
+    quire_tokenizer_set_pos(s->tok, quire_tokenizer_get_pos(s->tok) + QUIREI_TITLE_GAP);
+    if ((st = tokenize_field(s, r->f[F_BODY], r->flen[F_BODY], "", 0)))
+        return st;
+    if (r->f[F_AUTHOR]) {
+        quire_tokenizer_set_pos(s->tok, 1);
+        if ((st = tokenize_field(s, r->f[F_AUTHOR], r->flen[F_AUTHOR], QUIREI_PREFIX_AUTHOR,
+                                 0)))
+            return st;
+    }
+    if (r->f[F_SOURCE]) {
+        const char *src = r->f[F_SOURCE];
+        if ((st = add_lower_boolean(s, QUIREI_PREFIX_SOURCE, src, r->flen[F_SOURCE])))
+            return st;
+        const char *slash = memchr(src, '/', r->flen[F_SOURCE]);
+        if (slash && slash > src &&
+            (st = add_lower_boolean(s, QUIREI_PREFIX_SOURCE, src, (size_t)(slash - src))))
+            return st;
+    }
+    char date[11];
+    size_t dlen = quirei_date_key(r->f[F_DATE], date);
+    if (dlen && (st = quirei_xdoc_set_value(s->xdoc, QUIREI_SLOT_DATE, date, dlen, &s->err)))
+        return st;
+    if ((st = make_data(s, r)))
+        return st;
+
+    quirei_buf_reset(&s->term);
+    if (quirei_buf_adds(&s->term, QUIREI_PREFIX_ID) < 0 ||
+        quirei_buf_add(&s->term, r->f[F_ID], r->flen[F_ID]) < 0)
+        return QUIRE_ENOMEM;
+    if ((st = quirei_xdoc_add_boolean_term(s->xdoc, s->term.ptr, s->term.len, &s->err)))
+        return st;
+    int replaced = 0;
+    st = quirei_wdb_replace(s->db, s->term.ptr, s->term.len, s->xdoc, &replaced, &s->err);
+    if (st)
+        return st;
+    atomic_fetch_add(replaced ? &s->w->replaced : &s->w->added, 1);
+    atomic_fetch_add(&s->w->body_bytes, r->flen[F_BODY]);
+    return QUIRE_OK;
+}
+
+static quire_status_t commit_shard(shard_t *s)
+{
+    quire_status_t st = quirei_wdb_commit(s->db, &s->err);
+    if (st == QUIRE_OK) {
+        atomic_fetch_add(&s->w->committed, s->since_commit);
+        s->since_commit = 0;
+    }
+    return st;
+}
+
+static void *worker_main(void *arg)
+{
+    shard_t *s = arg;
+    for (;;) {
+        rec_t *r = pop(s);
+        if (r->kind == REC_STOP)
+            break;
+        if (r->kind == REC_COMMIT) {
+            quire_status_t st = sticky(s->w);
+            if (st == QUIRE_OK) {
+                st = commit_shard(s);
+                if (st)
+                    set_error(s->w, st, quirei_buf_cstr(&s->err));
+            }
+            pthread_mutex_lock(&s->mu);
+            s->commit_status = st;
+            s->commit_gen++;
+            pthread_cond_broadcast(&s->committed);
+            pthread_mutex_unlock(&s->mu);
+            continue;
+        }
+        /* After an error, documents are dropped: the caller sees the sticky
+         * status on its next call and stops. */
+        if (sticky(s->w) == QUIRE_OK) {
+            quire_status_t st = index_doc(s, r);
+            if (st == QUIRE_OK && ++s->since_commit >= s->w->batch)
+                st = commit_shard(s);
+            if (st) {
+                if (st == QUIRE_ENOMEM && !s->err.len)
+                    quirei_buf_adds(&s->err, "out of memory while indexing");
+                set_error(s->w, st, quirei_buf_cstr(&s->err));
+            }
+        }
+        free(r);
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------ opening --- */
+
+static quire_status_t fail(char **detail, quire_status_t st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static quire_status_t fail(char **detail, quire_status_t st, const char *fmt, ...)
+{
+    if (detail) {
+        quirei_buf b = QUIREI_BUF_INIT;
+        va_list ap;
+        va_start(ap, fmt);
+        quirei_buf_vaddf(&b, fmt, ap);
+        va_end(ap);
+        *detail = quirei_buf_detach(&b, NULL);
+    }
+    return st;
+}
+
+/* Count "auto" lines in DIR/XAPIANDB; 0 when there is no stub. */
+static unsigned stub_shards(const char *path)
+{
+    quirei_buf p = QUIREI_BUF_INIT;
+    quirei_buf_addf(&p, "%s/%s", path, QUIREI_STUB_FILE);
+    FILE *f = fopen(quirei_buf_cstr(&p), "r");
+    quirei_buf_release(&p);
+    if (!f)
+        return 0;
+    char line[512];
+    unsigned n = 0;
+    while (fgets(line, sizeof line, f))
+        n += strncmp(line, "auto shard", 10) == 0;
+    fclose(f);
+    return n;
+}
+
+/* Is DIR empty, or does it hold only shard directories left by a creation
+ * that was interrupted before the stub was written? */
+static int dir_is_fresh(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return 1;
+    int fresh = 1;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (strncmp(e->d_name, "shard", 5) != 0) {
+            fresh = 0;
+            break;
+        }
+    }
+    closedir(d);
+    return fresh;
+}
+
+static quire_status_t write_stub(const char *path, unsigned nshards, char **detail)
+{
+    quirei_buf tmp = QUIREI_BUF_INIT, fin = QUIREI_BUF_INIT;
+    quirei_buf_addf(&tmp, "%s/%s.tmp", path, QUIREI_STUB_FILE);
+    quirei_buf_addf(&fin, "%s/%s", path, QUIREI_STUB_FILE);
+    quire_status_t st = QUIRE_OK;
+    FILE *f = fopen(quirei_buf_cstr(&tmp), "w");
+    if (!f) {
+        st = fail(detail, QUIRE_EIO, "%s: %s", quirei_buf_cstr(&tmp), strerror(errno));
+        goto out;
+    }
+    for (unsigned i = 0; i < nshards; i++)
+        fprintf(f, "auto shard%u\n", i);
+    /* Write-then-rename, so a crash never leaves a half-written stub. */
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0) {
+        st = fail(detail, QUIRE_EIO, "%s: %s", quirei_buf_cstr(&tmp), strerror(errno));
+        goto out;
+    }
+    if (rename(quirei_buf_cstr(&tmp), quirei_buf_cstr(&fin)) != 0)
+        st = fail(detail, QUIRE_EIO, "%s: %s", quirei_buf_cstr(&fin), strerror(errno));
+out:
+    quirei_buf_release(&tmp);
+    quirei_buf_release(&fin);
+    return st;
+}
+
+static quire_status_t open_shard(quire_writer_t *w, unsigned i, int creating, char **detail)
+{
+    shard_t *s = &w->shards[i];
+    s->w = w;
+    s->index = i;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->not_empty, NULL);
+    pthread_cond_init(&s->not_full, NULL);
+    pthread_cond_init(&s->committed, NULL);
+
+    quirei_buf p = QUIREI_BUF_INIT, v = QUIREI_BUF_INIT;
+    quirei_buf_addf(&p, "%s/shard%u", w->path, i);
+    quire_status_t st = quirei_wdb_open(quirei_buf_cstr(&p), &s->db, &s->err);
+    if (st) {
+        st = fail(detail, st, "%s", quirei_buf_cstr(&s->err));
+        goto out;
+    }
+    if ((st = quirei_wdb_get_metadata(s->db, QUIREI_META_SCHEMA, &v, &s->err))) {
+        st = fail(detail, st, "%s", quirei_buf_cstr(&s->err));
+        goto out;
+    }
+    if (v.len == 0) {
+        char n[16];
+        snprintf(n, sizeof n, "%d", QUIRE_SCHEMA_VERSION);
+        char ns[16];
+        snprintf(ns, sizeof ns, "%u", w->nshards);
+        if ((st = quirei_wdb_set_metadata(s->db, QUIREI_META_SCHEMA, n, &s->err)) ||
+            (st = quirei_wdb_set_metadata(s->db, QUIREI_META_LANGUAGE, w->language,
+                                          &s->err)) ||
+            (st = quirei_wdb_set_metadata(s->db, QUIREI_META_SHARDS, ns, &s->err)) ||
+            (st = quirei_wdb_commit(s->db, &s->err))) {
+            st = fail(detail, st, "%s", quirei_buf_cstr(&s->err));
+            goto out;
+        }
+    } else if (atoi(v.ptr) != QUIRE_SCHEMA_VERSION) {
+        st = fail(detail, QUIRE_ESCHEMA, "%s: schema version %s, this build reads %d",
+                  w->path, v.ptr, QUIRE_SCHEMA_VERSION);
+        goto out;
+    } else if (!creating) {
+        quirei_buf_reset(&v);
+        if ((st = quirei_wdb_get_metadata(s->db, QUIREI_META_LANGUAGE, &v, &s->err))) {
+            st = fail(detail, st, "%s", quirei_buf_cstr(&s->err));
+            goto out;
+        }
+        if (v.len && v.len < sizeof w->language)
+            memcpy(w->language, v.ptr, v.len + 1);
+    }
+    s->tok = quire_tokenizer_new();
+    s->stem = quirei_stemmer_new(w->language);
+    s->xdoc = quirei_xdoc_new();
+    if (!s->tok || !s->xdoc)
+        st = fail(detail, QUIRE_ENOMEM, "out of memory");
+    else if (!s->stem)
+        st = fail(detail, QUIRE_ELANG, "no Snowball stemmer for language '%s'", w->language);
+out:
+    quirei_buf_release(&p);
+    quirei_buf_release(&v);
+    return st;
+}
+
+static void free_shards(quire_writer_t *w)
+{
+    for (unsigned i = 0; w->shards && i < w->nshards; i++) {
+        shard_t *s = &w->shards[i];
+        if (s->thread_started) {
+            push(s, &rec_stop);
+            pthread_join(s->thread, NULL);
+        }
+        quirei_wdb_close(s->db);
+        quire_tokenizer_free(s->tok);
+        quirei_stemmer_free(s->stem);
+        quirei_xdoc_free(s->xdoc);
+        quirei_buf_release(&s->term);
+        quirei_buf_release(&s->err);
+        if (s->w) {
+            pthread_mutex_destroy(&s->mu);
+            pthread_cond_destroy(&s->not_empty);
+            pthread_cond_destroy(&s->not_full);
+            pthread_cond_destroy(&s->committed);
+        }
+    }
+    free(w->shards);
+    w->shards = NULL;
+}
+
+quire_status_t quire_writer_open(const char *path, const quire_writer_options_t *opts,
+                                 quire_writer_t **out, char **detail)
+{
+    if (detail)
+        *detail = NULL;
+    if (!out)
+        return fail(detail, QUIRE_EINVAL, "no output handle");
+    *out = NULL;
+    if (!path || !*path)
+        return fail(detail, QUIRE_EINVAL, "no index path");
+    quire_writer_options_t o = {0};
+    if (opts)
+        o = *opts;
+    const char *lang = o.language ? o.language : "english";
+    if (strlen(lang) >= 64 || !quirei_stemmer_language_ok(lang))
+        return fail(detail, QUIRE_ELANG, "no Snowball stemmer for language '%s'", lang);
+    if (o.shards > MAX_SHARDS)
+        return fail(detail, QUIRE_EINVAL, "at most %d shards", MAX_SHARDS);
+
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        return fail(detail, QUIRE_EIO, "%s: cannot create directory: %s", path,
+                    strerror(errno));
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return fail(detail, QUIRE_ENOTINDEX, "%s: not a directory", path);
+    unsigned existing = stub_shards(path);
+    int creating = existing == 0;
+    if (creating && !dir_is_fresh(path))
+        return fail(detail, QUIRE_ENOTINDEX,
+                    "%s: directory is not empty and holds no Quire index "
+                    "(refusing to write into it)",
+                    path);
+
+    quire_writer_t *w = calloc(1, sizeof *w);
+    if (!w || !(w->path = strdup(path))) {
+        free(w);
+        return fail(detail, QUIRE_ENOMEM, "out of memory");
+    }
+    pthread_mutex_init(&w->mu, NULL);
+    snprintf(w->language, sizeof w->language, "%s", lang);
+    w->nshards = existing ? existing : (o.shards ? o.shards : DEFAULT_SHARDS);
+    w->batch = o.batch_size ? o.batch_size : DEFAULT_BATCH;
+    w->shards = calloc(w->nshards, sizeof *w->shards);
+    quire_status_t st = w->shards ? QUIRE_OK : fail(detail, QUIRE_ENOMEM, "out of memory");
+    for (unsigned i = 0; st == QUIRE_OK && i < w->nshards; i++)
+        st = open_shard(w, i, creating, detail);
+    if (st == QUIRE_OK && creating)
+        st = write_stub(path, w->nshards, detail);
+    for (unsigned i = 0; st == QUIRE_OK && i < w->nshards; i++) {
+        if (pthread_create(&w->shards[i].thread, NULL, worker_main, &w->shards[i]) != 0)
+            st = fail(detail, QUIRE_ENOMEM, "cannot start writer thread");
+        else
+            w->shards[i].thread_started = 1;
+    }
+    if (st != QUIRE_OK) {
+        free_shards(w);
+        pthread_mutex_destroy(&w->mu);
+        free(w->path);
+        free(w);
+        return st;
+    }
+    *out = w;
+    return QUIRE_OK;
+}
+
+/* ------------------------------------------------------------ adding ---- */
+
+quire_status_t quire_writer_add(quire_writer_t *w, const quire_doc_t *doc)
+{
+    if (!w || !doc)
+        return QUIRE_EINVAL;
+    quire_status_t st = sticky(w);
+    if (st)
+        return st;
+    const char *in[F_COUNT] = {doc->id,     doc->title, doc->source, doc->url,
+                               doc->author, doc->date,  doc->body};
+    if (!doc->id || !*doc->id || !doc->body) {
+        pthread_mutex_lock(&w->mu);
+        quirei_buf_setf(&w->detail, "document has no %s", !doc->body ? "body" : "id");
+        pthread_mutex_unlock(&w->mu);
+        return QUIRE_EINVAL;
+    }
+    if (strlen(doc->id) > MAX_ID_BYTES) {
+        pthread_mutex_lock(&w->mu);
+        quirei_buf_setf(&w->detail, "document id longer than %d bytes", MAX_ID_BYTES);
+        pthread_mutex_unlock(&w->mu);
+        return QUIRE_EINVAL;
+    }
+    /* Repair every field into one buffer, then move it into the record. */
+    quirei_buf b = QUIREI_BUF_INIT;
+    size_t off[F_COUNT], len[F_COUNT];
+    long bad = 0;
+    for (int i = 0; i < F_COUNT; i++) {
+        off[i] = b.len;
+        if (!in[i])
+            continue;
+        long r = quirei_utf8_sanitize(&b, in[i], strlen(in[i]));
+        if (r < 0 || quirei_buf_addc(&b, '\0') < 0) {
+            quirei_buf_release(&b);
+            return QUIRE_ENOMEM;
+        }
+        bad += r;
+        len[i] = b.len - off[i] - 1;
+    }
+    rec_t *r = malloc(sizeof *r + b.len + 1);
+    if (!r) {
+        quirei_buf_release(&b);
+        return QUIRE_ENOMEM;
+    }
+    r->kind = REC_DOC;
+    if (b.len)
+        memcpy(r->text, b.ptr, b.len);
+    for (int i = 0; i < F_COUNT; i++) {
+        r->f[i] = in[i] ? r->text + off[i] : NULL;
+        r->flen[i] = in[i] ? len[i] : 0;
+    }
+    quirei_buf_release(&b);
+    atomic_fetch_add(&w->invalid, (uint64_t)bad);
+    push(&w->shards[quirei_shard_of(r->f[F_ID], r->flen[F_ID], w->nshards)], r);
+    return QUIRE_OK;
+}
+
+quire_status_t quire_writer_commit(quire_writer_t *w)
+{
+    if (!w)
+        return QUIRE_EINVAL;
+    uint64_t gen[MAX_SHARDS];
+    for (unsigned i = 0; i < w->nshards; i++) {
+        shard_t *s = &w->shards[i];
+        pthread_mutex_lock(&s->mu);
+        gen[i] = s->commit_gen;
+        pthread_mutex_unlock(&s->mu);
+        push(s, &rec_commit);
+    }
+    quire_status_t first = QUIRE_OK;
+    for (unsigned i = 0; i < w->nshards; i++) {
+        shard_t *s = &w->shards[i];
+        pthread_mutex_lock(&s->mu);
+        while (s->commit_gen == gen[i])
+            pthread_cond_wait(&s->committed, &s->mu);
+        if (first == QUIRE_OK)
+            first = s->commit_status;
+        pthread_mutex_unlock(&s->mu);
+    }
+    return first != QUIRE_OK ? first : sticky(w);
+}
+
+void quire_writer_stats(quire_writer_t *w, quire_writer_stats_t *st)
+{
+    memset(st, 0, sizeof *st);
+    if (!w)
+        return;
+    st->added = atomic_load(&w->added);
+    st->replaced = atomic_load(&w->replaced);
+    st->body_bytes = atomic_load(&w->body_bytes);
+    st->invalid_utf8 = atomic_load(&w->invalid);
+    st->committed = atomic_load(&w->committed);
+}
+
+const char *quire_writer_detail(const quire_writer_t *w)
+{
+    return w ? quirei_buf_cstr(&w->detail) : "";
+}
+
+const char *quire_writer_language(const quire_writer_t *w)
+{
+    return w ? w->language : "";
+}
+
+quire_status_t quire_writer_close(quire_writer_t *w)
+{
+    if (!w)
+        return QUIRE_OK;
+    quire_status_t st = quire_writer_commit(w);
+    free_shards(w);
+    pthread_mutex_destroy(&w->mu);
+    quirei_buf_release(&w->detail);
+    free(w->path);
+    free(w);
+    return st;
+}

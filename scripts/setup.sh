@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs every Debian package Quire needs to build, test and benchmark.
+# Idempotent: packages already present are skipped, so re-running is cheap.
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake pkg-config git
+  libxapian-dev xapian-tools          # index (C++ wrapper) and xapian-compact / xapian-tcpsrv
+  libstemmer-dev                      # Snowball stemmers
+  libutf8proc-dev                     # NFKC + case folding
+  libjansson-dev                      # JSON in and out
+  libxml2-dev                         # HTML extraction
+  libmd4c-dev                         # Markdown extraction
+  zlib1g-dev                          # .jsonl.gz
+  libmicrohttpd-dev                   # HTTP server
+  libcriterion-dev                    # unit tests
+  libcurl4-openssl-dev curl           # integration-test client
+  clang libclang-rt-14-dev            # fuzzing (libFuzzer) and sanitizer runtime
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
