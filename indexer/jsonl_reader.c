@@ -104,6 +104,13 @@ static int fill(qx_jsonl *j, char *err, size_t errlen)
         return -1;
     }
     int n = gzread(j->gz, j->buf.ptr + j->buf.len, CHUNK);
+    if (n > 0) {
+        /* Data first: on a truncated stream zlib hands over what it could
+         * decode and reports the error on the next read. */
+        j->buf.len += (size_t)n;
+        j->buf.ptr[j->buf.len] = '\0';
+        return 1;
+    }
     int zerr = Z_OK;
     const char *msg = gzerror(j->gz, &zerr);
     if (n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) {
@@ -115,13 +122,8 @@ static int fill(qx_jsonl *j, char *err, size_t errlen)
             snprintf(err, errlen, "corrupt gzip data after line %lu: %s", j->line, msg);
         return -1;
     }
-    if (n == 0) {
-        j->eof = 1;
-        return 0;
-    }
-    j->buf.len += (size_t)n;
-    j->buf.ptr[j->buf.len] = '\0';
-    return 1;
+    j->eof = 1;
+    return 0;
 }
 
 qx_jsonl_result qx_jsonl_next(qx_jsonl *j, quire_doc_t *doc, char *err, size_t errlen)

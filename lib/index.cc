@@ -7,8 +7,16 @@
  *
  * An index is a directory:
  *
- *     DIR/XAPIANDB        a Xapian stub file: one "auto shardN" line a shard
- *     DIR/shard0/ ...     one glass database per shard
+ *     DIR/XAPIANDB        a Xapian stub file: one "auto NAME" line a shard
+ *     DIR/shard0/ ...     one glass database per shard ("shard0", after a
+ *                         compaction "shard0.1", "shard0.2", ...)
+ *     DIR/writer.lock     flock()ed by the one writer
+ *
+ * The stub is the index's commit point for its layout: a compaction writes
+ * each shard anew into its next-generation directory, then renames a new
+ * stub into place, then deletes the old generation. Readers that open the
+ * index after the rename see the new shards; a crash at any point leaves a
+ * stub naming complete shards (orphans are removed by the next writer).
  *
  * Opening DIR with Xapian (or xapian-delve, or a remote xapian-tcpsrv) sees
  * all shards as one database. Documents are routed to a shard by a hash of
@@ -36,8 +44,10 @@
  *               equals its stem carry just the plain term. This drops a
  *               third to a half of all stem postings compared with
  *               TermGenerator's STEM_SOME, which always adds both.
- *   S<word>     title words, positions as in the title; ZS<stem> likewise.
- *   A<word>     author words, positional.
+ *   S<word>     title words, no positions (a title phrase is matched on
+ *               the unprefixed terms, which hold the title's positions);
+ *               ZS<stem> likewise.
+ *   A<word>     author words, no positions.
  *   Q<id>       boolean, the document id (unique; replace_document key).
  *   XS<source>  boolean, the lower-cased source ("ti-corpus/theregister"),
  *               plus XS<top> for its part before the first '/'.
@@ -68,6 +78,8 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <new>
 #include <string>
 #include <vector>
@@ -82,6 +94,7 @@ struct quirei_wdb {
 
 struct quirei_rdb {
     std::string dir;
+    std::string stub;                     /* stub text at the last open */
     std::vector<Xapian::Database> shards; /* local shards, for revisions */
     Xapian::Database db;                  /* all shards as one */
 };
@@ -254,6 +267,11 @@ quire_status_t quirei_wdb_commit(quirei_wdb *db, quirei_buf *err)
     GUARD("commit", db->db.commit())
 }
 
+quire_status_t quirei_compact(const char *src, const char *dst, quirei_buf *err)
+{
+    GUARD("compact shard", Xapian::Database(src).compact(dst))
+}
+
 quire_status_t quirei_wdb_doc_count(quirei_wdb *db, uint64_t *n, quirei_buf *err)
 {
     GUARD("count documents", *n = db->db.get_doccount())
@@ -266,13 +284,22 @@ namespace {
 /* Open the shards named by DIR/XAPIANDB ourselves when they are all local
  * ("auto PATH"), so that per-shard revisions can be read; otherwise let
  * Xapian open the stub (remote shards). */
+std::string read_stub(const std::string &dir)
+{
+    std::ifstream f(dir + "/" QUIREI_STUB_FILE);
+    return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
 void open_shards(quirei_rdb *r)
 {
-    r->shards.clear();
-    std::ifstream stub(r->dir + "/" QUIREI_STUB_FILE);
-    if (!stub) {
+    std::vector<Xapian::Database> fresh;
+    std::string text = read_stub(r->dir);
+    std::istringstream stub(text);
+    if (text.empty()) {
         /* Not a stub: a plain Xapian database, or nothing at all. */
         r->db = Xapian::Database(r->dir);
+        r->shards.clear();
+        r->stub.clear();
         return;
     }
     std::string line;
@@ -290,14 +317,19 @@ void open_shards(quirei_rdb *r)
     }
     if (!all_local || paths.empty()) {
         r->db = Xapian::Database(r->dir);
+        r->shards.clear();
+        r->stub = text;
         return;
     }
     Xapian::Database all;
     for (const auto &p : paths) {
-        r->shards.emplace_back(p);
-        all.add_database(r->shards.back());
+        fresh.emplace_back(p);
+        all.add_database(fresh.back());
     }
+    /* Only replace the open state once everything opened. */
+    r->shards.swap(fresh);
     r->db = all;
+    r->stub = text;
 }
 
 } // namespace
@@ -326,13 +358,15 @@ void quirei_rdb_close(quirei_rdb *db)
 quire_status_t quirei_rdb_reopen(quirei_rdb *db, int *changed, quirei_buf *err)
 {
     GUARD("reopen index", {
-        bool c = false;
-        /* Reopening the combined database reopens each shard; the shard
-         * handles in db->shards share their internals with it. */
-        c = db->db.reopen();
-        for (auto &s : db->shards)
-            s.reopen();
-        *changed = c;
+        /* A new stub (compaction) names new shard directories: open them
+         * afresh. Otherwise reopening the combined database reopens each
+         * shard (the handles in db->shards share its internals). */
+        if (read_stub(db->dir) != db->stub) {
+            open_shards(db);
+            *changed = 1;
+        } else {
+            *changed = db->db.reopen();
+        }
     })
 }
 

@@ -84,6 +84,12 @@ quire_status_t quirei_rdb_get_data(quirei_rdb *db, const char *idterm, quirei_bu
 
 /* The stub file naming the shards of index directory `dir`. */
 #define QUIREI_STUB_FILE "XAPIANDB"
+/* The file a writer flock()s for the whole index. */
+#define QUIREI_LOCK_FILE "writer.lock"
+
+/* Write a compacted copy of the (closed) shard at src to the new directory
+ * dst. */
+quire_status_t quirei_compact(const char *src, const char *dst, quirei_buf *err);
 
 #ifdef __cplusplus
 }

@@ -40,6 +40,12 @@ quire_status_t quire_reader_open(const char *path, quire_reader_t **out, char **
     if (!r)
         return fail(detail, QUIRE_ENOMEM, "out of memory");
     quire_status_t st = quirei_rdb_open(path, &r->db, &r->detail);
+    if (st == QUIRE_ENOTFOUND) {
+        /* The path exists (checked above) but holds no database. */
+        quirei_buf_setf(&r->detail, "%s: not a Quire index (no XAPIANDB stub or database)",
+                        path);
+        st = QUIRE_ENOTINDEX;
+    }
     quirei_buf v = QUIREI_BUF_INIT;
     if (st == QUIRE_OK)
         st = quirei_rdb_get_metadata(r->db, QUIREI_META_SCHEMA, &v, &r->detail);

@@ -1,3 +1,4 @@
+#define _XOPEN_SOURCE 700 /* nftw() */
 /*
  * writer.c - quire_writer_t: parallel, sharded, crash-safe indexing.
  *
@@ -23,6 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,7 +46,7 @@ enum { F_ID, F_TITLE, F_SOURCE, F_URL, F_AUTHOR, F_DATE, F_BODY, F_COUNT };
 static const char *const field_names[F_COUNT] = {"id",     "title", "source", "url",
                                                  "author", "date",  "body"};
 
-typedef enum rec_kind { REC_DOC, REC_COMMIT, REC_STOP } rec_kind_t;
+typedef enum rec_kind { REC_DOC, REC_COMMIT, REC_COMPACT, REC_STOP } rec_kind_t;
 
 /* One queued document: a single allocation, strings in `text`. */
 typedef struct rec {
@@ -53,6 +57,7 @@ typedef struct rec {
 } rec_t;
 
 static rec_t rec_commit = {.kind = REC_COMMIT};
+static rec_t rec_compact = {.kind = REC_COMPACT};
 static rec_t rec_stop = {.kind = REC_STOP};
 
 typedef struct shard {
@@ -66,8 +71,10 @@ typedef struct shard {
     pthread_cond_t not_empty, not_full, committed;
     rec_t *queue[QUEUE_CAP];
     unsigned head, count;
-    uint64_t commit_gen;          /* bumped after each REC_COMMIT */
-    quire_status_t commit_status; /* of the last REC_COMMIT */
+    uint64_t commit_gen;          /* bumped after each REC_COMMIT/COMPACT */
+    quire_status_t commit_status; /* of the last REC_COMMIT/COMPACT */
+    char name[64];                /* directory in the index: "shard0.3" */
+    char old_name[64];            /* before the last compaction, or "" */
 
     /* worker-only state */
     quire_tokenizer_t *tok;
@@ -82,6 +89,7 @@ struct quire_writer {
     char language[64];
     unsigned nshards, batch;
     shard_t *shards;
+    int lock_fd; /* flock()ed DIR/writer.lock: one writer per index */
 
     pthread_mutex_t mu; /* guards status and detail */
     quire_status_t sticky;
@@ -196,7 +204,9 @@ static quire_status_t add_one(shard_t *s, const char *prefix, const quire_token_
     quirei_buf_reset(b);
     if (quirei_buf_adds(b, prefix) < 0 || quirei_buf_add(b, t->term, t->len) < 0)
         return QUIRE_ENOMEM;
-    quire_status_t st = t->positioned
+    /* Only unprefixed terms carry positions: a phrase is matched on them,
+     * and field terms (S, A) only need to say that the words are there. */
+    quire_status_t st = t->positioned && !*prefix
                             ? quirei_xdoc_add_posting(s->xdoc, b->ptr, b->len, t->pos, &s->err)
                             : quirei_xdoc_add_term(s->xdoc, b->ptr, b->len, &s->err);
     if (st != QUIRE_OK || !t->stemmable)
@@ -330,6 +340,73 @@ static quire_status_t commit_shard(shard_t *s)
     return st;
 }
 
+static void shard_path(const shard_t *s, const char *name, quirei_buf *out)
+{
+    quirei_buf_reset(out);
+    quirei_buf_addf(out, "%s/%s", s->w->path, name);
+}
+
+/* The next generation's directory name: shard0 -> shard0.1 -> shard0.2 */
+static void next_name(const shard_t *s, char out[64])
+{
+    const char *dot = strchr(s->name, '.');
+    unsigned gen = dot ? (unsigned)strtoul(dot + 1, NULL, 10) : 0;
+    snprintf(out, 64, "shard%u.%u", s->index, gen + 1);
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* Remove a directory tree (best effort). */
+static void remove_tree(const char *path)
+{
+    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * Commit, then rewrite the shard compactly into a new directory (glass
+ * B-trees filled by many commits are about 40% slack) and continue writing
+ * there. The stub still names the old directory, so readers and a crash see
+ * the old, complete shard until quire_writer_compact() switches the stub.
+ */
+static quire_status_t compact_shard(shard_t *s)
+{
+    quire_status_t st = commit_shard(s);
+    if (st)
+        return st;
+    char fresh[64];
+    next_name(s, fresh);
+    quirei_buf src = QUIREI_BUF_INIT, dst = QUIREI_BUF_INIT;
+    shard_path(s, s->name, &src);
+    shard_path(s, fresh, &dst);
+    remove_tree(dst.ptr); /* left over by a crash during an earlier compaction */
+    quirei_wdb_close(s->db);
+    s->db = NULL;
+    st = quirei_compact(src.ptr, dst.ptr, &s->err);
+    if (st == QUIRE_OK) {
+        memcpy(s->old_name, s->name, sizeof s->name);
+        memcpy(s->name, fresh, sizeof s->name);
+    } else {
+        remove_tree(dst.ptr);
+    }
+    quirei_buf err2 = QUIREI_BUF_INIT;
+    shard_path(s, s->name, &src);
+    quire_status_t st2 = quirei_wdb_open(src.ptr, &s->db, &err2);
+    if (st == QUIRE_OK && st2 != QUIRE_OK) {
+        st = st2;
+        quirei_buf_set(&s->err, err2.ptr, err2.len);
+    }
+    quirei_buf_release(&err2);
+    quirei_buf_release(&src);
+    quirei_buf_release(&dst);
+    return st;
+}
+
 static void *worker_main(void *arg)
 {
     shard_t *s = arg;
@@ -337,10 +414,10 @@ static void *worker_main(void *arg)
         rec_t *r = pop(s);
         if (r->kind == REC_STOP)
             break;
-        if (r->kind == REC_COMMIT) {
+        if (r->kind == REC_COMMIT || r->kind == REC_COMPACT) {
             quire_status_t st = sticky(s->w);
             if (st == QUIRE_OK) {
-                st = commit_shard(s);
+                st = r->kind == REC_COMMIT ? commit_shard(s) : compact_shard(s);
                 if (st)
                     set_error(s->w, st, quirei_buf_cstr(&s->err));
             }
@@ -353,7 +430,7 @@ static void *worker_main(void *arg)
         }
         /* After an error, documents are dropped: the caller sees the sticky
          * status on its next call and stops. */
-        if (sticky(s->w) == QUIRE_OK) {
+        if (sticky(s->w) == QUIRE_OK && s->db) {
             quire_status_t st = index_doc(s, r);
             if (st == QUIRE_OK && ++s->since_commit >= s->w->batch)
                 st = commit_shard(s);
@@ -386,8 +463,11 @@ static quire_status_t fail(char **detail, quire_status_t st, const char *fmt, ..
     return st;
 }
 
-/* Count "auto" lines in DIR/XAPIANDB; 0 when there is no stub. */
-static unsigned stub_shards(const char *path)
+/*
+ * Read the shard directory names from DIR/XAPIANDB ("auto NAME" lines) into
+ * names[]; returns how many, 0 when there is no stub.
+ */
+static unsigned read_stub(const char *path, char names[][64], unsigned max)
 {
     quirei_buf p = QUIREI_BUF_INIT;
     quirei_buf_addf(&p, "%s/%s", path, QUIREI_STUB_FILE);
@@ -397,14 +477,17 @@ static unsigned stub_shards(const char *path)
         return 0;
     char line[512];
     unsigned n = 0;
-    while (fgets(line, sizeof line, f))
-        n += strncmp(line, "auto shard", 10) == 0;
+    while (n < max && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (strncmp(line, "auto shard", 10) == 0 && strlen(line + 5) < 64 && !strchr(line + 5, '/'))
+            snprintf(names[n++], 64, "%s", line + 5);
+    }
     fclose(f);
     return n;
 }
 
-/* Is DIR empty, or does it hold only shard directories left by a creation
- * that was interrupted before the stub was written? */
+/* Is DIR empty, or does it hold only what a creation that was interrupted
+ * before the stub was written leaves behind? */
 static int dir_is_fresh(const char *path)
 {
     DIR *d = opendir(path);
@@ -413,19 +496,45 @@ static int dir_is_fresh(const char *path)
     int fresh = 1;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+        const char *n = e->d_name;
+        if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, QUIREI_LOCK_FILE) ||
+            !strcmp(n, QUIREI_STUB_FILE ".tmp") || !strncmp(n, "shard", 5))
             continue;
-        if (strncmp(e->d_name, "shard", 5) != 0) {
-            fresh = 0;
-            break;
-        }
+        fresh = 0;
+        break;
     }
     closedir(d);
     return fresh;
 }
 
-static quire_status_t write_stub(const char *path, unsigned nshards, char **detail)
+/* Remove shard directories the stub does not name: left-overs of crashed
+ * creations or compactions. Only called while holding the writer lock. */
+static void remove_orphans(quire_writer_t *w)
 {
+    DIR *d = opendir(w->path);
+    if (!d)
+        return;
+    struct dirent *e;
+    quirei_buf p = QUIREI_BUF_INIT;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, "shard", 5) != 0)
+            continue;
+        int used = 0;
+        for (unsigned i = 0; i < w->nshards; i++)
+            used |= strcmp(e->d_name, w->shards[i].name) == 0;
+        if (!used) {
+            quirei_buf_reset(&p);
+            quirei_buf_addf(&p, "%s/%s", w->path, e->d_name);
+            remove_tree(p.ptr);
+        }
+    }
+    quirei_buf_release(&p);
+    closedir(d);
+}
+
+static quire_status_t write_stub(quire_writer_t *w, char **detail)
+{
+    const char *path = w->path;
     quirei_buf tmp = QUIREI_BUF_INIT, fin = QUIREI_BUF_INIT;
     quirei_buf_addf(&tmp, "%s/%s.tmp", path, QUIREI_STUB_FILE);
     quirei_buf_addf(&fin, "%s/%s", path, QUIREI_STUB_FILE);
@@ -435,10 +544,17 @@ static quire_status_t write_stub(const char *path, unsigned nshards, char **deta
         st = fail(detail, QUIRE_EIO, "%s: %s", quirei_buf_cstr(&tmp), strerror(errno));
         goto out;
     }
-    for (unsigned i = 0; i < nshards; i++)
-        fprintf(f, "auto shard%u\n", i);
-    /* Write-then-rename, so a crash never leaves a half-written stub. */
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0) {
+    for (unsigned i = 0; i < w->nshards; i++)
+        fprintf(f, "auto %s\n", w->shards[i].name);
+    /* Write-then-rename: readers and crashes see the old stub or the new
+     * one, never half of one. This rename is what makes a compaction (or
+     * a new index) visible. */
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        st = fail(detail, QUIRE_EIO, "%s: %s", quirei_buf_cstr(&tmp), strerror(errno));
+        fclose(f);
+        goto out;
+    }
+    if (fclose(f) != 0) {
         st = fail(detail, QUIRE_EIO, "%s: %s", quirei_buf_cstr(&tmp), strerror(errno));
         goto out;
     }
@@ -453,15 +569,9 @@ out:
 static quire_status_t open_shard(quire_writer_t *w, unsigned i, int creating, char **detail)
 {
     shard_t *s = &w->shards[i];
-    s->w = w;
-    s->index = i;
-    pthread_mutex_init(&s->mu, NULL);
-    pthread_cond_init(&s->not_empty, NULL);
-    pthread_cond_init(&s->not_full, NULL);
-    pthread_cond_init(&s->committed, NULL);
 
     quirei_buf p = QUIREI_BUF_INIT, v = QUIREI_BUF_INIT;
-    quirei_buf_addf(&p, "%s/shard%u", w->path, i);
+    quirei_buf_addf(&p, "%s/%s", w->path, s->name);
     quire_status_t st = quirei_wdb_open(quirei_buf_cstr(&p), &s->db, &s->err);
     if (st) {
         st = fail(detail, st, "%s", quirei_buf_cstr(&s->err));
@@ -524,7 +634,7 @@ static void free_shards(quire_writer_t *w)
         quirei_xdoc_free(s->xdoc);
         quirei_buf_release(&s->term);
         quirei_buf_release(&s->err);
-        if (s->w) {
+        if (s->w) { /* initialised */
             pthread_mutex_destroy(&s->mu);
             pthread_cond_destroy(&s->not_empty);
             pthread_cond_destroy(&s->not_full);
@@ -560,7 +670,8 @@ quire_status_t quire_writer_open(const char *path, const quire_writer_options_t 
     struct stat sb;
     if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
         return fail(detail, QUIRE_ENOTINDEX, "%s: not a directory", path);
-    unsigned existing = stub_shards(path);
+    char names[MAX_SHARDS][64];
+    unsigned existing = read_stub(path, names, MAX_SHARDS);
     int creating = existing == 0;
     if (creating && !dir_is_fresh(path))
         return fail(detail, QUIRE_ENOTINDEX,
@@ -568,21 +679,52 @@ quire_status_t quire_writer_open(const char *path, const quire_writer_options_t 
                     "(refusing to write into it)",
                     path);
 
+    /* One writer per index: Xapian locks each shard, but compaction swaps
+     * shard directories, so the whole index needs a lock of its own. */
+    quirei_buf lp = QUIREI_BUF_INIT;
+    quirei_buf_addf(&lp, "%s/%s", path, QUIREI_LOCK_FILE);
+    int lock_fd = open(quirei_buf_cstr(&lp), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    quirei_buf_release(&lp);
+    if (lock_fd < 0)
+        return fail(detail, QUIRE_EIO, "%s: cannot create lock file: %s", path,
+                    strerror(errno));
+    if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        close(lock_fd);
+        return fail(detail, QUIRE_ELOCKED, "%s: another writer is using this index", path);
+    }
+
     quire_writer_t *w = calloc(1, sizeof *w);
     if (!w || !(w->path = strdup(path))) {
         free(w);
+        close(lock_fd);
         return fail(detail, QUIRE_ENOMEM, "out of memory");
     }
+    w->lock_fd = lock_fd;
     pthread_mutex_init(&w->mu, NULL);
     snprintf(w->language, sizeof w->language, "%s", lang);
     w->nshards = existing ? existing : (o.shards ? o.shards : DEFAULT_SHARDS);
     w->batch = o.batch_size ? o.batch_size : DEFAULT_BATCH;
     w->shards = calloc(w->nshards, sizeof *w->shards);
     quire_status_t st = w->shards ? QUIRE_OK : fail(detail, QUIRE_ENOMEM, "out of memory");
+    for (unsigned i = 0; st == QUIRE_OK && i < w->nshards; i++) {
+        shard_t *s = &w->shards[i];
+        s->w = w;
+        s->index = i;
+        if (existing)
+            memcpy(s->name, names[i], sizeof s->name);
+        else
+            snprintf(s->name, sizeof s->name, "shard%u", i);
+        pthread_mutex_init(&s->mu, NULL);
+        pthread_cond_init(&s->not_empty, NULL);
+        pthread_cond_init(&s->not_full, NULL);
+        pthread_cond_init(&s->committed, NULL);
+    }
+    if (st == QUIRE_OK)
+        remove_orphans(w);
     for (unsigned i = 0; st == QUIRE_OK && i < w->nshards; i++)
         st = open_shard(w, i, creating, detail);
     if (st == QUIRE_OK && creating)
-        st = write_stub(path, w->nshards, detail);
+        st = write_stub(w, detail);
     for (unsigned i = 0; st == QUIRE_OK && i < w->nshards; i++) {
         if (pthread_create(&w->shards[i].thread, NULL, worker_main, &w->shards[i]) != 0)
             st = fail(detail, QUIRE_ENOMEM, "cannot start writer thread");
@@ -592,6 +734,7 @@ quire_status_t quire_writer_open(const char *path, const quire_writer_options_t 
     if (st != QUIRE_OK) {
         free_shards(w);
         pthread_mutex_destroy(&w->mu);
+        close(w->lock_fd);
         free(w->path);
         free(w);
         return st;
@@ -657,17 +800,16 @@ quire_status_t quire_writer_add(quire_writer_t *w, const quire_doc_t *doc)
     return QUIRE_OK;
 }
 
-quire_status_t quire_writer_commit(quire_writer_t *w)
+/* Send `r` (commit or compact) to every shard and wait for all of them. */
+static quire_status_t barrier(quire_writer_t *w, rec_t *r)
 {
-    if (!w)
-        return QUIRE_EINVAL;
     uint64_t gen[MAX_SHARDS];
     for (unsigned i = 0; i < w->nshards; i++) {
         shard_t *s = &w->shards[i];
         pthread_mutex_lock(&s->mu);
         gen[i] = s->commit_gen;
         pthread_mutex_unlock(&s->mu);
-        push(s, &rec_commit);
+        push(s, r);
     }
     quire_status_t first = QUIRE_OK;
     for (unsigned i = 0; i < w->nshards; i++) {
@@ -680,6 +822,43 @@ quire_status_t quire_writer_commit(quire_writer_t *w)
         pthread_mutex_unlock(&s->mu);
     }
     return first != QUIRE_OK ? first : sticky(w);
+}
+
+quire_status_t quire_writer_commit(quire_writer_t *w)
+{
+    if (!w)
+        return QUIRE_EINVAL;
+    return barrier(w, &rec_commit);
+}
+
+quire_status_t quire_writer_compact(quire_writer_t *w)
+{
+    if (!w)
+        return QUIRE_EINVAL;
+    /* Shards compact in parallel, each on its own thread, into new
+     * directories; then one rename of the stub switches readers over. */
+    quire_status_t st = barrier(w, &rec_compact);
+    char *detail = NULL;
+    quire_status_t st2 = write_stub(w, &detail);
+    if (st2 != QUIRE_OK) {
+        set_error(w, st2, detail ? detail : "cannot write the shard stub");
+        free(detail);
+        return st2;
+    }
+    /* Old generations are no longer named by the stub. Readers that still
+     * have them open keep reading them (the files stay alive while open)
+     * until they reopen. */
+    quirei_buf p = QUIREI_BUF_INIT;
+    for (unsigned i = 0; i < w->nshards; i++) {
+        shard_t *s = &w->shards[i];
+        if (!s->old_name[0])
+            continue;
+        quirei_buf_setf(&p, "%s/%s", w->path, s->old_name);
+        remove_tree(p.ptr);
+        s->old_name[0] = '\0';
+    }
+    quirei_buf_release(&p);
+    return st;
 }
 
 void quire_writer_stats(quire_writer_t *w, quire_writer_stats_t *st)
@@ -710,6 +889,7 @@ quire_status_t quire_writer_close(quire_writer_t *w)
         return QUIRE_OK;
     quire_status_t st = quire_writer_commit(w);
     free_shards(w);
+    close(w->lock_fd); /* releases the index lock */
     pthread_mutex_destroy(&w->mu);
     quirei_buf_release(&w->detail);
     free(w->path);

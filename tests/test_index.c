@@ -1,0 +1,401 @@
+/* test_index.c - the writer and reader of libquire over a real Xapian index. */
+#include <criterion/criterion.h>
+#include <quire/quire.h>
+#include <quire/tokenizer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index.h"
+#include "stemmer.h"
+#include "strbuf.h"
+#include "writer_internal.h"
+
+static char dir[64];
+
+static void make_dir(void)
+{
+    strcpy(dir, "/tmp/quire-test-index-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(index, .init = make_dir, .fini = remove_dir);
+
+static quire_writer_t *open_writer(unsigned shards)
+{
+    quire_writer_options_t o = {.shards = shards, .batch_size = 50};
+    quire_writer_t *w = NULL;
+    char *detail = NULL;
+    quire_status_t st = quire_writer_open(dir, &o, &w, &detail);
+    cr_assert_eq(st, QUIRE_OK, "open: %s", detail ? detail : "");
+    free(detail);
+    return w;
+}
+
+static quire_reader_t *open_reader(void)
+{
+    quire_reader_t *r = NULL;
+    char *detail = NULL;
+    quire_status_t st = quire_reader_open(dir, &r, &detail);
+    cr_assert_eq(st, QUIRE_OK, "open reader: %s", detail ? detail : "");
+    free(detail);
+    return r;
+}
+
+static uint64_t count(quire_reader_t *r)
+{
+    uint64_t n = 0;
+    cr_assert_eq(quire_reader_doc_count(r, &n), QUIRE_OK);
+    return n;
+}
+
+static uint64_t freq(quire_reader_t *r, const char *term)
+{
+    uint64_t f = 0;
+    cr_assert_eq(quire_reader_term_freq(r, term, &f), QUIRE_OK);
+    return f;
+}
+
+Test(index, add_commit_read_back_all_fields)
+{
+    quire_writer_t *w = open_writer(2);
+    quire_doc_t d = {.id = "doc-1", .title = "Cyber blame game", .source = "ti-corpus/theregister",
+                     .url = "https://example.org/a", .author = "Greg Day", .date = "2015-09-30T10:00:00Z",
+                     .body = "Cybersecurity calls for a united front, not finger-pointing."};
+    cr_assert_eq(quire_writer_add(w, &d), QUIRE_OK);
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+
+    quire_reader_t *r = open_reader();
+    cr_expect_eq(count(r), 1);
+    cr_expect_str_eq(quire_reader_language(r), "english");
+    quire_stored_doc_t *s = NULL;
+    cr_assert_eq(quire_reader_get(r, "doc-1", &s), QUIRE_OK);
+    cr_expect_str_eq(s->doc.id, d.id);
+    cr_expect_str_eq(s->doc.title, d.title);
+    cr_expect_str_eq(s->doc.source, d.source);
+    cr_expect_str_eq(s->doc.url, d.url);
+    cr_expect_str_eq(s->doc.author, d.author);
+    cr_expect_str_eq(s->doc.date, d.date);
+    cr_expect_str_eq(s->doc.body, d.body);
+    cr_expect_eq(s->body_len, strlen(d.body));
+    quire_stored_doc_free(s);
+    /* Terms of the schema (index.cc). */
+    cr_expect_eq(freq(r, "Qdoc-1"), 1);
+    cr_expect_eq(freq(r, "XSti-corpus/theregister"), 1);
+    cr_expect_eq(freq(r, "XSti-corpus"), 1);
+    cr_expect_eq(freq(r, "Sblame"), 1);
+    cr_expect_eq(freq(r, "blame"), 1);     /* title words are body-searchable too */
+    cr_expect_eq(freq(r, "Aday"), 1);
+    cr_expect_eq(freq(r, "Zcall"), 1);     /* stem differs from "calls" */
+    cr_expect_eq(freq(r, "Zunit"), 1);
+    cr_expect_eq(freq(r, "Zfront"), 0);    /* stem == word: no Z term */
+    cr_expect_eq(freq(r, "front"), 1);
+    cr_expect_eq(freq(r, "finger-pointing"), 1);
+    cr_expect_eq(quire_reader_get(r, "nope", &s), QUIRE_ENOTFOUND);
+    cr_expect_null(s);
+    quire_reader_close(r);
+}
+
+Test(index, missing_fields_stay_absent)
+{
+    quire_writer_t *w = open_writer(1);
+    quire_doc_t d = {.id = "x", .body = "just a body"};
+    cr_assert_eq(quire_writer_add(w, &d), QUIRE_OK);
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    quire_reader_t *r = open_reader();
+    quire_stored_doc_t *s = NULL;
+    cr_assert_eq(quire_reader_get(r, "x", &s), QUIRE_OK);
+    cr_expect_null(s->doc.title);
+    cr_expect_null(s->doc.author);
+    cr_expect_null(s->doc.date);
+    cr_expect_str_eq(s->doc.body, "just a body");
+    quire_stored_doc_free(s);
+    quire_reader_close(r);
+}
+
+Test(index, reindexing_replaces)
+{
+    for (int round = 0; round < 2; round++) {
+        quire_writer_t *w = open_writer(2);
+        for (int i = 0; i < 120; i++) {
+            char id[32], body[64];
+            snprintf(id, sizeof id, "id-%d", i);
+            snprintf(body, sizeof body, "round %d body of %d", round, i);
+            quire_doc_t d = {.id = id, .body = body};
+            cr_assert_eq(quire_writer_add(w, &d), QUIRE_OK);
+        }
+        cr_assert_eq(quire_writer_commit(w), QUIRE_OK);
+        quire_writer_stats_t st;
+        quire_writer_stats(w, &st);
+        cr_expect_eq(st.added, round == 0 ? 120 : 0);
+        cr_expect_eq(st.replaced, round == 0 ? 0 : 120);
+        cr_expect_eq(st.committed, 120);
+        cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    }
+    quire_reader_t *r = open_reader();
+    cr_expect_eq(count(r), 120);
+    quire_stored_doc_t *s = NULL;
+    cr_assert_eq(quire_reader_get(r, "id-7", &s), QUIRE_OK);
+    cr_expect_str_eq(s->doc.body, "round 1 body of 7");
+    quire_stored_doc_free(s);
+    quire_reader_close(r);
+}
+
+Test(index, security_tokens_match_only_whole)
+{
+    quire_writer_t *w = open_writer(2);
+    quire_doc_t docs[] = {
+        {.id = "log4shell", .body = "Patch CVE-2021-44228 now; see he.net and T1059.001."},
+        {.id = "near", .body = "An unrelated CVE-2021-4422 entry."},
+        {.id = "apart", .body = "In 2021 there were 44228 reports."},
+        {.id = "apt", .body = "APT28 (Fancy Bear) at 121.50.43.175, version 14.9.0."},
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
+        cr_assert_eq(quire_writer_add(w, &docs[i]), QUIRE_OK);
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    quire_reader_t *r = open_reader();
+    cr_expect_eq(freq(r, "cve-2021-44228"), 1);
+    cr_expect_eq(freq(r, "cve-2021-4422"), 1);
+    cr_expect_eq(freq(r, "44228"), 2);  /* parts are searchable too */
+    cr_expect_eq(freq(r, "t1059.001"), 1);
+    cr_expect_eq(freq(r, "he.net"), 1);
+    cr_expect_eq(freq(r, "apt28"), 1);
+    cr_expect_eq(freq(r, "121.50.43.175"), 1);
+    cr_expect_eq(freq(r, "14.9.0"), 1);
+    quire_reader_close(r);
+}
+
+Test(index, invalid_utf8_is_repaired_not_truncated)
+{
+    quire_writer_t *w = open_writer(1);
+    quire_doc_t d = {.id = "bad", .title = "T\xff", .body = "before \xc3\x28 after \xff end"};
+    cr_assert_eq(quire_writer_add(w, &d), QUIRE_OK);
+    cr_assert_eq(quire_writer_commit(w), QUIRE_OK);
+    quire_writer_stats_t st;
+    quire_writer_stats(w, &st);
+    cr_expect_eq(st.invalid_utf8, 3);
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    quire_reader_t *r = open_reader();
+    quire_stored_doc_t *s = NULL;
+    cr_assert_eq(quire_reader_get(r, "bad", &s), QUIRE_OK);
+    cr_expect_str_eq(s->doc.body, "before \xef\xbf\xbd( after \xef\xbf\xbd end");
+    cr_expect_eq(freq(r, "end"), 1);
+    quire_stored_doc_free(s);
+    quire_reader_close(r);
+}
+
+Test(index, rejects_bad_documents)
+{
+    quire_writer_t *w = open_writer(1);
+    quire_doc_t no_id = {.body = "b"}, no_body = {.id = "a"}, empty_id = {.id = "", .body = "b"};
+    cr_expect_eq(quire_writer_add(w, &no_id), QUIRE_EINVAL);
+    cr_expect_eq(quire_writer_add(w, &no_body), QUIRE_EINVAL);
+    cr_expect_str_eq(quire_writer_detail(w), "document has no body");
+    cr_expect_eq(quire_writer_add(w, &empty_id), QUIRE_EINVAL);
+    char long_id[300];
+    memset(long_id, 'x', sizeof long_id - 1);
+    long_id[sizeof long_id - 1] = '\0';
+    quire_doc_t long_d = {.id = long_id, .body = "b"};
+    cr_expect_eq(quire_writer_add(w, &long_d), QUIRE_EINVAL);
+    /* The writer still works after rejecting. */
+    quire_doc_t ok = {.id = "ok", .body = "fine"};
+    cr_expect_eq(quire_writer_add(w, &ok), QUIRE_OK);
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+}
+
+Test(index, language_is_recorded_and_kept)
+{
+    quire_writer_options_t o = {.language = "french"};
+    quire_writer_t *w = NULL;
+    cr_assert_eq(quire_writer_open(dir, &o, &w, NULL), QUIRE_OK);
+    quire_doc_t d = {.id = "fr", .body = "les attaques informatiques"};
+    cr_assert_eq(quire_writer_add(w, &d), QUIRE_OK);
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    /* Reopened with another language: the index keeps french. */
+    quire_writer_options_t o2 = {.language = "english"};
+    cr_assert_eq(quire_writer_open(dir, &o2, &w, NULL), QUIRE_OK);
+    cr_expect_str_eq(quire_writer_language(w), "french");
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    quire_reader_t *r = open_reader();
+    cr_expect_str_eq(quire_reader_language(r), "french");
+    cr_expect_eq(freq(r, "Zattaqu"), 1);
+    quire_reader_close(r);
+}
+
+Test(index, unknown_language_is_an_error)
+{
+    quire_writer_options_t o = {.language = "klingon"};
+    quire_writer_t *w = NULL;
+    char *detail = NULL;
+    cr_expect_eq(quire_writer_open(dir, &o, &w, &detail), QUIRE_ELANG);
+    cr_expect_null(w);
+    cr_expect(detail && strstr(detail, "klingon"));
+    free(detail);
+}
+
+Test(index, refuses_foreign_directories)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/notes.txt", dir);
+    FILE *f = fopen(path, "w");
+    fputs("my notes", f);
+    fclose(f);
+    quire_writer_t *w = NULL;
+    char *detail = NULL;
+    cr_expect_eq(quire_writer_open(dir, NULL, &w, &detail), QUIRE_ENOTINDEX);
+    cr_expect(detail && strstr(detail, "not empty"));
+    free(detail);
+    quire_reader_t *r = NULL;
+    cr_expect_eq(quire_reader_open(dir, &r, NULL), QUIRE_ENOTINDEX);
+    cr_expect_null(r);
+    /* The user's file is untouched. */
+    struct stat sb;
+    cr_expect_eq(stat(path, &sb), 0);
+    cr_expect_eq(sb.st_size, 8);
+}
+
+Test(index, reader_on_missing_path)
+{
+    quire_reader_t *r = NULL;
+    char *detail = NULL;
+    cr_expect_eq(quire_reader_open("/nonexistent/quire/index", &r, &detail), QUIRE_ENOTFOUND);
+    cr_expect(detail && strstr(detail, "/nonexistent/quire/index"));
+    free(detail);
+}
+
+Test(index, second_writer_is_locked_out)
+{
+    quire_writer_t *w1 = open_writer(1), *w2 = NULL;
+    char *detail = NULL;
+    cr_expect_eq(quire_writer_open(dir, NULL, &w2, &detail), QUIRE_ELOCKED);
+    cr_expect_null(w2);
+    free(detail);
+    cr_assert_eq(quire_writer_close(w1), QUIRE_OK);
+}
+
+Test(index, reader_reopen_sees_new_commits)
+{
+    quire_writer_t *w = open_writer(2);
+    quire_doc_t a = {.id = "a", .body = "first"};
+    cr_assert_eq(quire_writer_add(w, &a), QUIRE_OK);
+    cr_assert_eq(quire_writer_commit(w), QUIRE_OK);
+    quire_reader_t *r = open_reader();
+    uint64_t rev1 = 0, rev2 = 0;
+    cr_assert_eq(quire_reader_revision(r, &rev1), QUIRE_OK);
+    cr_expect_eq(count(r), 1);
+    quire_doc_t b = {.id = "b", .body = "second"};
+    cr_assert_eq(quire_writer_add(w, &b), QUIRE_OK);
+    cr_assert_eq(quire_writer_commit(w), QUIRE_OK);
+    bool changed = false;
+    cr_assert_eq(quire_reader_reopen(r, &changed), QUIRE_OK);
+    cr_expect(changed);
+    cr_expect_eq(count(r), 2);
+    cr_assert_eq(quire_reader_revision(r, &rev2), QUIRE_OK);
+    cr_expect_gt(rev2, rev1);
+    quire_reader_close(r);
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+}
+
+Test(index_helpers, shard_routing_is_stable)
+{
+    /* FNV-1a: fixed values, so an index written by one build is routed the
+     * same way by the next. */
+    cr_expect_eq(quirei_shard_of("", 0, 7), 2166136261u % 7);
+    cr_expect_eq(quirei_shard_of("a", 1, 1000), 3826002220u % 1000);
+    cr_expect_eq(quirei_shard_of("anything", 8, 1), 0);
+}
+
+Test(index_helpers, date_keys)
+{
+    char k[11];
+    cr_expect_eq(quirei_date_key("2016-06-30", k), 10);
+    cr_expect_str_eq(k, "2016-06-30");
+    cr_expect_eq(quirei_date_key("2016-06-30T12:00:00Z", k), 10);
+    cr_expect_eq(quirei_date_key("2016-06", k), 7);
+    cr_expect_eq(quirei_date_key("2016", k), 4);
+    cr_expect_eq(quirei_date_key("2016-13-01", k), 0);
+    cr_expect_eq(quirei_date_key("June 30, 2016", k), 0);
+    cr_expect_eq(quirei_date_key("20160630", k), 0);
+    cr_expect_eq(quirei_date_key(NULL, k), 0);
+}
+
+/* ---- property: what a query forms from a text, the index of that text holds ---- */
+
+typedef struct qcheck {
+    quire_reader_t *r;
+    quirei_stemmer *stem;
+    int checked;
+} qcheck_t;
+
+static int check_query_term(const quire_token_t *t, void *ctx)
+{
+    qcheck_t *q = ctx;
+    char term[256];
+    snprintf(term, sizeof term, "%.*s", (int)t->len, t->term);
+    cr_expect_gt(freq(q->r, term), 0, "term %s", term);
+    if (t->stemmable) {
+        size_t n;
+        const char *s = quirei_stem(q->stem, t->term, t->len, &n);
+        char zterm[256];
+        if (n == t->len && memcmp(s, t->term, n) == 0)
+            snprintf(zterm, sizeof zterm, "%.*s", (int)n, s);
+        else
+            snprintf(zterm, sizeof zterm, "Z%.*s", (int)n, s);
+        cr_expect_gt(freq(q->r, zterm), 0, "stem term %s of %s", zterm, term);
+    }
+    q->checked++;
+    return 0;
+}
+
+Test(index, query_side_terms_exist_in_index)
+{
+    static const char *const words[] = {
+        "hackers", "China\xe2\x80\x99s", "CVE-2021-44228", "T1059.001", "APT28", "attacks",
+        "121.50.43.175", "he.net", "state-sponsored", "14.9.0", "user@example.com",
+        "running", "espionage", "https://example.org/x", "2001:db8::1", "Stra\xc3\x9f" "e",
+        "\xef\xac\x81le", "U.S.", "don't", "ransomware-as-a-service", "Caf\xc3\xa9s",
+    };
+    const size_t nw = sizeof words / sizeof *words;
+    quirei_buf texts[20];
+    unsigned seed = 7;
+    quire_writer_t *w = open_writer(2);
+    for (int d = 0; d < 20; d++) {
+        quirei_buf *b = &texts[d];
+        *b = (quirei_buf)QUIREI_BUF_INIT;
+        for (int i = 0; i < 30; i++) {
+            seed = seed * 1103515245u + 12345u;
+            quirei_buf_addf(b, "%s%s", i ? " " : "", words[(seed >> 16) % nw]);
+        }
+        char id[16];
+        snprintf(id, sizeof id, "p%d", d);
+        quire_doc_t doc = {.id = id, .body = b->ptr};
+        cr_assert_eq(quire_writer_add(w, &doc), QUIRE_OK);
+    }
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+
+    qcheck_t q = {open_reader(), quirei_stemmer_new("english"), 0};
+    quire_tokenizer_t *tok = quire_tokenizer_new();
+    for (int d = 0; d < 20; d++) {
+        /* The query side: each word typed on its own. */
+        const char *p = texts[d].ptr;
+        while (*p) {
+            size_t n = strcspn(p, " ");
+            cr_assert_eq(quire_tokenize(tok, p, n, check_query_term, &q), 0);
+            p += n + (p[n] == ' ');
+        }
+        quirei_buf_release(&texts[d]);
+    }
+    cr_expect_gt(q.checked, 600);
+    quire_tokenizer_free(tok);
+    quirei_stemmer_free(q.stem);
+    quire_reader_close(q.r);
+}
