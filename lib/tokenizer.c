@@ -44,6 +44,7 @@ struct quire_tokenizer {
     seg_t segs[MAX_SEGS];
     size_t nsegs;
     int url;             /* current run is a URL */
+    quire_tokenizer_t *sub; /* tokenizes the inside of URLs */
 };
 
 typedef enum cls { CL_SEP, CL_WORD, CL_APOS, CL_HYPHEN, CL_DOT, CL_AT, CL_COLON } cls_t;
@@ -104,6 +105,7 @@ void quire_tokenizer_free(quire_tokenizer_t *t)
     quirei_buf_release(&t->fold);
     quirei_buf_release(&t->term);
     quirei_buf_release(&t->scratch);
+    quire_tokenizer_free(t->sub);
     free(t);
 }
 
@@ -197,11 +199,9 @@ static int url_char(unsigned char c)
 
 /*
  * Scan a URL starting at `start` (scheme already checked). Returns its end
- * after trailing punctuation is trimmed, and records its word-character
- * segments (for PART tokens) in t->segs.
+ * after trailing punctuation is trimmed.
  */
-static int scan_url(quire_tokenizer_t *t, const char *text, size_t len, size_t start,
-                    size_t *endp)
+static size_t scan_url(const char *text, size_t len, size_t start)
 {
     size_t end = start;
     while (end < len && url_char((unsigned char)text[end]))
@@ -234,38 +234,7 @@ static int scan_url(quire_tokenizer_t *t, const char *text, size_t len, size_t s
         }
         break;
     }
-    *endp = end;
-    /* Segments: maximal runs of word characters, folded. */
-    t->nsegs = 0;
-    quirei_buf_reset(&t->fold);
-    size_t i = start;
-    while (i < end && t->nsegs < MAX_SEGS) {
-        int32_t cp;
-        int bad, digit = 0;
-        size_t n = decode_at(text, end, i, &cp, &bad);
-        if (classify_cp(cp, &digit) != CL_WORD) {
-            i += n;
-            continue;
-        }
-        size_t s0 = i;
-        int has_digit = 0;
-        while (i < end) {
-            n = decode_at(text, end, i, &cp, &bad);
-            if (classify_cp(cp, &digit) != CL_WORD)
-                break;
-            has_digit |= digit;
-            i += n;
-        }
-        seg_t *s = &t->segs[t->nsegs++];
-        s->start = s0;
-        s->end = i;
-        s->conn = 0;
-        s->has_digit = (unsigned char)has_digit;
-        s->plain = 0;
-        if (fold_segment(t, text, s0, i, s) < 0)
-            return -1;
-    }
-    return 0;
+    return end;
 }
 
 static int emit(quire_tokenizer_t *t, quire_token_cb cb, void *ctx, const char *term,
@@ -310,7 +279,18 @@ static int emit_words(quire_tokenizer_t *t, quire_token_cb cb, void *ctx, size_t
     return 0;
 }
 
-/* Whole token at one position, then each segment as an unpositioned PART. */
+/* Is [a, b) a domain-like name: letters joined by dots only? */
+static int dotted_name(const quire_tokenizer_t *t, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++)
+        if (t->segs[i].has_digit || (i + 1 < b && t->segs[i].conn != '.'))
+            return 0;
+    return 1;
+}
+
+/* Whole token at one position, then each segment as an unpositioned PART;
+ * for a domain of three or more labels also its parent domains, so that
+ * "example.com" finds "www.example.com". */
 static int emit_compound(quire_tokenizer_t *t, quire_token_cb cb, void *ctx, size_t a,
                          size_t b)
 {
@@ -322,6 +302,10 @@ static int emit_compound(quire_tokenizer_t *t, quire_token_cb cb, void *ctx, siz
         r = emit(t, cb, ctx, fold_at(t, s->fstart), s->flen, QUIRE_TOK_PART, pos, s->start,
                  s->end, 0);
     }
+    if (b - a >= 3 && dotted_name(t, a, b))
+        for (size_t i = a + 1; !r && i + 2 <= b; i++)
+            r = emit(t, cb, ctx, fold_at(t, t->segs[i].fstart), span_len(t, i, b),
+                     QUIRE_TOK_PART, pos, t->segs[i].start, t->segs[b - 1].end, 0);
     return r;
 }
 
@@ -424,48 +408,55 @@ static int classify(quire_tokenizer_t *t, quire_token_cb cb, void *ctx, size_t a
     return emit_compound(t, cb, ctx, a, b);
 }
 
-static int emit_url(quire_tokenizer_t *t, quire_token_cb cb, void *ctx, const char *text,
-                    size_t start, size_t end)
+/* Wraps the caller's callback while the inside of a URL is tokenized: every
+ * token becomes an unpositioned PART of the URL. */
+typedef struct url_ctx {
+    quire_token_cb cb;
+    void *ctx;
+    uint32_t pos;
+    size_t base;
+} url_ctx_t;
+
+static int url_part(const quire_token_t *tok, void *ctx)
 {
-    /* The whole URL, folded, is one positioned term; its segments are parts.
-     * Fold the whole URL into t->term's neighbour buffer (scratch). */
-    quirei_buf_reset(&t->scratch);
-    int ascii = 1;
-    for (size_t i = start; i < end; i++)
-        ascii &= (unsigned char)text[i] < 0x80;
+    url_ctx_t *u = ctx;
+    quire_token_t p = *tok;
+    p.kind = QUIRE_TOK_PART;
+    p.pos = u->pos;
+    p.positioned = 0;
+    p.stemmable = 0;
+    p.start += u->base;
+    p.end += u->base;
+    return u->cb(&p, u->ctx);
+}
+
+static int emit_url(quire_tokenizer_t *t, quire_token_cb cb, void *ctx, const char *text,
+                    size_t start, size_t end, size_t scheme_end)
+{
+    /* The whole URL, folded, is one positioned term (ASCII URLs only; an
+     * IRI is still found through its parts). */
     uint32_t pos = t->pos++;
     int r = 0;
+    int ascii = 1;
+    if (scheme_end > end)
+        scheme_end = end;
+    for (size_t i = start; i < end; i++)
+        ascii &= (unsigned char)text[i] < 0x80;
     if (ascii && end - start <= QUIRE_MAX_TERM_BYTES) {
         char tmp[QUIRE_MAX_TERM_BYTES];
         for (size_t i = start; i < end; i++)
             tmp[i - start] = (char)tolower((unsigned char)text[i]);
         r = emit(t, cb, ctx, tmp, end - start, QUIRE_TOK_COMPOUND, pos, start, end, 0);
     }
-    /* Host (first segments joined by dots after the scheme) as one part. */
-    if (!r && t->nsegs >= 2) {
-        size_t hs = 1, he = 1; /* segs[0] is the scheme */
-        while (he < t->nsegs && t->segs[he].end < end && text[t->segs[he].end] == '.')
-            he++;
-        if (he > hs && he < t->nsegs) {
-            size_t hb = t->segs[hs].start, hend = t->segs[he].end;
-            char tmp[QUIRE_MAX_TERM_BYTES];
-            if (hend - hb <= sizeof tmp) {
-                int ok = 1;
-                for (size_t i = hb; i < hend; i++) {
-                    unsigned char c = (unsigned char)text[i];
-                    ok &= c < 0x80;
-                    tmp[i - hb] = (char)tolower(c);
-                }
-                if (ok)
-                    r = emit(t, cb, ctx, tmp, hend - hb, QUIRE_TOK_PART, pos, hb, hend, 0);
-            }
-        }
-    }
-    for (size_t i = 0; !r && i < t->nsegs; i++) {
-        seg_t *s = &t->segs[i];
-        r = emit(t, cb, ctx, fold_at(t, s->fstart), s->flen, QUIRE_TOK_PART, pos, s->start,
-                 s->end, 0);
-    }
+    if (r)
+        return r;
+    /* Everything after "scheme://" is tokenized like prose, so the host
+     * (a domain), a CVE ID or a hash inside the path are found as the same
+     * terms as in text; all of it as parts at the URL's position. */
+    if (!t->sub && !(t->sub = quire_tokenizer_new()))
+        return -1;
+    url_ctx_t u = {cb, ctx, pos, scheme_end};
+    r = quire_tokenize(t->sub, text + scheme_end, end - scheme_end, url_part, &u);
     return r;
 }
 
@@ -580,10 +571,8 @@ int quire_tokenize(quire_tokenizer_t *t, const char *text, size_t len, quire_tok
         if (t->nsegs >= 1 && end + 2 < len && text[end] == ':' && text[end + 1] == '/' &&
             text[end + 2] == '/' && is_url_scheme(text, t->segs[0].start, t->segs[0].end) &&
             t->nsegs == 1) {
-            size_t uend;
-            if (scan_url(t, text, len, i, &uend) < 0)
-                return -1;
-            r = emit_url(t, cb, ctx, text, i, uend);
+            size_t uend = scan_url(text, len, i);
+            r = emit_url(t, cb, ctx, text, i, uend, end + 3);
             end = uend;
         } else if (t->nsegs == MAX_SEGS) {
             r = emit_words(t, cb, ctx, 0, t->nsegs);

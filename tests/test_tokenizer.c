@@ -136,6 +136,15 @@ Test(tokenizer, domains_emails_urls)
     cr_expect(has_term("Read https://www.example.com/a/b?x=1. Then", "then"));
     cr_expect(has_term("(https://en.wikipedia.org/wiki/Foo_(bar))", "https://en.wikipedia.org/wiki/foo_(bar)"));
     cr_expect(has_term("(see https://x.org/a)", "https://x.org/a"));
+    /* Inside a URL, tokens are found as in prose. */
+    const char *ref = "https://exchange.xforce.ibmcloud.com/vulnerabilities/CVE-1999-0013";
+    cr_expect(has_term(ref, "cve-1999-0013"));
+    cr_expect(has_term(ref, "exchange.xforce.ibmcloud.com"));
+    cr_expect(has_term(ref, "ibmcloud.com"));
+    cr_expect(has_term(ref, "vulnerabilities"));
+    EXPECT_TOKS("http://a.io/x y", "C:http://a.io/x@1 P:a.io@1 P:a@1 P:io@1 P:x@1 W:y@2");
+    EXPECT_TOKS("www.example.com",
+                "C:www.example.com@1 P:www@1 P:example@1 P:com@1 P:example.com@1");
 }
 
 Test(tokenizer, hyphenated_words)

@@ -20,6 +20,11 @@
  *                 tokens at the same position, unpositioned in the index, so
  *                 "44228" or "he" still find it, while the whole term matches
  *                 only the whole token.
+ *                 A domain of three or more labels also yields its parent
+ *                 domains as parts (www.example.com -> example.com). The
+ *                 inside of a URL (after "scheme://") is tokenized like
+ *                 prose and every token of it becomes a PART of the URL, so
+ *                 a host or a CVE ID in a link is found as in text.
  *       hyphenated words of letters only ("state-sponsored") emit their parts
  *                 as positioned WORDs (so a phrase matches both
  *                 "state-sponsored hackers" and "state sponsored hackers"),
