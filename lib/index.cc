@@ -411,4 +411,147 @@ quire_status_t quirei_rdb_get_data(quirei_rdb *db, const char *idterm, quirei_bu
     }
 }
 
+/* -------------------------------------------------------------- queries -- */
+
+struct quirei_q {
+    Xapian::Query q;
+};
+
+struct quirei_mset {
+    Xapian::MSet m;
+};
+
+quirei_q *quirei_q_term(const char *term, size_t len)
+{
+    try {
+        return new quirei_q{Xapian::Query(std::string(term, len))};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+quirei_q *quirei_q_match_all(void)
+{
+    try {
+        return new quirei_q{Xapian::Query::MatchAll};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+quirei_q *quirei_q_combine(quirei_op op, quirei_q **subs, size_t n, unsigned window)
+{
+    static const Xapian::Query::op ops[] = {
+        Xapian::Query::OP_AND,    Xapian::Query::OP_OR,     Xapian::Query::OP_AND_NOT,
+        Xapian::Query::OP_AND_MAYBE, Xapian::Query::OP_FILTER, Xapian::Query::OP_PHRASE,
+        Xapian::Query::OP_NEAR,   Xapian::Query::OP_SYNONYM,
+    };
+    quirei_q *out = nullptr;
+    try {
+        std::vector<Xapian::Query> v;
+        v.reserve(n);
+        for (size_t i = 0; i < n; i++)
+            if (subs[i])
+                v.push_back(subs[i]->q);
+        out = new quirei_q{Xapian::Query(ops[op], v.begin(), v.end(), window)};
+    } catch (...) {
+        out = nullptr;
+    }
+    for (size_t i = 0; i < n; i++)
+        delete subs[i];
+    return out;
+}
+
+quirei_q *quirei_q_wildcard(const char *prefix, unsigned limit)
+{
+    try {
+        return new quirei_q{Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, limit,
+                                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT)};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+quirei_q *quirei_q_value_range(unsigned slot, const char *lo, const char *hi)
+{
+    try {
+        if (lo && hi)
+            return new quirei_q{Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi)};
+        if (lo)
+            return new quirei_q{Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo)};
+        if (hi)
+            return new quirei_q{Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi)};
+        return new quirei_q{Xapian::Query::MatchAll};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+quirei_q *quirei_q_copy(const quirei_q *q)
+{
+    try {
+        return new quirei_q{q->q};
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+void quirei_q_free(quirei_q *q)
+{
+    delete q;
+}
+
+quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, unsigned offset,
+                                 unsigned limit, int by_date, quirei_mset **out,
+                                 quirei_buf *err)
+{
+    *out = nullptr;
+    try {
+        Xapian::Enquire enq(db->db);
+        enq.set_query(q->q);
+        if (by_date)
+            enq.set_sort_by_value_then_relevance(QUIREI_SLOT_DATE, true);
+        /* Enough checking for a useful total estimate without counting
+         * every match of a broad query. */
+        *out = new quirei_mset{enq.get_mset(offset, limit, offset + limit + 100)};
+        return QUIRE_OK;
+    } catch (...) {
+        return from_exception(err, "search");
+    }
+}
+
+uint64_t quirei_mset_estimate(const quirei_mset *m)
+{
+    return m->m.get_matches_estimated();
+}
+
+size_t quirei_mset_size(const quirei_mset *m)
+{
+    return m->m.size();
+}
+
+double quirei_mset_score(const quirei_mset *m, size_t i)
+{
+    return (m->m.begin() + (Xapian::doccount)i).get_weight();
+}
+
+quire_status_t quirei_mset_data(quirei_mset *m, size_t i, quirei_buf *data, quirei_buf *err)
+{
+    GUARD("read hit", append(data, (m->m.begin() + (Xapian::doccount)i).get_document().get_data()))
+}
+
+void quirei_mset_free(quirei_mset *m)
+{
+    delete m;
+}
+
+uint64_t quirei_rdb_doc_count_cached(quirei_rdb *db)
+{
+    try {
+        return db->db.get_doccount();
+    } catch (...) {
+        return 0;
+    }
+}
+
 } // extern "C"

@@ -82,6 +82,45 @@ quire_status_t quirei_rdb_term_freq(quirei_rdb *db, const char *term, uint64_t *
 quire_status_t quirei_rdb_get_data(quirei_rdb *db, const char *idterm, quirei_buf *data,
                                    quirei_buf *err);
 
+
+/* ---- queries (Xapian::Query behind an opaque pointer) ----
+ * Constructors return NULL only when out of memory. quirei_q_combine()
+ * takes ownership of subs[0..n) (NULL entries are skipped) whatever it
+ * returns. */
+typedef struct quirei_q quirei_q;
+typedef enum quirei_op {
+    QUIREI_OP_AND,
+    QUIREI_OP_OR,
+    QUIREI_OP_AND_NOT,
+    QUIREI_OP_AND_MAYBE,
+    QUIREI_OP_FILTER,
+    QUIREI_OP_PHRASE, /* window 0 = number of subqueries */
+    QUIREI_OP_NEAR,
+    QUIREI_OP_SYNONYM
+} quirei_op;
+quirei_q *quirei_q_term(const char *term, size_t len);
+quirei_q *quirei_q_match_all(void);
+quirei_q *quirei_q_combine(quirei_op op, quirei_q **subs, size_t n, unsigned window);
+/* Terms starting with `prefix`, expanded to at most `limit` most frequent. */
+quirei_q *quirei_q_wildcard(const char *prefix, unsigned limit);
+/* Documents whose value in `slot` is within [lo, hi]; NULL = open end. */
+quirei_q *quirei_q_value_range(unsigned slot, const char *lo, const char *hi);
+quirei_q *quirei_q_copy(const quirei_q *q);
+void quirei_q_free(quirei_q *q);
+
+/* ---- running a query ---- */
+typedef struct quirei_mset quirei_mset;
+quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, unsigned offset,
+                                 unsigned limit, int by_date, quirei_mset **out,
+                                 quirei_buf *err);
+uint64_t quirei_mset_estimate(const quirei_mset *m);
+size_t quirei_mset_size(const quirei_mset *m);
+double quirei_mset_score(const quirei_mset *m, size_t i);
+quire_status_t quirei_mset_data(quirei_mset *m, size_t i, quirei_buf *data, quirei_buf *err);
+void quirei_mset_free(quirei_mset *m);
+/* Number of documents in the index, for idf weights. */
+uint64_t quirei_rdb_doc_count_cached(quirei_rdb *db);
+
 /* The stub file naming the shards of index directory `dir`. */
 #define QUIREI_STUB_FILE "XAPIANDB"
 /* The file a writer flock()s for the whole index. */

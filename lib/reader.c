@@ -39,6 +39,7 @@ quire_status_t quire_reader_open(const char *path, quire_reader_t **out, char **
     quire_reader_t *r = calloc(1, sizeof *r);
     if (!r)
         return fail(detail, QUIRE_ENOMEM, "out of memory");
+    r->errpos = -1;
     quire_status_t st = quirei_rdb_open(path, &r->db, &r->detail);
     if (st == QUIRE_ENOTFOUND) {
         /* The path exists (checked above) but holds no database. */
@@ -193,6 +194,7 @@ void quire_reader_close(quire_reader_t *r)
     if (!r)
         return;
     quirei_rdb_close(r->db);
+    quirei_stemmer_free(r->stem);
     quirei_buf_release(&r->detail);
     free(r);
 }

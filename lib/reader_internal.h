@@ -5,12 +5,15 @@
 #include <quire/quire.h>
 
 #include "index.h"
+#include "stemmer.h"
 #include "strbuf.h"
 
 struct quire_reader {
     quirei_rdb *db;
     char language[64];
     quirei_buf detail;
+    long errpos;              /* of the last QUIRE_EQUERY, or -1 */
+    struct quirei_stemmer *stem; /* made on first search */
 };
 
 /* Parse a document's stored JSON data into a quire_stored_doc_t. */

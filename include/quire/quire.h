@@ -212,6 +212,99 @@ quire_status_t quire_reader_term_freq(quire_reader_t *r, const char *term,
 
 const char *quire_reader_detail(const quire_reader_t *r);
 
+/* ------------------------------------------------------------------------ */
+/* Search                                                                   */
+/* ------------------------------------------------------------------------ */
+
+#define QUIRE_MAX_LIMIT 100     /* most hits one search returns */
+#define QUIRE_MAX_OFFSET 10000  /* deepest page: offset + limit <= this */
+#define QUIRE_MAX_QUERY_BYTES 8192
+
+typedef enum quire_sort {
+    QUIRE_SORT_RELEVANCE = 0,
+    QUIRE_SORT_DATE              /* newest first, relevance within a day */
+} quire_sort_t;
+
+typedef struct quire_search_options {
+    unsigned offset;        /* hits to skip (<= QUIRE_MAX_OFFSET - limit) */
+    unsigned limit;         /* 0 = 10; at most QUIRE_MAX_LIMIT */
+    quire_sort_t sort;
+    const char *source;     /* only this source (or source prefix before
+                               '/'), NULL = all */
+    const char *date_from;  /* YYYY[-MM[-DD]] inclusive, NULL = open */
+    const char *date_to;    /* YYYY[-MM[-DD]] inclusive, NULL = open */
+    bool no_snippets;       /* skip snippets and quotes (faster) */
+} quire_search_options_t;
+
+/* A highlighted range of a snippet, in Unicode code points, [start, end). */
+typedef struct quire_span {
+    uint32_t start, end;
+} quire_span_t;
+
+typedef struct quire_hit {
+    unsigned rank;          /* 1-based, across pages */
+    double score;           /* BM25-based relevance */
+    const char *id, *title, *source, *author, *date, *url; /* NULL = absent */
+    const char *snippet;    /* best fragment of the body, about 250 bytes */
+    const quire_span_t *highlights; /* matched words / whole phrases */
+    size_t nhighlights;
+    /* For phrase and quote queries: the full sentence of the body holding
+     * the match, and its byte offsets in the stored body; NULL otherwise. */
+    const char *quote;
+    size_t quote_start, quote_end;
+} quire_hit_t;
+
+typedef struct quire_results {
+    const char *query;      /* as given */
+    uint64_t total;         /* estimated number of matching documents */
+    unsigned offset, limit;
+    bool relaxed;           /* no document held every word: best partial
+                               matches are returned */
+    bool approximate;       /* an exact phrase had no match: tolerant
+                               matches (stems, proximity, one word missing)
+                               are returned */
+    double took_ms;
+    size_t nhits;
+    quire_hit_t *hits;
+} quire_results_t;
+
+/*
+ * Run `query` (syntax in README.md, "Query syntax") against the reader's
+ * index. `opts` may be NULL for defaults. On success *out holds the results
+ * (free with quire_results_free()).
+ * Returns QUIRE_OK; QUIRE_EQUERY for a malformed query or option, with the
+ * message in quire_reader_detail() and the 0-based byte position of the
+ * problem in quire_reader_error_pos(); QUIRE_EINVAL (bad arguments);
+ * QUIRE_ENOMEM; QUIRE_EMODIFIED (retry after quire_reader_reopen());
+ * QUIRE_ECORRUPT; QUIRE_EXAPIAN.
+ */
+quire_status_t quire_search(quire_reader_t *r, const char *query,
+                            const quire_search_options_t *opts,
+                            quire_results_t **out);
+
+void quire_results_free(quire_results_t *res);
+
+/*
+ * The results as JSON text (the schema served by quire-serve's
+ * /api/search): {"query","total","offset","limit","relaxed","approximate",
+ * "took_ms","hits":[{"rank","id","score","title","source","author","date",
+ * "url","snippet","highlights":[[start,end],...],"quote":{"text","start",
+ * "end"}|null}]}. Returns a malloc'd string (free() it), NULL on OOM.
+ */
+char *quire_results_json(const quire_results_t *res);
+
+/*
+ * The results as text for a terminal: a header line, then per hit its rank
+ * and title, id | source | author | date | score, url, the snippet with
+ * matches marked (ANSI bold-underline when `ansi`, else **like this**), and
+ * the quote. Returns a malloc'd string (free() it), NULL on OOM.
+ */
+char *quire_results_text(const quire_results_t *res, int ansi);
+
+/* Byte position in the query of the last QUIRE_EQUERY error, or -1. */
+long quire_reader_error_pos(const quire_reader_t *r);
+
+
 void quire_reader_close(quire_reader_t *r);
 
 #ifdef __cplusplus

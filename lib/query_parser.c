@@ -1,0 +1,582 @@
+/*
+ * query_parser.c - recursive-descent parser for the query language (see
+ * query_parser.h). Text inside words and phrases goes through the shared
+ * tokenizer, so the terms are exactly those the indexer made.
+ *
+ * Grammar:
+ *   query   := or_expr
+ *   or_expr := and_expr ("OR" and_expr)*
+ *   and_expr:= unary (["AND"] unary)*
+ *   unary   := "NOT" unary | "-" primary | "+" primary | primary
+ *   primary := "(" or_expr [")"] | FIELD ":" (word | phrase | range)
+ *            | phrase ["~" N] | word ["*"]
+ */
+#include "query_parser.h"
+
+#include <quire/tokenizer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "writer_internal.h"
+
+typedef struct parser {
+    const char *q;
+    size_t len, i;
+    int depth, nodes;
+    quire_tokenizer_t *tok;
+    quirei_buf *err;
+    long *errpos;
+    quire_status_t st;
+} parser_t;
+
+static int fail(parser_t *p, size_t pos, const char *msg)
+{
+    if (p->st == QUIRE_OK) {
+        p->st = QUIRE_EQUERY;
+        quirei_buf_setf(p->err, "%s (at character %zu)", msg, pos + 1);
+        *p->errpos = (long)pos;
+    }
+    return -1;
+}
+
+static int oom(parser_t *p)
+{
+    if (p->st == QUIRE_OK) {
+        p->st = QUIRE_ENOMEM;
+        quirei_buf_setf(p->err, "out of memory");
+    }
+    return -1;
+}
+
+void quirei_qn_free(qn *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->nterms; i++)
+        free(n->terms[i]);
+    free(n->terms);
+    free(n->stemmable);
+    free(n->value);
+    for (size_t i = 0; i < n->nkids; i++)
+        quirei_qn_free(n->kids[i]);
+    free(n->kids);
+    free(n);
+}
+
+static qn *new_node(parser_t *p, qn_kind k, size_t pos)
+{
+    if (++p->nodes > QUIREI_MAX_NODES) {
+        fail(p, pos, "query too long: more than 1024 words and operators");
+        return NULL;
+    }
+    qn *n = calloc(1, sizeof *n);
+    if (!n) {
+        oom(p);
+        return NULL;
+    }
+    n->kind = k;
+    n->pos = pos;
+    return n;
+}
+
+static int add_kid(parser_t *p, qn *parent, qn *kid)
+{
+    qn **k = realloc(parent->kids, (parent->nkids + 1) * sizeof *k);
+    if (!k)
+        return oom(p);
+    parent->kids = k;
+    parent->kids[parent->nkids++] = kid;
+    return 0;
+}
+
+/* ---- characters ---- */
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Length of a double-quote-like character at q[i] (" “ ” „ « »), else 0. */
+static size_t dquote_at(const parser_t *p, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)p->q + i;
+    size_t left = p->len - i;
+    if (left >= 1 && u[0] == '"')
+        return 1;
+    if (left >= 3 && u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x9C || u[2] == 0x9D || u[2] == 0x9E))
+        return 3;
+    if (left >= 2 && u[0] == 0xC2 && (u[1] == 0xAB || u[1] == 0xBB))
+        return 2;
+    return 0;
+}
+
+/* ‘ (opening single curly quote) at q[i]? */
+static int lsquote_at(const parser_t *p, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)p->q + i;
+    return p->len - i >= 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0x98;
+}
+
+/* ’ at q[i] closing a ‘…’ phrase: followed by the end, space or punctuation. */
+static int rsquote_closes(const parser_t *p, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)p->q + i;
+    if (!(p->len - i >= 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] == 0x99))
+        return 0;
+    if (i + 3 >= p->len)
+        return 1;
+    unsigned char c = (unsigned char)p->q[i + 3];
+    return is_space(c) || strchr(".,;:!?)]~", c) != NULL;
+}
+
+static void skip_space(parser_t *p)
+{
+    while (p->i < p->len && is_space((unsigned char)p->q[p->i]))
+        p->i++;
+}
+
+/* A bare word runs to whitespace, a parenthesis or a quote. */
+static size_t word_end(const parser_t *p, size_t i)
+{
+    while (i < p->len) {
+        unsigned char c = (unsigned char)p->q[i];
+        if (is_space(c) || c == '(' || c == ')' || dquote_at(p, i))
+            break;
+        i++;
+    }
+    return i;
+}
+
+static int keyword_at(const parser_t *p, const char *kw)
+{
+    size_t n = strlen(kw);
+    if (p->len - p->i < n || memcmp(p->q + p->i, kw, n) != 0)
+        return 0;
+    size_t j = p->i + n;
+    return j == p->len || is_space((unsigned char)p->q[j]) || p->q[j] == '(' ||
+           dquote_at(p, j);
+}
+
+/* ---- tokenizing words and phrases ---- */
+
+typedef struct collect {
+    parser_t *p;
+    qn *n;
+    int fail;
+} collect_t;
+
+static int on_token(const quire_token_t *t, void *ctx)
+{
+    collect_t *c = ctx;
+    if (!t->positioned)
+        return 0;
+    qn *n = c->n;
+    char **terms = realloc(n->terms, (n->nterms + 1) * sizeof *terms);
+    if (!terms)
+        return c->fail = 1;
+    n->terms = terms;
+    unsigned char *st = realloc(n->stemmable, n->nterms + 1);
+    if (!st)
+        return c->fail = 1;
+    n->stemmable = st;
+    char *s = malloc(t->len + 1);
+    if (!s)
+        return c->fail = 1;
+    memcpy(s, t->term, t->len);
+    s[t->len] = '\0';
+    n->terms[n->nterms] = s;
+    n->stemmable[n->nterms] = (unsigned char)t->stemmable;
+    n->nterms++;
+    return 0;
+}
+
+static int tokenize_into(parser_t *p, qn *n, const char *text, size_t len)
+{
+    collect_t c = {p, n, 0};
+    quire_tokenizer_set_pos(p->tok, 1);
+    if (quire_tokenize(p->tok, text, len, on_token, &c) != 0 || c.fail)
+        return oom(p);
+    if (n->nterms > 64)
+        return fail(p, n->pos, "phrase too long: more than 64 words");
+    return 0;
+}
+
+/* ---- fields ---- */
+
+static const struct {
+    const char *name;
+    int kind; /* 0 text field, 1 source, 2 id, 3 date */
+    qn_field field;
+} fields[] = {
+    {"title", 0, QF_TITLE}, {"author", 0, QF_AUTHOR}, {"source", 1, QF_ANY},
+    {"id", 2, QF_ANY},      {"date", 3, QF_ANY},
+};
+
+/*
+ * A field prefix is letters followed by ':' and then something that is not
+ * space, ':' or '/' (so URLs, IPv6 addresses and times stay words).
+ * Returns the name length, or 0.
+ */
+static size_t field_prefix(const parser_t *p)
+{
+    size_t j = p->i;
+    while (j < p->len && ((p->q[j] >= 'a' && p->q[j] <= 'z') || (p->q[j] >= 'A' && p->q[j] <= 'Z')))
+        j++;
+    if (j == p->i || j + 1 >= p->len || p->q[j] != ':')
+        return 0;
+    char next = p->q[j + 1];
+    if (is_space((unsigned char)next) || next == ':' || next == '/')
+        return 0;
+    return j - p->i;
+}
+
+/* Parse one date bound "YYYY[-MM[-DD]]" from s[0..n). */
+static int parse_date(const char *s, size_t n, char out[11])
+{
+    char tmp[16];
+    if (n == 0 || n > 10)
+        return -1;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    return quirei_date_key(tmp, out) == n ? 0 : -1;
+}
+
+static qn *parse_date_field(parser_t *p, size_t pos)
+{
+    size_t end = word_end(p, p->i);
+    const char *v = p->q + p->i;
+    size_t n = end - p->i;
+    qn *d = new_node(p, QN_DATE, pos);
+    if (!d)
+        return NULL;
+    const char *dots = NULL;
+    for (size_t k = 0; k + 1 < n; k++)
+        if (v[k] == '.' && v[k + 1] == '.') {
+            dots = v + k;
+            break;
+        }
+    int bad = 0;
+    if (dots) {
+        size_t a = (size_t)(dots - v), b = n - a - 2;
+        if (a && parse_date(v, a, d->date_lo) < 0)
+            bad = 1;
+        if (b && parse_date(dots + 2, b, d->date_hi) < 0)
+            bad = 1;
+        if (!a && !b)
+            bad = 1;
+    } else if (n >= 2 && (v[0] == '>' || v[0] == '<')) {
+        int eq = v[1] == '=';
+        size_t skip = eq ? 2 : 1;
+        char *bound = v[0] == '>' ? d->date_lo : d->date_hi;
+        if (parse_date(v + skip, n - skip, bound) < 0)
+            bad = 1;
+        if (v[0] == '>')
+            d->lo_excl = !eq;
+        else
+            d->hi_excl = !eq;
+    } else if (parse_date(v, n, d->date_lo) == 0) {
+        snprintf(d->date_hi, sizeof d->date_hi, "%s", d->date_lo);
+    } else {
+        bad = 1;
+    }
+    if (bad) {
+        quirei_qn_free(d);
+        fail(p, p->i,
+             "bad date: expected date:YYYY[-MM[-DD]], a range FROM..TO, or >=, <=, >, < "
+             "with a date");
+        return NULL;
+    }
+    p->i = end;
+    return d;
+}
+
+static qn *parse_phrase(parser_t *p, qn_field field);
+static qn *parse_word(parser_t *p, qn_field field);
+
+static qn *parse_field(parser_t *p, size_t name_len)
+{
+    size_t pos = p->i;
+    int k = -1;
+    for (size_t f = 0; f < sizeof fields / sizeof *fields; f++)
+        if (strlen(fields[f].name) == name_len && strncasecmp(p->q + p->i, fields[f].name, name_len) == 0)
+            k = (int)f;
+    if (k < 0) {
+        fail(p, pos, "unknown field: use title:, author:, source:, id: or date:");
+        return NULL;
+    }
+    p->i += name_len + 1;
+    switch (fields[k].kind) {
+    case 0:
+        if (dquote_at(p, p->i) || lsquote_at(p, p->i))
+            return parse_phrase(p, fields[k].field);
+        return parse_word(p, fields[k].field);
+    case 3:
+        return parse_date_field(p, pos);
+    default: {
+        size_t end = word_end(p, p->i);
+        qn *n = new_node(p, fields[k].kind == 1 ? QN_SOURCE : QN_ID, pos);
+        if (!n)
+            return NULL;
+        if (!(n->value = strndup(p->q + p->i, end - p->i))) {
+            quirei_qn_free(n);
+            oom(p);
+            return NULL;
+        }
+        p->i = end;
+        return n;
+    }
+    }
+}
+
+static qn *parse_phrase(parser_t *p, qn_field field)
+{
+    size_t pos = p->i;
+    int single = lsquote_at(p, p->i);
+    p->i += single ? 3 : dquote_at(p, p->i);
+    size_t start = p->i, end = p->len, next = p->len;
+    for (size_t j = start; j < p->len; j++) {
+        size_t q = single ? (rsquote_closes(p, j) ? 3 : 0) : dquote_at(p, j);
+        if (q) {
+            end = j;
+            next = j + q;
+            break;
+        }
+    }
+    /* An unclosed quote runs to the end of the query. */
+    qn *n = new_node(p, QN_PHRASE, pos);
+    if (!n)
+        return NULL;
+    n->field = field;
+    if (tokenize_into(p, n, p->q + start, end - start) < 0) {
+        quirei_qn_free(n);
+        return NULL;
+    }
+    p->i = next;
+    /* "…"~N */
+    if (p->i < p->len && p->q[p->i] == '~') {
+        size_t j = p->i + 1;
+        unsigned v = 0;
+        while (j < p->len && p->q[j] >= '0' && p->q[j] <= '9' && v < 1000)
+            v = v * 10 + (unsigned)(p->q[j++] - '0');
+        if (j == p->i + 1 || v > 100) {
+            quirei_qn_free(n);
+            fail(p, p->i, "proximity needs a number from 0 to 100 after '~'");
+            return NULL;
+        }
+        n->slop = v;
+        n->has_slop = 1;
+        p->i = j;
+    }
+    return n;
+}
+
+static qn *parse_word(parser_t *p, qn_field field)
+{
+    size_t pos = p->i, end = word_end(p, p->i);
+    int prefix = end > p->i + 1 && p->q[end - 1] == '*';
+    qn *n = new_node(p, prefix ? QN_PREFIX : QN_WORDS, pos);
+    if (!n)
+        return NULL;
+    n->field = field;
+    if (tokenize_into(p, n, p->q + p->i, end - p->i - (size_t)prefix) < 0) {
+        quirei_qn_free(n);
+        return NULL;
+    }
+    if (prefix) {
+        /* The prefix is the last token typed before the '*'. */
+        if (n->nterms == 0 || strlen(n->terms[n->nterms - 1]) < 2) {
+            quirei_qn_free(n);
+            fail(p, pos, "a prefix search needs at least 2 letters before '*'");
+            return NULL;
+        }
+        n->value = n->terms[n->nterms - 1];
+        n->nterms--;
+    }
+    p->i = end;
+    return n;
+}
+
+static qn *parse_or(parser_t *p);
+
+static qn *parse_primary(parser_t *p)
+{
+    skip_space(p);
+    if (p->i >= p->len)
+        return NULL;
+    char c = p->q[p->i];
+    if (c == '(') {
+        size_t pos = p->i++;
+        if (++p->depth > QUIREI_MAX_DEPTH) {
+            fail(p, pos, "parentheses nested too deeply (at most 32 levels)");
+            return NULL;
+        }
+        qn *n = parse_or(p);
+        p->depth--;
+        if (p->st)
+            return n;
+        skip_space(p);
+        if (p->i < p->len && p->q[p->i] == ')')
+            p->i++; /* an unclosed '(' is closed at the end */
+        return n;
+    }
+    if (dquote_at(p, p->i) || lsquote_at(p, p->i))
+        return parse_phrase(p, QF_ANY);
+    size_t fl = field_prefix(p);
+    if (fl)
+        return parse_field(p, fl);
+    return parse_word(p, QF_ANY);
+}
+
+static qn *parse_unary(parser_t *p)
+{
+    skip_space(p);
+    if (p->i >= p->len || p->q[p->i] == ')')
+        return NULL;
+    size_t pos = p->i;
+    if (keyword_at(p, "NOT") || (p->q[p->i] == '-' && p->i + 1 < p->len &&
+                                 !is_space((unsigned char)p->q[p->i + 1]))) {
+        p->i += p->q[p->i] == '-' ? 1 : 3;
+        if (++p->depth > QUIREI_MAX_DEPTH) {
+            fail(p, pos, "operators nested too deeply");
+            return NULL;
+        }
+        qn *kid = p->q[pos] == '-' ? parse_primary(p) : parse_unary(p);
+        p->depth--;
+        if (!kid)
+            return NULL; /* "NOT" with nothing after it is ignored */
+        qn *n = new_node(p, QN_NOT, pos);
+        if (!n || add_kid(p, n, kid) < 0) {
+            quirei_qn_free(n);
+            quirei_qn_free(kid);
+            return NULL;
+        }
+        return n;
+    }
+    int required = 0;
+    if (p->q[p->i] == '+') {
+        p->i++;
+        required = 1;
+    }
+    qn *n = parse_primary(p);
+    if (n)
+        n->required = required;
+    return n;
+}
+
+/* Drop kids that carry nothing to search (punctuation-only words). */
+static int empty_node(const qn *n)
+{
+    return (n->kind == QN_WORDS || n->kind == QN_PHRASE) && n->nterms == 0;
+}
+
+static qn *parse_list(parser_t *p, qn_kind kind)
+{
+    qn *list = new_node(p, kind, p->i);
+    if (!list)
+        return NULL;
+    for (;;) {
+        skip_space(p);
+        if (p->i >= p->len || p->q[p->i] == ')')
+            break;
+        if (kind == QN_OR) {
+            if (list->nkids && !keyword_at(p, "OR"))
+                break;
+            if (list->nkids)
+                p->i += 2;
+        } else if (keyword_at(p, "OR")) {
+            if (list->nkids)
+                break;
+            p->i += 2; /* a leading OR means nothing */
+            continue;
+        } else if (keyword_at(p, "AND")) {
+            p->i += 3;
+            continue;
+        }
+        size_t before = p->i;
+        qn *kid = kind == QN_OR ? parse_list(p, QN_AND) : parse_unary(p);
+        if (p->st) {
+            quirei_qn_free(kid);
+            quirei_qn_free(list);
+            return NULL;
+        }
+        if (kid && !empty_node(kid)) {
+            if (add_kid(p, list, kid) < 0) {
+                quirei_qn_free(kid);
+                quirei_qn_free(list);
+                return NULL;
+            }
+        } else {
+            quirei_qn_free(kid);
+        }
+        if (p->i == before)
+            p->i++; /* never loop without progress */
+    }
+    /* A list of one is that one. */
+    if (list->nkids == 1) {
+        qn *only = list->kids[0];
+        list->nkids = 0;
+        quirei_qn_free(list);
+        return only;
+    }
+    return list;
+}
+
+static qn *parse_or(parser_t *p)
+{
+    return parse_list(p, QN_OR);
+}
+
+static int has_positive(const qn *n)
+{
+    switch (n->kind) {
+    case QN_NOT:
+        return 0;
+    case QN_AND:
+    case QN_OR:
+        for (size_t i = 0; i < n->nkids; i++)
+            if (has_positive(n->kids[i]))
+                return 1;
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+quire_status_t quirei_parse_query(const char *query, size_t len, qn **out, quirei_buf *err,
+                                  long *errpos)
+{
+    *out = NULL;
+    *errpos = -1;
+    parser_t p = {.q = query, .len = len, .err = err, .errpos = errpos};
+    if (!(p.tok = quire_tokenizer_new()))
+        return QUIRE_ENOMEM;
+    qn *root = NULL;
+    while (p.st == QUIRE_OK && p.i < p.len) {
+        qn *n = parse_or(&p);
+        if (p.st)
+            break;
+        skip_space(&p);
+        if (p.i < p.len && p.q[p.i] == ')') {
+            fail(&p, p.i, "unbalanced ')': no '(' before it");
+            quirei_qn_free(n);
+            break;
+        }
+        if (root && n) {
+            /* cannot happen: parse_or consumes all but ')' */
+            quirei_qn_free(n);
+        } else if (n) {
+            root = n;
+        }
+    }
+    quire_tokenizer_free(p.tok);
+    if (p.st == QUIRE_OK && (!root || empty_node(root) || !has_positive(root)))
+        fail(&p, 0, root ? "the query only excludes: add a word to search for"
+                         : "empty query: no searchable words");
+    if (p.st != QUIRE_OK) {
+        quirei_qn_free(root);
+        return p.st;
+    }
+    *out = root;
+    return QUIRE_OK;
+}

@@ -1,0 +1,730 @@
+/*
+ * search.c - quire_search(): query tree -> Xapian query -> ranked hits with
+ * snippets, quotes and JSON.
+ *
+ * Term mapping (the schema is in index.cc):
+ *   word w (stemmable)    OP_SYNONYM(Z<stem>, <stem>)  (see "Z<stem>")
+ *   word w (digits, ID)   <w>
+ *   "a b c"               OP_PHRASE(a, b, c) on unstemmed positional terms
+ *   "a b c"~N             OP_NEAR(a, b, c), window 3 + N
+ *   title:/author:        the same with S / A prefixes (no positions: a
+ *                         title phrase is the phrase AND its S terms)
+ *   source:x / id:x       boolean XS<x> / Q<x> filters
+ *   date:…                value range on slot 0
+ *
+ * Ranking: BM25 (Xapian's default). An implicit AND of two or more plain
+ * words gets OP_AND_MAYBE with a PHRASE of those words (window = words + 2),
+ * so documents where they stand together rank above documents that merely
+ * hold them all.
+ *
+ * Fallbacks, tried in order while a search finds nothing:
+ *   1. exact query;
+ *   2. if it has phrases: each phrase of n >= 3 words becomes "any n-1 of
+ *      its words in order within n+1 positions" (a word dropped, added or
+ *      inflected differently), shorter ones a NEAR; hits flagged
+ *      `approximate`;
+ *   3. phrases become their stemmed words, AND-ed (`approximate`);
+ *   4. AND becomes OR for words not marked + (`relaxed`).
+ */
+#include <jansson.h>
+#include <math.h>
+#include <quire/quire.h>
+#include <quire/tokenizer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "index.h"
+#include "query_parser.h"
+#include "reader_internal.h"
+#include "snippet.h"
+#include "stemmer.h"
+#include "strbuf.h"
+#include "writer_internal.h"
+
+#define WILDCARD_LIMIT 100 /* terms a prefix expands to */
+#define SNIPPET_BYTES 250
+
+typedef enum mode {
+    M_EXACT = 0,
+    M_TOLERANT = 1, /* phrases: n-1 of n words within a window */
+    M_BAG = 2,      /* phrases: their stemmed words */
+} mode_t_;
+
+typedef struct build {
+    quire_reader_t *r;
+    mode_t_ mode;
+    int relaxed;
+    int oom;
+    quirei_buf term;
+} build_t;
+
+static quirei_q *term_q(build_t *b, const char *prefix, const char *t)
+{
+    quirei_buf_reset(&b->term);
+    if (quirei_buf_adds(&b->term, prefix) < 0 || quirei_buf_adds(&b->term, t) < 0) {
+        b->oom = 1;
+        return NULL;
+    }
+    quirei_q *q = quirei_q_term(b->term.ptr, b->term.len);
+    if (!q)
+        b->oom = 1;
+    return q;
+}
+
+static quirei_q *combine(build_t *b, quirei_op op, quirei_q **subs, size_t n, unsigned window)
+{
+    if (n == 0)
+        return NULL;
+    if (n == 1 && op != QUIREI_OP_AND_NOT)
+        return subs[0];
+    quirei_q *q = quirei_q_combine(op, subs, n, window);
+    if (!q)
+        b->oom = 1;
+    return q;
+}
+
+static quirei_q *combine2(build_t *b, quirei_op op, quirei_q *x, quirei_q *y)
+{
+    if (!x)
+        return y;
+    if (!y)
+        return x;
+    quirei_q *v[2] = {x, y};
+    return combine(b, op, v, 2, 0);
+}
+
+static const char *field_prefix(qn_field f)
+{
+    return f == QF_TITLE ? QUIREI_PREFIX_TITLE : f == QF_AUTHOR ? QUIREI_PREFIX_AUTHOR : "";
+}
+
+/* One word, stemmed when it is a plain word. */
+static quirei_q *word_q(build_t *b, const char *t, int stemmable, qn_field f)
+{
+    const char *prefix = field_prefix(f);
+    if (!stemmable)
+        return term_q(b, prefix, t);
+    if (!b->r->stem && !(b->r->stem = quirei_stemmer_new(b->r->language))) {
+        b->oom = 1;
+        return NULL;
+    }
+    size_t n;
+    const char *s = quirei_stem(b->r->stem, t, strlen(t), &n);
+    if (!s) {
+        b->oom = 1;
+        return NULL;
+    }
+    char stem[QUIRE_MAX_TERM_BYTES + 1];
+    snprintf(stem, sizeof stem, "%.*s", (int)n, s);
+    quirei_buf zp = QUIREI_BUF_INIT;
+    quirei_buf_addf(&zp, "%s%s", QUIREI_PREFIX_STEM, prefix);
+    quirei_q *v[2] = {term_q(b, zp.ptr, stem), term_q(b, prefix, stem)};
+    quirei_buf_release(&zp);
+    return combine(b, QUIREI_OP_SYNONYM, v, 2, 0);
+}
+
+/* The words of a node, AND-ed (each stemmed). */
+static quirei_q *bag_q(build_t *b, const qn *n)
+{
+    quirei_q *v[64];
+    size_t k = 0;
+    for (size_t i = 0; i < n->nterms && k < 64; i++)
+        v[k++] = word_q(b, n->terms[i], n->stemmable[i], n->field);
+    return combine(b, b->relaxed && !n->required ? QUIREI_OP_OR : QUIREI_OP_AND, v, k, 0);
+}
+
+/* Unstemmed positional terms [from, to) of n, skipping index `skip`. */
+static size_t plain_terms(build_t *b, const qn *n, size_t skip, quirei_q **v)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n->nterms && k < 64; i++)
+        if (i != skip)
+            v[k++] = term_q(b, "", n->terms[i]);
+    return k;
+}
+
+/* With a field, a phrase must also have its words in that field. */
+static quirei_q *field_filter(build_t *b, const qn *n, quirei_q *q)
+{
+    if (n->field == QF_ANY || !q)
+        return q;
+    quirei_q *v[64];
+    size_t k = 0;
+    for (size_t i = 0; i < n->nterms && k < 64; i++)
+        v[k++] = term_q(b, field_prefix(n->field), n->terms[i]);
+    return combine2(b, QUIREI_OP_FILTER, q, combine(b, QUIREI_OP_AND, v, k, 0));
+}
+
+static quirei_q *phrase_q(build_t *b, const qn *n)
+{
+    quirei_q *v[64];
+    if (n->nterms == 1) {
+        /* A quoted single word is exact (unstemmed). */
+        quirei_q *q = term_q(b, n->field == QF_ANY ? "" : field_prefix(n->field), n->terms[0]);
+        return q;
+    }
+    if (b->mode == M_BAG)
+        return bag_q(b, n);
+    if (n->has_slop) {
+        size_t k = plain_terms(b, n, (size_t)-1, v);
+        return field_filter(b, n, combine(b, QUIREI_OP_NEAR, v, k, (unsigned)k + n->slop));
+    }
+    if (b->mode == M_TOLERANT) {
+        if (n->nterms < 3) {
+            size_t k = plain_terms(b, n, (size_t)-1, v);
+            return field_filter(b, n, combine(b, QUIREI_OP_NEAR, v, k, (unsigned)k + 2));
+        }
+        /* Any n-1 of the n words, in order, within n+1 positions. */
+        quirei_q *alts[64];
+        size_t na = 0;
+        for (size_t skip = 0; skip < n->nterms && na < 64; skip++) {
+            size_t k = plain_terms(b, n, skip, v);
+            alts[na++] = combine(b, QUIREI_OP_PHRASE, v, k, (unsigned)n->nterms + 1);
+        }
+        return field_filter(b, n, combine(b, QUIREI_OP_OR, alts, na, 0));
+    }
+    size_t k = plain_terms(b, n, (size_t)-1, v);
+    return field_filter(b, n, combine(b, QUIREI_OP_PHRASE, v, k, 0));
+}
+
+static quirei_q *build_q(build_t *b, const qn *n);
+
+static quirei_q *date_q(build_t *b, const qn *n)
+{
+    char lo[16], hi[16];
+    quirei_q *q = NULL;
+    /* Dates are strings YYYY[-MM[-DD]]; "\xff" after a bound reaches past
+     * every longer date with that prefix (2016 -> all of 2016). */
+    if (n->date_lo[0]) {
+        snprintf(lo, sizeof lo, "%s%s", n->date_lo, n->lo_excl ? "\xff" : "");
+        q = quirei_q_value_range(QUIREI_SLOT_DATE, lo, NULL);
+    }
+    if (n->date_hi[0]) {
+        quirei_q *h;
+        if (n->hi_excl) {
+            /* < X: at most X, but not X or anything starting with X. */
+            h = combine2(b, QUIREI_OP_AND_NOT,
+                         quirei_q_value_range(QUIREI_SLOT_DATE, NULL, n->date_hi),
+                         quirei_q_value_range(QUIREI_SLOT_DATE, n->date_hi, NULL));
+        } else {
+            snprintf(hi, sizeof hi, "%s\xff", n->date_hi);
+            h = quirei_q_value_range(QUIREI_SLOT_DATE, NULL, hi);
+        }
+        q = q ? combine2(b, QUIREI_OP_AND, q, h) : h;
+    }
+    if (!q)
+        b->oom = 1;
+    return q;
+}
+
+static quirei_q *source_q(build_t *b, const char *v)
+{
+    char low[QUIRE_MAX_TERM_BYTES];
+    size_t n = strlen(v);
+    if (n >= sizeof low)
+        n = sizeof low - 1;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)((v[i] >= 'A' && v[i] <= 'Z') ? v[i] + 32 : v[i]);
+    low[n] = '\0';
+    return term_q(b, QUIREI_PREFIX_SOURCE, low);
+}
+
+static int is_filter(const qn *n)
+{
+    return n->kind == QN_SOURCE || n->kind == QN_ID || n->kind == QN_DATE;
+}
+
+/* Plain unquoted words without field: the ones that get a proximity boost. */
+static int plain_word(const qn *n)
+{
+    return n->kind == QN_WORDS && n->field == QF_ANY && n->nterms >= 1;
+}
+
+static quirei_q *and_q(build_t *b, const qn *n)
+{
+    /* Heap, not stack: and_q recurses up to QUIREI_MAX_DEPTH levels. */
+    quirei_q **all = calloc(3 * n->nkids + 1, sizeof *all);
+    if (!all) {
+        b->oom = 1;
+        return NULL;
+    }
+    quirei_q **pos = all, **neg = all + n->nkids, **req = all + 2 * n->nkids;
+    quirei_q *filt = NULL;
+    size_t np = 0, nn = 0, nr = 0;
+    for (size_t i = 0; i < n->nkids; i++) {
+        const qn *k = n->kids[i];
+        if (k->kind == QN_NOT) {
+            neg[nn++] = build_q(b, k->kids[0]);
+        } else if (is_filter(k)) {
+            filt = combine2(b, QUIREI_OP_AND, filt, build_q(b, k));
+        } else if (b->relaxed && k->required) {
+            req[nr++] = build_q(b, k);
+        } else {
+            pos[np++] = build_q(b, k);
+        }
+    }
+    quirei_q *q = combine(b, b->relaxed ? QUIREI_OP_OR : QUIREI_OP_AND, pos, np, 0);
+    if (nr)
+        q = q ? combine2(b, QUIREI_OP_AND_MAYBE, combine(b, QUIREI_OP_AND, req, nr, 0), q)
+              : combine(b, QUIREI_OP_AND, req, nr, 0);
+
+    /* Proximity: words standing together rank higher. */
+    size_t nwords = 0, nplain = 0;
+    for (size_t i = 0; i < n->nkids; i++)
+        if (plain_word(n->kids[i])) {
+            nplain++;
+            nwords += n->kids[i]->nterms;
+        }
+    if (q && nplain >= 2 && nwords <= 64) {
+        quirei_q *v[64];
+        size_t k = 0;
+        for (size_t i = 0; i < n->nkids; i++)
+            if (plain_word(n->kids[i]))
+                for (size_t j = 0; j < n->kids[i]->nterms && k < 64; j++)
+                    v[k++] = term_q(b, "", n->kids[i]->terms[j]);
+        q = combine2(b, QUIREI_OP_AND_MAYBE, q,
+                     combine(b, QUIREI_OP_PHRASE, v, k, (unsigned)k + 2));
+    }
+    if (!q && filt) {
+        q = filt; /* only filters: every document they allow, unranked */
+        filt = NULL;
+    }
+    if (filt)
+        q = combine2(b, QUIREI_OP_FILTER, q, filt);
+    if (nn && q) {
+        quirei_q *any = combine(b, QUIREI_OP_OR, neg, nn, 0);
+        quirei_q *v[2] = {q, any};
+        q = combine(b, QUIREI_OP_AND_NOT, v, 2, 0);
+    } else {
+        for (size_t i = 0; i < nn; i++)
+            quirei_q_free(neg[i]);
+    }
+    free(all);
+    return q;
+}
+
+static quirei_q *build_q(build_t *b, const qn *n)
+{
+    switch (n->kind) {
+    case QN_WORDS:
+        if (n->nterms == 1)
+            return word_q(b, n->terms[0], n->stemmable[0], n->field);
+        /* state-sponsored, foo/bar: the parts side by side */
+        if (b->mode == M_BAG)
+            return bag_q(b, n);
+        {
+            quirei_q *v[64];
+            size_t k = plain_terms(b, n, (size_t)-1, v);
+            return field_filter(b, n, combine(b, QUIREI_OP_PHRASE, v, k, 0));
+        }
+    case QN_PHRASE:
+        return phrase_q(b, n);
+    case QN_PREFIX: {
+        quirei_buf_reset(&b->term);
+        quirei_buf_addf(&b->term, "%s%s", field_prefix(n->field), n->value);
+        quirei_q *q = quirei_q_wildcard(b->term.ptr, WILDCARD_LIMIT);
+        if (!q)
+            b->oom = 1;
+        return q;
+    }
+    case QN_AND:
+        return and_q(b, n);
+    case QN_OR: {
+        quirei_q **v = calloc(n->nkids + 1, sizeof *v);
+        if (!v) {
+            b->oom = 1;
+            return NULL;
+        }
+        for (size_t i = 0; i < n->nkids; i++)
+            v[i] = build_q(b, n->kids[i]);
+        quirei_q *q = combine(b, QUIREI_OP_OR, v, n->nkids, 0);
+        free(v);
+        return q;
+    }
+    case QN_NOT: {
+        quirei_q *v[2] = {quirei_q_match_all(), build_q(b, n->kids[0])};
+        return combine(b, QUIREI_OP_AND_NOT, v, 2, 0);
+    }
+    case QN_SOURCE:
+        return source_q(b, n->value);
+    case QN_ID:
+        return term_q(b, QUIREI_PREFIX_ID, n->value);
+    case QN_DATE:
+        return date_q(b, n);
+    }
+    return NULL;
+}
+
+static int has_kind(const qn *n, qn_kind k)
+{
+    if (n->kind == k)
+        return 1;
+    if (n->kind == QN_NOT)
+        return 0;
+    for (size_t i = 0; i < n->nkids; i++)
+        if (has_kind(n->kids[i], k))
+            return 1;
+    return 0;
+}
+
+/* Could OR-ing find more than AND did? (an AND with 2+ positive parts) */
+static int relaxable(const qn *n)
+{
+    if (n->kind == QN_AND) {
+        int pos = 0;
+        for (size_t i = 0; i < n->nkids; i++)
+            pos += n->kids[i]->kind != QN_NOT && !is_filter(n->kids[i]);
+        return pos >= 2;
+    }
+    return (n->kind == QN_WORDS || n->kind == QN_PHRASE) && n->nterms >= 2;
+}
+
+/* ------------------------------------------------------------ snippets --- */
+
+static void collect_units(quire_reader_t *r, const qn *n, int approximate, quirei_buf *units,
+                          quirei_buf *owned)
+{
+    if (n->kind == QN_NOT || is_filter(n) || n->kind == QN_PREFIX)
+        return;
+    for (size_t i = 0; i < n->nkids; i++)
+        collect_units(r, n->kids[i], approximate, units, owned);
+    if (n->kind != QN_WORDS && n->kind != QN_PHRASE)
+        return;
+    if (n->nterms == 0)
+        return;
+    uint64_t N = quirei_rdb_doc_count_cached(r->db);
+    if (n->kind == QN_PHRASE || n->nterms > 1) {
+        quirei_unit u = {.kind = QUIREI_UNIT_PHRASE,
+                         .terms = (const char *const *)n->terms,
+                         .nterms = n->nterms,
+                         .window = approximate ? (unsigned)n->nterms + 2
+                                   : n->has_slop ? (unsigned)n->nterms + n->slop
+                                                 : 0,
+                         .weight = 1.0 * (double)n->nterms};
+        quirei_buf_add(units, &u, sizeof u);
+        if (!approximate && !(n->kind == QN_PHRASE && n->nterms > 1))
+            return;
+    }
+    /* Single words (and the words of an approximate phrase). */
+    for (size_t i = 0; i < n->nterms; i++) {
+        const char **stems = NULL;
+        size_t nstems = 0;
+        if (n->stemmable[i] && r->stem) {
+            size_t len;
+            const char *s = quirei_stem(r->stem, n->terms[i], strlen(n->terms[i]), &len);
+            char *copy = s ? strndup(s, len) : NULL;
+            stems = copy ? malloc(sizeof *stems) : NULL;
+            if (stems) {
+                stems[0] = copy;
+                nstems = 1;
+                quirei_buf_add(owned, &copy, sizeof copy);
+                quirei_buf_add(owned, &stems, sizeof stems);
+            } else {
+                free(copy);
+            }
+        }
+        uint64_t tf = 0;
+        quirei_rdb_term_freq(r->db, n->terms[i], &tf, NULL);
+        double w = log((double)(N + 1) / (double)(tf + 1)) + 0.1;
+        quirei_unit u = {.kind = QUIREI_UNIT_TERM,
+                         .terms = (const char *const *)&n->terms[i],
+                         .nterms = 1,
+                         .stems = stems,
+                         .nstems = nstems,
+                         .weight = w};
+        if (n->kind == QN_PHRASE && n->nterms > 1 && !approximate)
+            break; /* exact phrases highlight as a whole */
+        quirei_buf_add(units, &u, sizeof u);
+    }
+}
+
+/* ------------------------------------------------------------ results ---- */
+
+typedef struct hit_impl {
+    quire_stored_doc_t *doc;
+    quirei_snippet snip;
+    quire_span_t *spans;
+} hit_impl_t;
+
+typedef struct results_impl {
+    quire_results_t pub; /* first: the public pointer is this struct */
+    char *query;
+    hit_impl_t *impl;
+} results_impl_t;
+
+void quire_results_free(quire_results_t *res)
+{
+    if (!res)
+        return;
+    results_impl_t *ri = (results_impl_t *)res;
+    for (size_t i = 0; i < res->nhits; i++) {
+        quire_stored_doc_free(ri->impl[i].doc);
+        quirei_snippet_release(&ri->impl[i].snip);
+        free(ri->impl[i].spans);
+    }
+    free(ri->impl);
+    free(res->hits);
+    free(ri->query);
+    free(ri);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static quire_status_t query_error(quire_reader_t *r, long pos, const char *fmt, const char *a)
+{
+    quirei_buf_setf(&r->detail, fmt, a);
+    r->errpos = pos;
+    return QUIRE_EQUERY;
+}
+
+static quire_status_t check_date_opt(quire_reader_t *r, const char *d, const char *name)
+{
+    char k[11];
+    if (d && *d && quirei_date_key(d, k) != strlen(d))
+        return query_error(r, -1, "bad %s date: expected YYYY, YYYY-MM or YYYY-MM-DD", name);
+    return QUIRE_OK;
+}
+
+/* The filters from the options, AND-ed, or NULL. */
+static quirei_q *option_filters(build_t *b, const quire_search_options_t *o)
+{
+    quirei_q *f = NULL;
+    if (o->source && *o->source)
+        f = source_q(b, o->source);
+    if ((o->date_from && *o->date_from) || (o->date_to && *o->date_to)) {
+        qn d = {.kind = QN_DATE};
+        if (o->date_from)
+            snprintf(d.date_lo, sizeof d.date_lo, "%s", o->date_from);
+        if (o->date_to)
+            snprintf(d.date_hi, sizeof d.date_hi, "%s", o->date_to);
+        f = combine2(b, QUIREI_OP_AND, f, date_q(b, &d));
+    }
+    return f;
+}
+
+static quire_status_t run(quire_reader_t *r, const qn *tree, build_t *b, quirei_q *filters,
+                          const quire_search_options_t *o, unsigned limit, quirei_mset **out)
+{
+    quirei_q *q = build_q(b, tree);
+    if (q && filters) {
+        quirei_q *fc = quirei_q_copy(filters);
+        q = combine2(b, QUIREI_OP_FILTER, q, fc);
+    }
+    if (b->oom || !q) {
+        quirei_q_free(q);
+        return QUIRE_ENOMEM;
+    }
+    quire_status_t st = quirei_rdb_search(r->db, q, o->offset, limit,
+                                          o->sort == QUIRE_SORT_DATE, out, &r->detail);
+    quirei_q_free(q);
+    return st;
+}
+
+quire_status_t quire_search(quire_reader_t *r, const char *query,
+                            const quire_search_options_t *opts, quire_results_t **out)
+{
+    if (out)
+        *out = NULL;
+    if (!r || !query || !out)
+        return QUIRE_EINVAL;
+    double t0 = now_ms();
+    r->errpos = -1;
+    quire_search_options_t o = {0};
+    if (opts)
+        o = *opts;
+    unsigned limit = o.limit ? o.limit : 10;
+    size_t qlen = strlen(query);
+    if (qlen > QUIRE_MAX_QUERY_BYTES)
+        return query_error(r, QUIRE_MAX_QUERY_BYTES, "query too long: more than %s bytes",
+                           "8192");
+    if (limit > QUIRE_MAX_LIMIT)
+        return query_error(r, -1, "limit must be from 1 to %s", "100");
+    if (o.offset > QUIRE_MAX_OFFSET - limit)
+        return query_error(r, -1, "offset + limit must be at most %s", "10000");
+    quire_status_t st;
+    if ((st = check_date_opt(r, o.date_from, "from")) || (st = check_date_opt(r, o.date_to, "to")))
+        return st;
+
+    qn *tree = NULL;
+    st = quirei_parse_query(query, qlen, &tree, &r->detail, &r->errpos);
+    if (st)
+        return st;
+    if (!r->stem && !(r->stem = quirei_stemmer_new(r->language))) {
+        quirei_qn_free(tree);
+        return QUIRE_ENOMEM;
+    }
+
+    build_t b = {.r = r};
+    quirei_q *filters = option_filters(&b, &o);
+    quirei_mset *m = NULL;
+    int approximate = 0, relaxed = 0;
+    st = run(r, tree, &b, filters, &o, limit, &m);
+    int phrases = has_kind(tree, QN_PHRASE);
+    if (st == QUIRE_OK && quirei_mset_estimate(m) == 0 && phrases) {
+        for (int mode = M_TOLERANT; mode <= M_BAG && st == QUIRE_OK; mode++) {
+            quirei_mset_free(m);
+            m = NULL;
+            b.mode = (mode_t_)mode;
+            approximate = 1;
+            st = run(r, tree, &b, filters, &o, limit, &m);
+            if (st || quirei_mset_estimate(m) > 0)
+                break;
+        }
+    }
+    if (st == QUIRE_OK && quirei_mset_estimate(m) == 0 && relaxable(tree)) {
+        quirei_mset_free(m);
+        m = NULL;
+        b.relaxed = 1;
+        relaxed = 1;
+        st = run(r, tree, &b, filters, &o, limit, &m);
+    }
+    quirei_q_free(filters);
+    quirei_buf_release(&b.term);
+
+    results_impl_t *ri = NULL;
+    quirei_buf units = QUIREI_BUF_INIT, owned = QUIREI_BUF_INIT, data = QUIREI_BUF_INIT;
+    if (st)
+        goto out;
+    size_t nh = quirei_mset_size(m);
+    ri = calloc(1, sizeof *ri);
+    if (!ri || !(ri->query = strdup(query)) ||
+        (nh && (!(ri->pub.hits = calloc(nh, sizeof *ri->pub.hits)) ||
+                !(ri->impl = calloc(nh, sizeof *ri->impl))))) {
+        st = QUIRE_ENOMEM;
+        goto out;
+    }
+    quire_results_t *res = &ri->pub;
+    res->query = ri->query;
+    res->total = quirei_mset_estimate(m);
+    res->offset = o.offset;
+    res->limit = limit;
+    res->relaxed = relaxed;
+    res->approximate = approximate;
+    if (!o.no_snippets)
+        collect_units(r, tree, approximate, &units, &owned);
+    for (size_t i = 0; i < nh; i++) {
+        quirei_buf_reset(&data);
+        if ((st = quirei_mset_data(m, i, &data, &r->detail)))
+            goto out;
+        hit_impl_t *hi = &ri->impl[i];
+        quirei_snippet_init(&hi->snip);
+        res->nhits = i + 1; /* from here on, hit i is freed with the results */
+        if ((st = quirei_stored_doc_parse(data.ptr, data.len, &hi->doc)))
+            goto out;
+        quire_hit_t *h = &res->hits[i];
+        h->rank = o.offset + (unsigned)i + 1;
+        h->score = quirei_mset_score(m, i);
+        h->id = hi->doc->doc.id;
+        h->title = hi->doc->doc.title;
+        h->source = hi->doc->doc.source;
+        h->author = hi->doc->doc.author;
+        h->date = hi->doc->doc.date;
+        h->url = hi->doc->doc.url;
+        if (o.no_snippets)
+            continue;
+        if (quirei_snippet_make(hi->doc->doc.body, hi->doc->body_len,
+                                (const quirei_unit *)(void *)units.ptr,
+                                units.len / sizeof(quirei_unit), r->stem, SNIPPET_BYTES,
+                                &hi->snip) < 0) {
+            st = QUIRE_ENOMEM;
+            goto out;
+        }
+        h->snippet = quirei_buf_cstr(&hi->snip.text);
+        if (hi->snip.nhighlights) {
+            hi->spans = malloc(hi->snip.nhighlights * sizeof *hi->spans);
+            if (!hi->spans) {
+                st = QUIRE_ENOMEM;
+                goto out;
+            }
+            for (size_t k = 0; k < hi->snip.nhighlights; k++) {
+                hi->spans[k].start = hi->snip.highlights[k].start;
+                hi->spans[k].end = hi->snip.highlights[k].end;
+            }
+            h->highlights = hi->spans;
+            h->nhighlights = hi->snip.nhighlights;
+        }
+        if (hi->snip.has_quote && phrases) { /* quotes are for quoted queries */
+            h->quote = quirei_buf_cstr(&hi->snip.quote);
+            h->quote_start = hi->snip.quote_start;
+            h->quote_end = hi->snip.quote_end;
+        }
+    }
+    res->took_ms = now_ms() - t0;
+out:
+    for (size_t i = 0; i + sizeof(void *) <= owned.len; i += sizeof(void *)) {
+        void *p;
+        memcpy(&p, owned.ptr + i, sizeof p);
+        free(p);
+    }
+    quirei_buf_release(&owned);
+    quirei_buf_release(&units);
+    quirei_buf_release(&data);
+    quirei_mset_free(m);
+    quirei_qn_free(tree);
+    if (st != QUIRE_OK) {
+        if (ri)
+            quire_results_free(&ri->pub);
+        if (st == QUIRE_ENOMEM && !r->detail.len)
+            quirei_buf_setf(&r->detail, "out of memory");
+        return st;
+    }
+    *out = &ri->pub;
+    return QUIRE_OK;
+}
+
+long quire_reader_error_pos(const quire_reader_t *r)
+{
+    return r ? r->errpos : -1;
+}
+
+/* ------------------------------------------------------------ JSON ------- */
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+char *quire_results_json(const quire_results_t *res)
+{
+    json_t *hits = json_array();
+    for (size_t i = 0; hits && i < res->nhits; i++) {
+        const quire_hit_t *h = &res->hits[i];
+        json_t *hl = json_array();
+        for (size_t k = 0; hl && k < h->nhighlights; k++)
+            json_array_append_new(hl, json_pack("[II]", (json_int_t)h->highlights[k].start,
+                                                (json_int_t)h->highlights[k].end));
+        json_t *quote = h->quote ? json_pack("{s:s, s:I, s:I}", "text", h->quote, "start",
+                                             (json_int_t)h->quote_start, "end",
+                                             (json_int_t)h->quote_end)
+                                 : json_null();
+        json_t *o = json_pack("{s:I, s:s, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                              "rank", (json_int_t)h->rank, "id", h->id, "score", h->score,
+                              "title", str_or_null(h->title), "source", str_or_null(h->source),
+                              "author", str_or_null(h->author), "date", str_or_null(h->date),
+                              "url", str_or_null(h->url), "snippet", str_or_null(h->snippet),
+                              "highlights", hl ? hl : json_array(), "quote", quote);
+        if (!o || json_array_append_new(hits, o) < 0) {
+            json_decref(hits);
+            return NULL;
+        }
+    }
+    if (!hits)
+        return NULL;
+    json_t *root = json_pack("{s:s, s:I, s:I, s:I, s:b, s:b, s:f, s:o}", "query", res->query,
+                             "total", (json_int_t)res->total, "offset", (json_int_t)res->offset,
+                             "limit", (json_int_t)res->limit, "relaxed", res->relaxed,
+                             "approximate", res->approximate, "took_ms", res->took_ms, "hits",
+                             hits);
+    if (!root)
+        return NULL;
+    char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    return s;
+}
