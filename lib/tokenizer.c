@@ -279,6 +279,65 @@ static int emit_words(quire_tokenizer_t *t, quire_token_cb cb, void *ctx, size_t
     return 0;
 }
 
+static int emit_span_part(quire_tokenizer_t *t, quire_token_cb cb, void *ctx, size_t a,
+                          size_t b, uint32_t pos)
+{
+    return emit(t, cb, ctx, fold_at(t, t->segs[a].fstart), span_len(t, a, b), QUIRE_TOK_PART,
+                pos, t->segs[a].start, t->segs[b - 1].end, 0);
+}
+
+static int all_digits(const quire_tokenizer_t *t, size_t i)
+{
+    const seg_t *s = &t->segs[i];
+    for (size_t k = 0; k < s->flen; k++)
+        if (t->fold.ptr[s->fstart + k] < '0' || t->fold.ptr[s->fstart + k] > '9')
+            return 0;
+    return s->flen > 0;
+}
+
+/*
+ * Tokens a reader sees inside a compound are parts too, so that each is
+ * found on its own: the pieces of a hyphenated range of IDs or versions
+ * ("12.0.1.0-12.0.13.0" holds 12.0.13.0), a dotted number after a letter
+ * ("v.7.32.0.3" holds 7.32.0.3), and every dotted quad inside a longer run
+ * of numbers ("87.0.0.0.0", reversed ip6.arpa names).
+ */
+static int emit_inner_tokens(quire_tokenizer_t *t, quire_token_cb cb, void *ctx, size_t a,
+                             size_t b, uint32_t pos)
+{
+    int r = 0, hyphen = 0, other = 0;
+    for (size_t i = a; i + 1 < b; i++) {
+        hyphen |= t->segs[i].conn == '-';
+        other |= t->segs[i].conn != '-';
+    }
+    if (hyphen && other) {
+        size_t from = a;
+        for (size_t i = a; !r && i < b; i++)
+            if (i + 1 == b || t->segs[i].conn == '-') {
+                if (i + 1 - from >= 2)
+                    r = emit_span_part(t, cb, ctx, from, i + 1, pos);
+                from = i + 1;
+            }
+    }
+    /* Maximal runs of numbers joined by dots. */
+    for (size_t i = a; !r && i < b;) {
+        size_t j = i;
+        while (j < b && all_digits(t, j) && (j == i || t->segs[j - 1].conn == '.'))
+            j++;
+        if (j == i) {
+            i++;
+            continue;
+        }
+        size_t n = j - i;
+        if (n >= 2 && !(i == a && j == b))
+            r = emit_span_part(t, cb, ctx, i, j, pos);
+        for (size_t w = i; !r && n > 4 && w + 4 <= j; w++)
+            r = emit_span_part(t, cb, ctx, w, w + 4, pos);
+        i = j;
+    }
+    return r;
+}
+
 /* Is [a, b) a domain-like name: letters joined by dots only? */
 static int dotted_name(const quire_tokenizer_t *t, size_t a, size_t b)
 {
@@ -304,8 +363,9 @@ static int emit_compound(quire_tokenizer_t *t, quire_token_cb cb, void *ctx, siz
     }
     if (b - a >= 3 && dotted_name(t, a, b))
         for (size_t i = a + 1; !r && i + 2 <= b; i++)
-            r = emit(t, cb, ctx, fold_at(t, t->segs[i].fstart), span_len(t, i, b),
-                     QUIRE_TOK_PART, pos, t->segs[i].start, t->segs[b - 1].end, 0);
+            r = emit_span_part(t, cb, ctx, i, b, pos);
+    if (!r)
+        r = emit_inner_tokens(t, cb, ctx, a, b, pos);
     return r;
 }
 

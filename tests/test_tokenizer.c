@@ -116,6 +116,19 @@ Test(tokenizer, ipv4_versions_hashes)
     EXPECT_TOKS("d41d8cd98f00b204e9800998ecf8427e", "W:d41d8cd98f00b204e9800998ecf8427e@1");
 }
 
+Test(tokenizer, tokens_inside_compounds)
+{
+    cr_expect(has_term("version 12.0.1.0-12.0.13.0: update", "12.0.13.0"));
+    cr_expect(has_term("version 12.0.1.0-12.0.13.0: update", "12.0.1.0"));
+    cr_expect(has_term("version 12.0.1.0-12.0.13.0: update", "12.0.1.0-12.0.13.0"));
+    cr_expect(has_term("through v.7.32.0.3 allows", "7.32.0.3"));
+    cr_expect(has_term("BIOS 87.0.0.0.0 06/13/2019", "87.0.0.0"));
+    cr_expect(has_term("BIOS 87.0.0.0.0 06/13/2019", "0.0.0.0"));
+    cr_expect(has_term("8.5.4.0.6.2.ip6.arpa", "4.0.6.2"));
+    /* The whole token alone still matches only itself. */
+    cr_expect(!has_term("CVE-2021-44228", "2021-44228"));
+}
+
 Test(tokenizer, ipv6)
 {
     cr_expect(has_term("at 2001:db8::1 today", "2001:db8::1"));

@@ -1,0 +1,750 @@
+/*
+ * snippet.c - best fragment, highlights and quote for a hit; see snippet.h.
+ *
+ * One tokenizer pass over the body records every unit match (TERM matches
+ * as tokens arrive, PHRASE matches with a small automaton per unit, so no
+ * token list is kept). Fragment and quote boundaries are then found by
+ * looking at the bytes around the chosen matches only, so the cost after
+ * tokenizing does not grow with the body.
+ */
+#include "snippet.h"
+
+#include <float.h>
+#include <quire/tokenizer.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "utf8.h"
+
+/* Beyond this many matches a hit is already well represented; recording
+ * more would only make window selection slower on huge bodies. */
+#define MAX_MATCHES 2000
+/* Starting at the sentence start reads better, but not at the price of
+ * pushing matches out of the fragment. */
+#define SENTENCE_REACH 60
+/* How far to look for the whitespace around a word before giving up and
+ * cutting at a token edge (a base64 blob or CJK text has no spaces). */
+#define WORD_REACH 64
+/* Closing quotes/brackets after a sentence end; a bound keeps a run of
+ * thousands of ')' from making each check expensive. */
+#define MAX_CLOSERS 8
+
+#define ELLIPSIS "\xE2\x80\xA6"
+
+enum { SCAN_OOM = -1, SCAN_STOP = 2 };
+
+typedef struct match {
+    size_t start, end; /* byte span in the body */
+    size_t unit;
+    int phrase;
+} match_t;
+
+/* A partial phrase match: only the latest start matters, because a later
+ * start can complete everything an earlier one can within the window. */
+typedef struct pstate {
+    size_t start;
+    uint32_t pos;
+    int live;
+} pstate_t;
+
+typedef struct phrase_ref {
+    size_t unit;
+    size_t state; /* index of its first pstate */
+} phrase_ref_t;
+
+typedef struct scan {
+    const quirei_unit *units;
+    size_t nunits;
+    size_t body_len;
+    quirei_stemmer *stemmer;
+    int want_stems;
+    quirei_buf matches; /* match_t[] */
+    size_t nmatches;
+    int capped;
+    quirei_buf prefs;   /* phrase_ref_t[] */
+    size_t nprefs;
+    quirei_buf states;  /* pstate_t[] */
+    double max_phrase_w;
+    int has_best;
+    double best_w;
+    size_t best_start, best_end;
+} scan_t;
+
+static double unit_weight(const quirei_unit *u)
+{
+    /* NaN or negative weights would poison every comparison. */
+    return u->weight > 0 && u->weight <= DBL_MAX ? u->weight : 0;
+}
+
+static int phrase_usable(const quirei_unit *u)
+{
+    if (u->kind != QUIREI_UNIT_PHRASE || u->nterms == 0 || !u->terms)
+        return 0;
+    for (size_t k = 0; k < u->nterms; k++)
+        if (!u->terms[k])
+            return 0;
+    return 1;
+}
+
+/* ---- byte classes -------------------------------------------------- */
+
+/* Whitespace, including the Unicode spaces HTML extraction leaves behind
+ * (&nbsp; and friends) and control characters, which have no place in a
+ * displayed snippet. Returns its length in bytes, 0 if not whitespace. */
+static size_t ws_len_at(const unsigned char *b, size_t len, size_t i)
+{
+    unsigned c = b[i];
+    if (c < 0x80)
+        return c <= 0x20 || c == 0x7F;
+    if (c == 0xC2)
+        return i + 1 < len && b[i + 1] == 0xA0 ? 2 : 0;
+    if (i + 2 >= len)
+        return 0;
+    unsigned c1 = b[i + 1], c2 = b[i + 2];
+    if (c == 0xE2 && c1 == 0x80 &&
+        ((c2 >= 0x80 && c2 <= 0x8A) || c2 == 0xA8 || c2 == 0xA9 || c2 == 0xAF))
+        return 3;
+    if (c == 0xE2 && c1 == 0x81 && c2 == 0x9F)
+        return 3;
+    if (c == 0xE3 && c1 == 0x80 && c2 == 0x80)
+        return 3;
+    return 0;
+}
+
+/* Length of the whitespace character ending exactly at i, or 0. */
+static size_t ws_len_before(const unsigned char *b, size_t len, size_t i)
+{
+    if (i == 0)
+        return 0;
+    if (b[i - 1] < 0x80)
+        return ws_len_at(b, len, i - 1);
+    if (i >= 2 && ws_len_at(b, len, i - 2) == 2)
+        return 2;
+    if (i >= 3 && ws_len_at(b, len, i - 3) == 3)
+        return 3;
+    return 0;
+}
+
+static size_t skip_ws(const unsigned char *b, size_t len, size_t i, size_t limit)
+{
+    size_t n;
+    while (i < limit && (n = ws_len_at(b, len, i)) > 0)
+        i += n;
+    return i < limit ? i : limit;
+}
+
+static int is_ellipsis(const unsigned char *b, size_t len, size_t i)
+{
+    return i + 2 < len && b[i] == 0xE2 && b[i + 1] == 0x80 && b[i + 2] == 0xA6;
+}
+
+static size_t terminal_len_at(const unsigned char *b, size_t len, size_t i)
+{
+    if (b[i] == '.' || b[i] == '!' || b[i] == '?')
+        return 1;
+    return is_ellipsis(b, len, i) ? 3 : 0;
+}
+
+static size_t closer_len_at(const unsigned char *b, size_t len, size_t i)
+{
+    unsigned c = b[i];
+    if (c == '"' || c == '\'' || c == ')' || c == ']')
+        return 1;
+    if (c == 0xC2 && i + 1 < len && b[i + 1] == 0xBB) /* » */
+        return 2;
+    if (c == 0xE2 && i + 2 < len && b[i + 1] == 0x80 && (b[i + 2] == 0x9D || b[i + 2] == 0x99))
+        return 3; /* ” ’ */
+    return 0;
+}
+
+static size_t closer_len_before(const unsigned char *b, size_t len, size_t i)
+{
+    if (i >= 1 && b[i - 1] < 0x80)
+        return closer_len_at(b, len, i - 1);
+    if (i >= 2 && closer_len_at(b, len, i - 2) == 2)
+        return 2;
+    if (i >= 3 && closer_len_at(b, len, i - 3) == 3)
+        return 3;
+    return 0;
+}
+
+static int lowercase_at(const unsigned char *b, size_t len, size_t i)
+{
+    if (b[i] < 0x80)
+        return b[i] >= 'a' && b[i] <= 'z';
+    int32_t cp;
+    int bad;
+    quirei_utf8_decode(b + i, len - i, &cp, &bad);
+    return !bad && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+}
+
+/*
+ * Does a sentence end just before the whitespace at w? It does after . ! ?
+ * or … (plus closing quotes/brackets), except that '.' or '…' followed by a
+ * lowercase word is an abbreviation ("U.S. officials", "e.g. this") or a
+ * trailing-off, not an end.
+ */
+static int sentence_end_before(const unsigned char *b, size_t len, size_t w)
+{
+    size_t e = w;
+    for (int n = 0; n < MAX_CLOSERS; n++) {
+        size_t cl = closer_len_before(b, len, e);
+        if (!cl)
+            break;
+        e -= cl;
+    }
+    int weak;
+    if (e >= 1 && (b[e - 1] == '!' || b[e - 1] == '?'))
+        weak = 0;
+    else if (e >= 1 && b[e - 1] == '.')
+        weak = 1;
+    else if (e >= 3 && is_ellipsis(b, len, e - 3))
+        weak = 1;
+    else
+        return 0;
+    if (!weak)
+        return 1;
+    size_t i = w, n;
+    while (i < len && (n = ws_len_at(b, len, i)) > 0) {
+        if (b[i] == '\n')
+            return 1;
+        i += n;
+    }
+    return i >= len || !lowercase_at(b, len, i);
+}
+
+/* Is i the first byte after a sentence break (or the body start)? */
+static int sentence_start_at(const unsigned char *b, size_t len, size_t i)
+{
+    if (i == 0 || b[i - 1] == '\n')
+        return 1;
+    size_t wl = ws_len_before(b, len, i);
+    if (!wl)
+        return 0;
+    size_t w = i - wl;
+    /* Only the first whitespace after the punctuation needs the check; the
+     * rest of the run leads to the same sentence start. */
+    return ws_len_before(b, len, w) == 0 && sentence_end_before(b, len, w);
+}
+
+/* Start of the sentence holding p, looking back at most `reach` bytes;
+ * SIZE_MAX when it is further away. Leading whitespace is skipped. */
+static size_t sentence_start(const unsigned char *b, size_t len, size_t p, size_t reach)
+{
+    for (size_t i = p;; i--) {
+        if (sentence_start_at(b, len, i))
+            return skip_ws(b, len, i, p);
+        if (i == 0 || p - i >= reach)
+            return SIZE_MAX;
+    }
+}
+
+/* End (exclusive) of the sentence that continues at p: after its final
+ * punctuation and closers, or at the next newline / body end. */
+static size_t sentence_end(const unsigned char *b, size_t len, size_t p)
+{
+    size_t i = p;
+    while (i < len) {
+        if (b[i] == '\n')
+            break;
+        size_t tl = terminal_len_at(b, len, i);
+        if (!tl) {
+            i++;
+            continue;
+        }
+        size_t j = i + tl;
+        while (j < len && (tl = terminal_len_at(b, len, j)) > 0) /* "?!", "..." */
+            j += tl;
+        for (int n = 0; n < MAX_CLOSERS && j < len; n++) {
+            size_t cl = closer_len_at(b, len, j);
+            if (!cl)
+                break;
+            j += cl;
+        }
+        if (j >= len || (ws_len_at(b, len, j) && sentence_end_before(b, len, j)))
+            return j;
+        i = j;
+    }
+    size_t wl;
+    while (i > p && (wl = ws_len_before(b, len, i)) > 0)
+        i -= wl;
+    return i;
+}
+
+/* Start of the whitespace-delimited word holding p, or p itself when the
+ * word is too long to be worth keeping whole. */
+static size_t word_start(const unsigned char *b, size_t len, size_t p)
+{
+    for (size_t i = p; p - i <= WORD_REACH; i--) {
+        if (i == 0 || ws_len_before(b, len, i))
+            return i;
+    }
+    return p;
+}
+
+/* The first sentence start in [p, p + SENTENCE_REACH], else the first word
+ * start at or after p; never past `limit` (a word start itself). Moving
+ * forward keeps the fragment within its length. */
+static size_t later_start(const unsigned char *b, size_t len, size_t p, size_t limit)
+{
+    for (size_t i = p; i < limit && i - p <= SENTENCE_REACH; i++)
+        if (sentence_start_at(b, len, i))
+            return i;
+    for (size_t i = p; i < limit; i++)
+        if (i == 0 || ws_len_before(b, len, i))
+            return i;
+    return limit;
+}
+
+/* A cut point for a fragment that should end near `limit` (< content end):
+ * the end of the word straddling it, or the end of the previous word, or,
+ * inside an endless run of non-space text, a character boundary. */
+static size_t fragment_end(const unsigned char *b, size_t len, size_t fs, size_t limit)
+{
+    if (ws_len_at(b, len, limit) || ws_len_before(b, len, limit))
+        return limit;
+    for (size_t i = limit + 1; i <= len && i - limit <= WORD_REACH; i++)
+        if (i == len || ws_len_at(b, len, i))
+            return i;
+    for (size_t i = limit; i > fs; i--)
+        if (ws_len_at(b, len, i))
+            return i;
+    /* Prefer to cut after punctuation, which at least separates tokens. */
+    size_t cut = limit;
+    for (size_t i = limit; i > fs && limit - i < WORD_REACH; i--) {
+        unsigned c = b[i - 1];
+        if (c < 0x80 && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !(c >= '0' && c <= '9')) {
+            cut = i;
+            break;
+        }
+    }
+    for (int n = 0; n < 3 && cut > fs && (b[cut] & 0xC0) == 0x80; n++)
+        cut--;
+    return cut > fs ? cut : limit;
+}
+
+/* ---- matching ------------------------------------------------------ */
+
+static int add_match(scan_t *sc, size_t start, size_t end, size_t unit, int phrase)
+{
+    if (sc->nmatches >= MAX_MATCHES) {
+        sc->capped = 1;
+        return 0;
+    }
+    match_t m = {start, end, unit, phrase};
+    if (quirei_buf_add(&sc->matches, &m, sizeof m) < 0)
+        return -1;
+    sc->nmatches++;
+    return 0;
+}
+
+static int phrase_step(scan_t *sc, const quire_token_t *tok, size_t start, size_t end)
+{
+    phrase_ref_t *refs = (phrase_ref_t *)sc->prefs.ptr;
+    pstate_t *all = (pstate_t *)sc->states.ptr;
+    for (size_t r = 0; r < sc->nprefs; r++) {
+        const quirei_unit *u = &sc->units[refs[r].unit];
+        pstate_t *st = all + refs[r].state;
+        size_t n = u->nterms;
+        uint64_t window = u->window > n ? u->window : n;
+        /* Descending, so a token advances each partial match at most once
+         * even when the phrase repeats a term. */
+        for (size_t k = n; k-- > 0;) {
+            if (strcmp(tok->term, u->terms[k]) != 0)
+                continue;
+            size_t mstart;
+            if (k == 0) {
+                if (n > 1) {
+                    st[0] = (pstate_t){start, tok->pos, 1};
+                    continue;
+                }
+                mstart = start;
+            } else {
+                pstate_t *prev = &st[k - 1];
+                if (!prev->live)
+                    continue;
+                if (tok->pos <= prev->pos || (uint64_t)(tok->pos - prev->pos) + 1 > window) {
+                    prev->live = 0;
+                    continue;
+                }
+                if (k + 1 < n) {
+                    st[k] = *prev;
+                    continue;
+                }
+                mstart = prev->start;
+            }
+            if (add_match(sc, mstart, end, refs[r].unit, 1) < 0)
+                return -1;
+            double w = unit_weight(u);
+            if (!sc->has_best || w > sc->best_w || (w == sc->best_w && mstart < sc->best_start)) {
+                sc->has_best = 1;
+                sc->best_w = w;
+                sc->best_start = mstart;
+                sc->best_end = end;
+            }
+            /* Matches of one phrase do not overlap: start afresh. */
+            for (size_t i = 0; i < n; i++)
+                st[i].live = 0;
+            break;
+        }
+    }
+    return 0;
+}
+
+static int term_step(scan_t *sc, const quire_token_t *tok, size_t start, size_t end)
+{
+    const char *stem = NULL;
+    size_t stem_len = 0;
+    int stemmed = 0;
+    for (size_t ui = 0; ui < sc->nunits; ui++) {
+        const quirei_unit *u = &sc->units[ui];
+        if (u->kind != QUIREI_UNIT_TERM)
+            continue;
+        int hit = 0;
+        for (size_t k = 0; !hit && u->terms && k < u->nterms; k++)
+            hit = u->terms[k] && strcmp(tok->term, u->terms[k]) == 0;
+        /* PART and HYPHENATED tokens are never stemmable, so parts of a
+         * compound only match their exact term. */
+        if (!hit && tok->stemmable && sc->want_stems && u->stems && u->nstems) {
+            if (!stemmed) {
+                stem = quirei_stem(sc->stemmer, tok->term, tok->len, &stem_len);
+                if (!stem)
+                    return -1;
+                stemmed = 1;
+            }
+            for (size_t k = 0; !hit && k < u->nstems; k++)
+                hit = u->stems[k] && strncmp(u->stems[k], stem, stem_len) == 0 &&
+                      u->stems[k][stem_len] == '\0';
+        }
+        if (hit && add_match(sc, start, end, ui, 0) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int on_token(const quire_token_t *tok, void *ctx)
+{
+    scan_t *sc = ctx;
+    size_t end = tok->end < sc->body_len ? tok->end : sc->body_len;
+    size_t start = tok->start < end ? tok->start : end;
+    if (start == end)
+        return 0;
+    /* Only positioned tokens advance a phrase, as in the index. */
+    if (tok->positioned && sc->nprefs && phrase_step(sc, tok, start, end) < 0)
+        return SCAN_OOM;
+    if (term_step(sc, tok, start, end) < 0)
+        return SCAN_OOM;
+    if (sc->capped && (!sc->nprefs || (sc->has_best && sc->best_w >= sc->max_phrase_w)))
+        return SCAN_STOP;
+    return 0;
+}
+
+static int cmp_match(const void *a, const void *b)
+{
+    const match_t *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return 0;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+    const quirei_span *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return 0;
+}
+
+/* ---- fragment ------------------------------------------------------ */
+
+typedef struct window {
+    size_t start;
+    size_t last_end; /* end of the last match it covers */
+} window_t;
+
+static int better(double s, size_t c, double best, size_t best_c)
+{
+    double eps = best * 1e-9; /* sums of the same weights in another order */
+    if (s > best + eps)
+        return 1;
+    if (s < best - eps)
+        return 0;
+    return c > best_c;
+}
+
+static int choose_window(const match_t *m, size_t n, const quirei_unit *units,
+                         size_t nunits, size_t target, window_t *out)
+{
+    quirei_buf seen_buf = QUIREI_BUF_INIT;
+    if (quirei_buf_grow(&seen_buf, nunits * sizeof(size_t)) < 0)
+        return -1;
+    size_t *seen = (size_t *)seen_buf.ptr;
+    for (size_t i = 0; i < nunits; i++)
+        seen[i] = SIZE_MAX;
+    double best = -1;
+    size_t best_c = 0;
+    /* Candidate c == 0 is the body start, c == i + 1 the start of m[i]. */
+    for (size_t c = 0; c <= n; c++) {
+        size_t from = c ? c - 1 : 0;
+        if (c > 1 && m[from].start == m[from - 1].start)
+            continue;
+        size_t ws = c ? m[from].start : 0;
+        double score = 0;
+        size_t count = 0, last = ws;
+        for (size_t j = from; j < n && m[j].start - ws < target; j++) {
+            if (m[j].end - ws > target)
+                continue;
+            count++;
+            if (m[j].end > last)
+                last = m[j].end;
+            if (seen[m[j].unit] != c) {
+                seen[m[j].unit] = c;
+                score += unit_weight(&units[m[j].unit]) * (m[j].phrase ? 2 : 1);
+            }
+        }
+        if (c == 0 || better(score, count, best, best_c)) {
+            best = score;
+            best_c = count;
+            out->start = ws;
+            out->last_end = last;
+        }
+    }
+    quirei_buf_release(&seen_buf);
+    return 0;
+}
+
+/* Copy body[fs, fe) into out->text with whitespace runs collapsed and bad
+ * bytes replaced, recording in map[i - fs] the code point offset in the
+ * text of body byte i, so that highlights map after the text is final. */
+static int build_text(const unsigned char *b, size_t fs, size_t fe, int prefix, int suffix,
+                      quirei_buf *text, uint32_t *map)
+{
+    uint32_t cp = 0;
+    if (prefix) {
+        if (quirei_buf_adds(text, ELLIPSIS) < 0)
+            return -1;
+        cp++;
+    }
+    int in_ws = 0;
+    size_t i = fs;
+    while (i < fe) {
+        size_t n = ws_len_at(b, fe, i);
+        if (n) {
+            if (!in_ws) {
+                if (quirei_buf_addc(text, ' ') < 0)
+                    return -1;
+                for (size_t k = 0; k < n; k++)
+                    map[i - fs + k] = cp;
+                cp++;
+                in_ws = 1;
+            } else {
+                for (size_t k = 0; k < n; k++)
+                    map[i - fs + k] = cp;
+            }
+            i += n;
+            continue;
+        }
+        in_ws = 0;
+        int32_t c;
+        int bad;
+        n = quirei_utf8_decode(b + i, fe - i, &c, &bad);
+        if (bad ? quirei_utf8_put(text, 0xFFFD) < 0 : quirei_buf_add(text, b + i, n) < 0)
+            return -1;
+        for (size_t k = 0; k < n; k++)
+            map[i - fs + k] = cp;
+        cp++;
+        i += n;
+    }
+    map[fe - fs] = cp;
+    if (suffix && quirei_buf_adds(text, ELLIPSIS) < 0)
+        return -1;
+    return 0;
+}
+
+static int make_highlights(const match_t *m, size_t n, size_t fs, size_t fe,
+                           const uint32_t *map, quirei_snippet *out)
+{
+    quirei_buf spans = QUIREI_BUF_INIT;
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].start < fs || m[i].end > fe)
+            continue;
+        quirei_span sp = {map[m[i].start - fs], map[m[i].end - fs]};
+        if (sp.start >= sp.end)
+            continue;
+        if (quirei_buf_add(&spans, &sp, sizeof sp) < 0) {
+            quirei_buf_release(&spans);
+            return -1;
+        }
+        count++;
+    }
+    if (!count) {
+        quirei_buf_release(&spans);
+        return 0;
+    }
+    quirei_span *sp = (quirei_span *)spans.ptr;
+    qsort(sp, count, sizeof *sp, cmp_span);
+    size_t k = 0;
+    for (size_t i = 1; i < count; i++) {
+        if (sp[i].start < sp[k].end) {
+            if (sp[i].end > sp[k].end)
+                sp[k].end = sp[i].end;
+        } else {
+            sp[++k] = sp[i];
+        }
+    }
+    out->highlights = (quirei_span *)quirei_buf_detach(&spans, NULL);
+    out->nhighlights = k + 1;
+    return 0;
+}
+
+/* ---- public -------------------------------------------------------- */
+
+void quirei_snippet_init(quirei_snippet *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+void quirei_snippet_release(quirei_snippet *s)
+{
+    quirei_buf_release(&s->text);
+    quirei_buf_release(&s->quote);
+    free(s->highlights);
+    s->highlights = NULL;
+    s->nhighlights = 0;
+    s->has_quote = 0;
+    s->quote_start = s->quote_end = 0;
+}
+
+static int scan_body(scan_t *sc, const char *body, size_t body_len)
+{
+    for (size_t ui = 0; ui < sc->nunits; ui++) {
+        const quirei_unit *u = &sc->units[ui];
+        if (u->kind == QUIREI_UNIT_TERM && u->stems && u->nstems)
+            sc->want_stems = sc->stemmer != NULL;
+        if (!phrase_usable(u))
+            continue;
+        phrase_ref_t ref = {ui, sc->states.len / sizeof(pstate_t)};
+        if (quirei_buf_add(&sc->prefs, &ref, sizeof ref) < 0 ||
+            quirei_buf_grow(&sc->states, u->nterms * sizeof(pstate_t)) < 0)
+            return -1;
+        memset(sc->states.ptr + sc->states.len, 0, u->nterms * sizeof(pstate_t));
+        sc->states.len += u->nterms * sizeof(pstate_t);
+        sc->nprefs++;
+        if (unit_weight(u) > sc->max_phrase_w)
+            sc->max_phrase_w = unit_weight(u);
+    }
+    if (!body_len || (!sc->nunits))
+        return 0;
+    quire_tokenizer_t *t = quire_tokenizer_new();
+    if (!t)
+        return -1;
+    int r = quire_tokenize(t, body, body_len, on_token, sc);
+    quire_tokenizer_free(t);
+    return r == SCAN_OOM ? -1 : 0;
+}
+
+int quirei_snippet_make(const char *body, size_t body_len, const quirei_unit *units,
+                        size_t nunits, quirei_stemmer *stemmer, size_t target,
+                        quirei_snippet *out)
+{
+    quirei_buf_reset(&out->text);
+    quirei_buf_reset(&out->quote);
+    free(out->highlights);
+    out->highlights = NULL;
+    out->nhighlights = 0;
+    out->has_quote = 0;
+    out->quote_start = out->quote_end = 0;
+    if (!body)
+        body_len = 0;
+    if (!units)
+        nunits = 0;
+    if (!target)
+        target = 1;
+    const unsigned char *b = (const unsigned char *)body;
+
+    scan_t sc = {0};
+    sc.units = units;
+    sc.nunits = nunits;
+    sc.body_len = body_len;
+    sc.stemmer = stemmer;
+    quirei_buf map_buf = QUIREI_BUF_INIT;
+    /* A valid (if empty) C string even for an empty body. */
+    if (quirei_buf_grow(&out->text, 0) < 0 || scan_body(&sc, body, body_len) < 0)
+        goto oom;
+
+    const match_t *m = (const match_t *)sc.matches.ptr;
+    if (sc.nmatches)
+        qsort(sc.matches.ptr, sc.nmatches, sizeof(match_t), cmp_match);
+
+    size_t content_start = skip_ws(b, body_len, 0, body_len);
+    size_t content_end = body_len, wl;
+    while (content_end > content_start && (wl = ws_len_before(b, body_len, content_end)) > 0)
+        content_end -= wl;
+
+    window_t win = {0, 0};
+    if (sc.nmatches && choose_window(m, sc.nmatches, units, nunits, target, &win) < 0)
+        goto oom;
+
+    size_t fs = content_start;
+    if (win.start > content_start && content_end - win.start < target) {
+        /* Matches near the end: fill the fragment with what precedes them
+         * rather than showing a few words. */
+        fs = content_end - content_start > target ? content_end - target : content_start;
+        fs = later_start(b, body_len, fs, win.start);
+    } else if (win.start > content_start) {
+        size_t slack = target - (win.last_end - win.start);
+        size_t reach = slack < SENTENCE_REACH ? slack : SENTENCE_REACH;
+        fs = sentence_start(b, body_len, win.start, reach);
+        if (fs == SIZE_MAX)
+            fs = word_start(b, body_len, win.start);
+    }
+    fs = skip_ws(b, body_len, fs, content_end);
+    size_t fe = content_end;
+    if (fs < content_end && content_end - fs > target)
+        fe = fragment_end(b, body_len, fs, fs + target);
+    while (fe > fs && (wl = ws_len_before(b, body_len, fe)) > 0)
+        fe -= wl;
+    if (fe < fs)
+        fe = fs;
+
+    if (quirei_buf_grow(&map_buf, (fe - fs + 1) * sizeof(uint32_t)) < 0)
+        goto oom;
+    uint32_t *map = (uint32_t *)map_buf.ptr;
+    int prefix = fs > content_start, suffix = fe < content_end;
+    if (build_text(b, fs, fe, prefix, suffix, &out->text, map) < 0 ||
+        make_highlights(m, sc.nmatches, fs, fe, map, out) < 0)
+        goto oom;
+
+    if (sc.has_best) {
+        size_t qs = sentence_start(b, body_len, sc.best_start, SIZE_MAX);
+        size_t qe = sentence_end(b, body_len, sc.best_end);
+        if (qs == SIZE_MAX || qs > sc.best_start)
+            qs = sc.best_start;
+        if (qe < sc.best_end)
+            qe = sc.best_end;
+        if (quirei_buf_set(&out->quote, body + qs, qe - qs) < 0)
+            goto oom;
+        out->has_quote = 1;
+        out->quote_start = qs;
+        out->quote_end = qe;
+    }
+
+    quirei_buf_release(&map_buf);
+    quirei_buf_release(&sc.matches);
+    quirei_buf_release(&sc.prefs);
+    quirei_buf_release(&sc.states);
+    return 0;
+oom:
+    quirei_buf_release(&map_buf);
+    quirei_buf_release(&sc.matches);
+    quirei_buf_release(&sc.prefs);
+    quirei_buf_release(&sc.states);
+    quirei_snippet_release(out);
+    return -1;
+}
