@@ -18,6 +18,5 @@ if [ "${QUIRE_SKIP_SANITIZE:-0}" != 1 ]; then
   # detect_leaks stays on: leaks are bugs too. halt_on_error makes any report fail the test.
   export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
   (cd build-asan && ctest --output-on-failure)
 fi

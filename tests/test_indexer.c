@@ -352,7 +352,7 @@ static uint64_t index_and_kill(const char *db, const char *input, uint64_t min_d
     return seen;
 }
 
-Test(indexer, kill_9_keeps_committed_and_rerun_completes, .timeout = 600)
+Test(indexer, kill_9_keeps_committed_and_rerun_completes)
 {
     const int total = 60000;
     write_many("big.jsonl.gz", total);
@@ -380,7 +380,7 @@ Test(indexer, kill_9_keeps_committed_and_rerun_completes, .timeout = 600)
 
 /* ---- the shared corpus ---- */
 
-Test(indexer, slice_of_shared_corpus, .timeout = 600)
+Test(indexer, slice_of_shared_corpus)
 {
     const char *casie = QUIRE_SHARED_DIR "/corpus/casie.jsonl.gz";
     if (access(casie, R_OK) != 0) {
