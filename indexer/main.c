@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <libxml/parser.h>
 #include <quire/quire.h>
 #include <signal.h>
 #include <stdio.h>
@@ -198,6 +199,9 @@ int main(int argc, char **argv)
                 !db ? "--db DIR is required" : "no INPUT given");
         return EXIT_USAGE;
     }
+
+    /* libxml2 must be initialised once, before any thread might use it. */
+    xmlInitParser();
 
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;

@@ -428,6 +428,12 @@ static qn *parse_primary(parser_t *p)
     return parse_word(p, QF_ANY);
 }
 
+/* Drop kids that carry nothing to search (punctuation-only words). */
+static int empty_node(const qn *n)
+{
+    return (n->kind == QN_WORDS || n->kind == QN_PHRASE) && n->nterms == 0;
+}
+
 static qn *parse_unary(parser_t *p)
 {
     skip_space(p);
@@ -443,8 +449,10 @@ static qn *parse_unary(parser_t *p)
         }
         qn *kid = p->q[pos] == '-' ? parse_primary(p) : parse_unary(p);
         p->depth--;
-        if (!kid)
-            return NULL; /* "NOT" with nothing after it is ignored */
+        if (!kid || empty_node(kid)) {
+            quirei_qn_free(kid); /* "NOT" with nothing after it is ignored */
+            return NULL;
+        }
         qn *n = new_node(p, QN_NOT, pos);
         if (!n || add_kid(p, n, kid) < 0) {
             quirei_qn_free(n);
@@ -462,12 +470,6 @@ static qn *parse_unary(parser_t *p)
     if (n)
         n->required = required;
     return n;
-}
-
-/* Drop kids that carry nothing to search (punctuation-only words). */
-static int empty_node(const qn *n)
-{
-    return (n->kind == QN_WORDS || n->kind == QN_PHRASE) && n->nterms == 0;
 }
 
 static qn *parse_list(parser_t *p, qn_kind kind)
@@ -511,6 +513,10 @@ static qn *parse_list(parser_t *p, qn_kind kind)
         }
         if (p->i == before)
             p->i++; /* never loop without progress */
+    }
+    if (list->nkids == 0) {
+        quirei_qn_free(list);
+        return NULL;
     }
     /* A list of one is that one. */
     if (list->nkids == 1) {

@@ -1,0 +1,470 @@
+/*
+ * test_query.c - the query language, ranking, fallbacks, snippets and
+ * quotes, on a small fixture corpus written for these tests.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <quire/quire.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query_parser.h"
+#include "strbuf.h"
+
+/* ---------------------------------------------------------------- parser */
+
+static qn *parse_ok(const char *q)
+{
+    qn *n = NULL;
+    quirei_buf err = QUIREI_BUF_INIT;
+    long pos = -2;
+    quire_status_t st = quirei_parse_query(q, strlen(q), &n, &err, &pos);
+    cr_assert_eq(st, QUIRE_OK, "query %s: %s", q, quirei_buf_cstr(&err));
+    cr_assert_not_null(n);
+    quirei_buf_release(&err);
+    return n;
+}
+
+static long parse_err(const char *q, const char *want_msg)
+{
+    qn *n = NULL;
+    quirei_buf err = QUIREI_BUF_INIT;
+    long pos = -2;
+    quire_status_t st = quirei_parse_query(q, strlen(q), &n, &err, &pos);
+    cr_expect_eq(st, QUIRE_EQUERY, "query %s should be rejected", q);
+    cr_expect_null(n);
+    cr_expect(strstr(quirei_buf_cstr(&err), want_msg), "query %s: message '%s' lacks '%s'", q,
+              quirei_buf_cstr(&err), want_msg);
+    quirei_buf_release(&err);
+    quirei_qn_free(n);
+    return pos;
+}
+
+Test(parser, words_are_an_implicit_and)
+{
+    qn *n = parse_ok("cyber blame game");
+    cr_expect_eq(n->kind, QN_AND);
+    cr_expect_eq(n->nkids, 3);
+    cr_expect_eq(n->kids[0]->kind, QN_WORDS);
+    cr_expect_str_eq(n->kids[1]->terms[0], "blame");
+    cr_expect(n->kids[2]->stemmable[0]);
+    quirei_qn_free(n);
+}
+
+Test(parser, phrases_with_any_quotes)
+{
+    static const char *const qs[] = {
+        "\"cyber blame game\"",
+        "\xe2\x80\x9c" "cyber blame game\xe2\x80\x9d",           /* “ ” */
+        "\xe2\x80\x9e" "cyber blame game\xe2\x80\x9c",           /* „ “ */
+        "\xc2\xab" "cyber blame game\xc2\xbb",                   /* « » */
+        "\xe2\x80\x98" "cyber blame game\xe2\x80\x99",           /* ‘ ’ */
+    };
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+        qn *n = parse_ok(qs[i]);
+        cr_expect_eq(n->kind, QN_PHRASE, "%s", qs[i]);
+        cr_expect_eq(n->nterms, 3, "%s", qs[i]);
+        cr_expect_str_eq(n->terms[2], "game");
+        quirei_qn_free(n);
+    }
+    /* An apostrophe inside a single-quoted phrase does not end it. */
+    qn *n = parse_ok("\xe2\x80\x98" "China\xe2\x80\x99s hackers\xe2\x80\x99");
+    cr_expect_eq(n->kind, QN_PHRASE);
+    cr_expect_eq(n->nterms, 2);
+    cr_expect_str_eq(n->terms[0], "china's");
+    quirei_qn_free(n);
+}
+
+Test(parser, phrases_never_fail_on_punctuation)
+{
+    static const char *const qs[] = {"\"2023-2027\"", "\"a#1\"", "\"AT&T\"", "\"C++ & C#\""};
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++)
+        quirei_qn_free(parse_ok(qs[i]));
+}
+
+Test(parser, proximity_prefix_and_operators)
+{
+    qn *n = parse_ok("\"blame game\"~3");
+    cr_expect_eq(n->kind, QN_PHRASE);
+    cr_expect(n->has_slop);
+    cr_expect_eq(n->slop, 3);
+    quirei_qn_free(n);
+
+    n = parse_ok("ransom*");
+    cr_expect_eq(n->kind, QN_PREFIX);
+    cr_expect_str_eq(n->value, "ransom");
+    quirei_qn_free(n);
+
+    n = parse_ok("china OR russia");
+    cr_expect_eq(n->kind, QN_OR);
+    cr_expect_eq(n->nkids, 2);
+    quirei_qn_free(n);
+
+    n = parse_ok("espionage -china NOT russia +apt28");
+    cr_expect_eq(n->kind, QN_AND);
+    cr_expect_eq(n->nkids, 4);
+    cr_expect_eq(n->kids[1]->kind, QN_NOT);
+    cr_expect_eq(n->kids[2]->kind, QN_NOT);
+    cr_expect(n->kids[3]->required);
+    quirei_qn_free(n);
+
+    n = parse_ok("(china OR russia) AND espionage");
+    cr_expect_eq(n->kind, QN_AND);
+    cr_expect_eq(n->kids[0]->kind, QN_OR);
+    quirei_qn_free(n);
+}
+
+Test(parser, fields_and_dates)
+{
+    qn *n = parse_ok("title:blame author:\"greg day\" source:ti-corpus id:x-1");
+    cr_expect_eq(n->kind, QN_AND);
+    cr_expect_eq(n->kids[0]->field, QF_TITLE);
+    cr_expect_eq(n->kids[1]->kind, QN_PHRASE);
+    cr_expect_eq(n->kids[1]->field, QF_AUTHOR);
+    cr_expect_eq(n->kids[2]->kind, QN_SOURCE);
+    cr_expect_str_eq(n->kids[2]->value, "ti-corpus");
+    cr_expect_eq(n->kids[3]->kind, QN_ID);
+    quirei_qn_free(n);
+
+    n = parse_ok("spies date:2016-01-01..2016-06-30");
+    cr_expect_str_eq(n->kids[1]->date_lo, "2016-01-01");
+    cr_expect_str_eq(n->kids[1]->date_hi, "2016-06-30");
+    quirei_qn_free(n);
+    n = parse_ok("spies date:>=2016");
+    cr_expect_str_eq(n->kids[1]->date_lo, "2016");
+    cr_expect_str_eq(n->kids[1]->date_hi, "");
+    quirei_qn_free(n);
+    n = parse_ok("spies date:<2017-03");
+    cr_expect_str_eq(n->kids[1]->date_hi, "2017-03");
+    cr_expect(n->kids[1]->hi_excl);
+    quirei_qn_free(n);
+    n = parse_ok("spies date:2016");
+    cr_expect_str_eq(n->kids[1]->date_lo, "2016");
+    cr_expect_str_eq(n->kids[1]->date_hi, "2016");
+    quirei_qn_free(n);
+}
+
+Test(parser, security_tokens_stay_whole)
+{
+    qn *n = parse_ok("CVE-2021-44228");
+    cr_expect_eq(n->kind, QN_WORDS);
+    cr_expect_eq(n->nterms, 1);
+    cr_expect_str_eq(n->terms[0], "cve-2021-44228");
+    quirei_qn_free(n);
+    /* Colons in IPv6, URLs and times are not fields. */
+    quirei_qn_free(parse_ok("2001:db8::1"));
+    quirei_qn_free(parse_ok("https://example.com/x"));
+    quirei_qn_free(parse_ok("at 10:30"));
+}
+
+Test(parser, lenient_readings)
+{
+    qn *n = parse_ok("\"unclosed quote runs to the end");
+    cr_expect_eq(n->kind, QN_PHRASE);
+    cr_expect_eq(n->nterms, 6);
+    quirei_qn_free(n);
+    n = parse_ok("(china OR russia");
+    cr_expect_eq(n->kind, QN_OR);
+    quirei_qn_free(n);
+    n = parse_ok("espionage AND");
+    cr_expect_eq(n->kind, QN_WORDS);
+    quirei_qn_free(n);
+    n = parse_ok("espionage -- ...");
+    cr_expect_eq(n->kind, QN_WORDS);
+    quirei_qn_free(n);
+}
+
+Test(parser, errors_have_message_and_position)
+{
+    cr_expect_eq(parse_err("china) russia", "unbalanced ')'"), 5);
+    cr_expect_eq(parse_err("spies foo:bar", "unknown field"), 6);
+    cr_expect_eq(parse_err("spies date:2016-13-01", "bad date"), 11);
+    cr_expect_eq(parse_err("spies date:yesterday", "bad date"), 11);
+    cr_expect_eq(parse_err("", "empty query"), 0);
+    cr_expect_eq(parse_err("  ... !!", "empty query"), 0);
+    cr_expect_eq(parse_err("-china", "only excludes"), 0);
+    cr_expect_eq(parse_err("a*", "prefix"), 0);
+    cr_expect_eq(parse_err("\"a b\"~x", "proximity"), 5);
+    /* Nesting and size limits. */
+    quirei_buf deep = QUIREI_BUF_INIT;
+    for (int i = 0; i < 40; i++)
+        quirei_buf_addc(&deep, '(');
+    quirei_buf_adds(&deep, "x");
+    parse_err(deep.ptr, "nested too deeply");
+    quirei_buf_reset(&deep);
+    for (int i = 0; i < 2000; i++)
+        quirei_buf_adds(&deep, "w ");
+    parse_err(deep.ptr, "query too long");
+    quirei_buf_release(&deep);
+}
+
+/* ---------------------------------------------------------------- search */
+
+static char dir[64];
+static quire_reader_t *reader;
+
+/* The fixture: small documents, each there to make one ranking point. */
+static const quire_doc_t fixture[] = {
+    {.id = "phrase", .title = "Comment", .source = "news/a", .date = "2015-09-30",
+     .author = "Greg Day",
+     .body = "Nations keep playing the cyber blame game. It helps nobody, says the U.S. "
+             "official. Other sentences follow here."},
+    {.id = "scattered", .title = "Other", .source = "news/b", .date = "2016-06-30",
+     .body = "The game was long. Cyber attacks rose. Nobody wanted the blame for it."},
+    {.id = "inflected", .title = "Inflected", .source = "news/b", .date = "2017-01-15",
+     .body = "Officials were blaming hackers for the attacks on the grid."},
+    {.id = "log4shell", .title = "Log4Shell", .source = "advisory", .date = "2021-12-10",
+     .body = "Patch CVE-2021-44228 now. Related: T1059.001 and 121.50.43.175 at he.net."},
+    {.id = "near-cve", .title = "Near", .source = "advisory", .date = "2021-12-11",
+     .body = "An unrelated CVE-2021-4422 entry; in 2021 there were 44228 reports."},
+    {.id = "curly", .title = "China\xe2\x80\x99s role", .source = "news/a", .date = "2014-05-01",
+     .body = "He spoke of China\xe2\x80\x99s respective role in cyber spying, at length."},
+    {.id = "hyphen", .title = "Hyphens", .source = "news/c", .date = "2013-01-01",
+     .body = "Attributed to state sponsored hackers by the researchers."},
+    {.id = "accents", .title = "Caf\xc3\xa9 \xe2\x80\x94 n\xc3\xa4ive",
+     .source = "news/c", .date = "2012-02-02",
+     .body = "\xc3\x89l\xc3\xa8ve na\xc3\xafve caf\xc3\xa9 owners fell for the phishing lure."},
+};
+
+static void setup_index(void)
+{
+    strcpy(dir, "/tmp/quire-test-query-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    quire_writer_t *w = NULL;
+    cr_assert_eq(quire_writer_open(dir, NULL, &w, NULL), QUIRE_OK);
+    for (size_t i = 0; i < sizeof fixture / sizeof *fixture; i++)
+        cr_assert_eq(quire_writer_add(w, &fixture[i]), QUIRE_OK);
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    cr_assert_eq(quire_reader_open(dir, &reader, NULL), QUIRE_OK);
+}
+
+static void teardown_index(void)
+{
+    quire_reader_close(reader);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(search, .init = setup_index, .fini = teardown_index);
+
+static quire_results_t *search(const char *q, const quire_search_options_t *o)
+{
+    quire_results_t *res = NULL;
+    quire_status_t st = quire_search(reader, q, o, &res);
+    cr_assert_eq(st, QUIRE_OK, "%s: %s", q, quire_reader_detail(reader));
+    return res;
+}
+
+/* The ids of the hits, space separated. */
+static char *ids(const char *q, const quire_search_options_t *o)
+{
+    quire_results_t *res = search(q, o);
+    quirei_buf b = QUIREI_BUF_INIT;
+    for (size_t i = 0; i < res->nhits; i++)
+        quirei_buf_addf(&b, "%s%s", i ? " " : "", res->hits[i].id);
+    quire_results_free(res);
+    return quirei_buf_detach(&b, NULL);
+}
+
+#define EXPECT_IDS(q, o, want)                                                           \
+    do {                                                                                 \
+        char *got_ = ids(q, o);                                                          \
+        cr_expect_str_eq(got_, want, "query: %s -> %s", q, got_);                                  \
+        free(got_);                                                                      \
+    } while (0)
+
+Test(search, phrase_beats_scattered_words)
+{
+    EXPECT_IDS("cyber blame game", NULL, "phrase scattered");
+    EXPECT_IDS("\"cyber blame game\"", NULL, "phrase");
+}
+
+Test(search, exact_beats_approximate)
+{
+    /* A misremembered quote: a word dropped. */
+    quire_results_t *res = search("\"playing the cyber game\"", NULL);
+    cr_expect(res->approximate);
+    cr_assert_geq(res->nhits, 1);
+    cr_expect_str_eq(res->hits[0].id, "phrase");
+    quire_results_free(res);
+    /* An inflection changed. */
+    res = search("\"officials were blamed hackers\"", NULL);
+    cr_expect(res->approximate);
+    cr_assert_geq(res->nhits, 1);
+    cr_expect_str_eq(res->hits[0].id, "inflected");
+    quire_results_free(res);
+    res = search("\"cyber blame game\"", NULL);
+    cr_expect(!res->approximate);
+    quire_results_free(res);
+}
+
+Test(search, stemming_for_words_not_phrases)
+{
+    EXPECT_IDS("blamed", NULL, "inflected scattered phrase");
+    EXPECT_IDS("\"blaming\"", NULL, "inflected");
+}
+
+Test(search, relaxed_when_no_document_has_every_word)
+{
+    quire_results_t *res = search("phishing zebra", NULL);
+    cr_expect(res->relaxed);
+    cr_assert_eq(res->nhits, 1);
+    cr_expect_str_eq(res->hits[0].id, "accents");
+    quire_results_free(res);
+    res = search("+zebra phishing", NULL);
+    cr_expect_eq(res->nhits, 0, "a + word stays required");
+    quire_results_free(res);
+}
+
+Test(search, security_tokens_exactly)
+{
+    EXPECT_IDS("CVE-2021-44228", NULL, "log4shell");
+    EXPECT_IDS("cve-2021-4422", NULL, "near-cve");
+    EXPECT_IDS("T1059.001", NULL, "log4shell");
+    EXPECT_IDS("121.50.43.175", NULL, "log4shell");
+    EXPECT_IDS("he.net", NULL, "log4shell");
+    EXPECT_IDS("\"2021 there were 44228\"", NULL, "near-cve");
+}
+
+Test(search, hyphens_curly_quotes_and_accents)
+{
+    EXPECT_IDS("\"state-sponsored hackers\"", NULL, "hyphen");
+    EXPECT_IDS("\xe2\x80\x9c" "china\xe2\x80\x99s respective role\xe2\x80\x9d", NULL, "curly");
+    EXPECT_IDS("\"China's respective role\"", NULL, "curly");
+    EXPECT_IDS("CAF\xc3\x89 NA\xc3\x8f" "VE", NULL, "accents");
+}
+
+Test(search, operators_and_fields)
+{
+    EXPECT_IDS("blame -game", NULL, "inflected");
+    EXPECT_IDS("cyber OR phishing", &(quire_search_options_t){.sort = QUIRE_SORT_DATE},
+               "scattered phrase curly accents");
+    EXPECT_IDS("title:log4shell", NULL, "log4shell");
+    EXPECT_IDS("author:day", NULL, "phrase");
+    EXPECT_IDS("author:\"greg day\"", NULL, "phrase");
+    EXPECT_IDS("game source:news/a", NULL, "phrase");
+    EXPECT_IDS("game source:news", NULL, "scattered phrase");
+    EXPECT_IDS("id:log4shell", NULL, "log4shell");
+    EXPECT_IDS("attack*", NULL, "inflected scattered");
+}
+
+Test(search, dates_and_sorting)
+{
+    quire_search_options_t by_date = {.sort = QUIRE_SORT_DATE};
+    EXPECT_IDS("the", &by_date, "inflected scattered phrase hyphen accents");
+    EXPECT_IDS("the date:2016..2017", &by_date, "inflected scattered");
+    EXPECT_IDS("the date:>=2016-06-30", &by_date, "inflected scattered");
+    EXPECT_IDS("the date:<2015-09-30", &by_date, "hyphen accents");
+    EXPECT_IDS("the date:>2016", &by_date, "inflected");
+    EXPECT_IDS("(patch OR unrelated) date:2021-12-11", NULL, "near-cve");
+    quire_search_options_t range = {.sort = QUIRE_SORT_DATE, .date_from = "2015",
+                                    .date_to = "2016-06"};
+    EXPECT_IDS("the", &range, "scattered phrase");
+    quire_search_options_t src = {.source = "NEWS/B", .sort = QUIRE_SORT_DATE};
+    EXPECT_IDS("the", &src, "inflected scattered");
+}
+
+Test(search, paging_and_limits)
+{
+    quire_search_options_t o = {.limit = 2, .offset = 1, .sort = QUIRE_SORT_DATE};
+    quire_results_t *res = search("the", &o);
+    cr_expect_eq(res->nhits, 2);
+    cr_expect_eq(res->hits[0].rank, 2);
+    cr_expect_str_eq(res->hits[0].id, "scattered");
+    cr_expect_eq(res->total, 5);
+    quire_results_free(res);
+    quire_results_t *bad = NULL;
+    quire_search_options_t big = {.limit = 101};
+    cr_expect_eq(quire_search(reader, "the", &big, &bad), QUIRE_EQUERY);
+    quire_search_options_t deep = {.limit = 10, .offset = 9995};
+    cr_expect_eq(quire_search(reader, "the", &deep, &bad), QUIRE_EQUERY);
+    quire_search_options_t baddate = {.date_from = "2016-1"};
+    cr_expect_eq(quire_search(reader, "the", &baddate, &bad), QUIRE_EQUERY);
+    cr_expect(strstr(quire_reader_detail(reader), "bad from date"));
+    cr_expect_eq(quire_search(reader, "china) x", NULL, &bad), QUIRE_EQUERY);
+    cr_expect_eq(quire_reader_error_pos(reader), 5);
+    cr_expect_null(bad);
+}
+
+/* Code point offset -> byte offset. */
+static size_t cp_byte(const char *s, uint32_t cp)
+{
+    size_t i = 0;
+    for (uint32_t n = 0; s[i] && n < cp; n++) {
+        i++;
+        while (((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i;
+}
+
+Test(search, snippets_highlights_and_quotes)
+{
+    quire_results_t *res = search("\"cyber blame game\"", NULL);
+    cr_assert_eq(res->nhits, 1);
+    const quire_hit_t *h = &res->hits[0];
+    /* One span for the whole phrase. */
+    cr_assert_eq(h->nhighlights, 1);
+    size_t a = cp_byte(h->snippet, h->highlights[0].start);
+    size_t e = cp_byte(h->snippet, h->highlights[0].end);
+    cr_expect_eq(e - a, strlen("cyber blame game"));
+    cr_expect_eq(strncmp(h->snippet + a, "cyber blame game", e - a), 0);
+    /* The quote is the sentence, byte-exact against the stored body. */
+    cr_assert_not_null(h->quote);
+    cr_expect_str_eq(h->quote, "Nations keep playing the cyber blame game.");
+    quire_stored_doc_t *d = NULL;
+    cr_assert_eq(quire_reader_get(reader, "phrase", &d), QUIRE_OK);
+    cr_expect_eq(h->quote_end - h->quote_start, strlen(h->quote));
+    cr_expect_eq(memcmp(d->doc.body + h->quote_start, h->quote, strlen(h->quote)), 0);
+    quire_stored_doc_free(d);
+    cr_expect_str_eq(h->author, "Greg Day");
+    cr_expect_str_eq(h->date, "2015-09-30");
+    quire_results_free(res);
+
+    /* Unquoted words: a span per word and no quote. */
+    res = search("nobody helps", NULL);
+    cr_assert_eq(res->nhits, 1);
+    cr_expect_eq(res->hits[0].nhighlights, 2);
+    cr_expect_null(res->hits[0].quote);
+    quire_results_free(res);
+
+    /* Offsets are code points: after "Élève naïve" the match still lines up. */
+    res = search("phishing", NULL);
+    cr_assert_eq(res->nhits, 1);
+    h = &res->hits[0];
+    cr_assert_eq(h->nhighlights, 1);
+    a = cp_byte(h->snippet, h->highlights[0].start);
+    cr_expect_eq(strncmp(h->snippet + a, "phishing", 8), 0, "snippet: %s", h->snippet);
+    quire_results_free(res);
+}
+
+Test(search, json_schema)
+{
+    quire_results_t *res = search("\"cyber blame game\"", NULL);
+    char *text = quire_results_json(res);
+    cr_assert_not_null(text);
+    json_error_t je;
+    json_t *o = json_loads(text, 0, &je);
+    cr_assert_not_null(o, "%s", je.text);
+    static const char *const top[] = {"query", "total", "offset", "limit", "relaxed",
+                                      "approximate", "took_ms", "hits"};
+    for (size_t i = 0; i < sizeof top / sizeof *top; i++)
+        cr_expect_not_null(json_object_get(o, top[i]), "missing %s", top[i]);
+    json_t *hit = json_array_get(json_object_get(o, "hits"), 0);
+    static const char *const keys[] = {"rank", "id", "score", "title", "source", "author",
+                                       "date", "url", "snippet", "highlights", "quote"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        cr_expect(json_object_get(hit, keys[i]) != NULL, "hit lacks %s", keys[i]);
+    cr_expect_str_eq(json_string_value(json_object_get(hit, "id")), "phrase");
+    cr_expect(json_is_null(json_object_get(hit, "url")));
+    cr_expect_str_eq(json_string_value(json_object_get(json_object_get(hit, "quote"), "text")),
+                     "Nations keep playing the cyber blame game.");
+    json_decref(o);
+    free(text);
+    char *t = quire_results_text(res, 0);
+    cr_expect(strstr(t, "**cyber blame game**"), "%s", t);
+    free(t);
+    quire_results_free(res);
+}
