@@ -56,11 +56,16 @@
  *   slot 0      the date as YYYY, YYYY-MM or YYYY-MM-DD (string order is
  *               date order); absent when the document has no parsable date.
  *
+ *   slots 1-6   id, title, source, url, author, date as given (absent
+ *               fields have no value), so a result page without snippets
+ *               never reads the body.
+ *
  * Document data:
- *   a compact JSON object {"id","title","source","url","author","date",
- *   "body"}; absent fields are omitted. The body is the text the terms were
- *   made from, byte for byte (after UTF-8 repair), so term spans from the
- *   tokenizer are offsets into it: snippets and quotes cite it exactly.
+ *   the record of record.h: a version byte and the seven fields id,
+ *   title, source, url, author, date, body, each length-prefixed. The body
+ *   is the text the terms were made from, byte for byte (after UTF-8
+ *   repair), so term spans from the tokenizer are offsets into it: snippets
+ *   and quotes cite it exactly.
  *
  * Metadata (in every shard):
  *   quire.schema    "1"; a reader refuses any other value
@@ -513,7 +518,7 @@ quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, unsigned off
             enq.set_sort_by_value_then_relevance(QUIREI_SLOT_DATE, true);
         /* Enough checking for a useful total estimate without counting
          * every match of a broad query. */
-        *out = new quirei_mset{enq.get_mset(offset, limit, offset + limit + 100)};
+        *out = new quirei_mset{enq.get_mset(offset, limit)};
         return QUIRE_OK;
     } catch (...) {
         return from_exception(err, "search");
@@ -538,6 +543,13 @@ double quirei_mset_score(const quirei_mset *m, size_t i)
 quire_status_t quirei_mset_data(quirei_mset *m, size_t i, quirei_buf *data, quirei_buf *err)
 {
     GUARD("read hit", append(data, (m->m.begin() + (Xapian::doccount)i).get_document().get_data()))
+}
+
+quire_status_t quirei_mset_value(quirei_mset *m, size_t i, unsigned slot, quirei_buf *out,
+                                 quirei_buf *err)
+{
+    GUARD("read hit value",
+          append(out, (m->m.begin() + (Xapian::doccount)i).get_document().get_value(slot)))
 }
 
 void quirei_mset_free(quirei_mset *m)

@@ -26,6 +26,8 @@ extern "C" {
 #define QUIREI_PREFIX_AUTHOR "A"    /* author words (positional) */
 #define QUIREI_PREFIX_SOURCE "XS"   /* boolean: source, lower-cased */
 #define QUIREI_SLOT_DATE 0          /* value: YYYY[-MM[-DD]] */
+#define QUIREI_SLOT_FIELDS 1        /* values 1..6: id, title, source, url,
+                                       author, date as given */
 #define QUIREI_TITLE_GAP 100        /* positions between title and body */
 
 /* Metadata keys, stored in every shard. */
@@ -117,6 +119,9 @@ uint64_t quirei_mset_estimate(const quirei_mset *m);
 size_t quirei_mset_size(const quirei_mset *m);
 double quirei_mset_score(const quirei_mset *m, size_t i);
 quire_status_t quirei_mset_data(quirei_mset *m, size_t i, quirei_buf *data, quirei_buf *err);
+/* Append value `slot` of hit i to out (nothing when absent). */
+quire_status_t quirei_mset_value(quirei_mset *m, size_t i, unsigned slot, quirei_buf *out,
+                                 quirei_buf *err);
 void quirei_mset_free(quirei_mset *m);
 /* Number of documents in the index, for idf weights. */
 uint64_t quirei_rdb_doc_count_cached(quirei_rdb *db);

@@ -2,13 +2,14 @@
 #include <quire/quire.h>
 
 #include <errno.h>
-#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "index.h"
 #include "reader_internal.h"
+#include "record.h"
 #include "strbuf.h"
 
 static quire_status_t fail(char **detail, quire_status_t st, const char *msg)
@@ -112,51 +113,6 @@ quire_status_t quire_reader_term_freq(quire_reader_t *r, const char *term, uint6
     return quirei_rdb_term_freq(r->db, term, freq, &r->detail);
 }
 
-quire_status_t quirei_stored_doc_parse(const char *data, size_t len, quire_stored_doc_t **out)
-{
-    static const char *const names[] = {"id", "title", "source", "url", "author", "date",
-                                        "body"};
-    *out = NULL;
-    json_t *o = json_loadb(data, len, 0, NULL);
-    if (!o || !json_is_object(o)) {
-        json_decref(o);
-        return QUIRE_ECORRUPT;
-    }
-    const char *v[7];
-    size_t n[7], total = 0;
-    for (int i = 0; i < 7; i++) {
-        json_t *f = json_object_get(o, names[i]);
-        v[i] = json_is_string(f) ? json_string_value(f) : NULL;
-        n[i] = v[i] ? json_string_length(f) : 0;
-        total += v[i] ? n[i] + 1 : 0;
-    }
-    quire_stored_doc_t *d = malloc(sizeof *d + total);
-    if (!d) {
-        json_decref(o);
-        return QUIRE_ENOMEM;
-    }
-    char *p = (char *)(d + 1);
-    const char **dst[7] = {&d->doc.id,     &d->doc.title, &d->doc.source, &d->doc.url,
-                           &d->doc.author, &d->doc.date,  &d->doc.body};
-    for (int i = 0; i < 7; i++) {
-        if (!v[i]) {
-            *dst[i] = NULL;
-            continue;
-        }
-        memcpy(p, v[i], n[i] + 1);
-        *dst[i] = p;
-        p += n[i] + 1;
-    }
-    d->body_len = n[6];
-    json_decref(o);
-    if (!d->doc.id || !d->doc.body) {
-        free(d);
-        return QUIRE_ECORRUPT;
-    }
-    *out = d;
-    return QUIRE_OK;
-}
-
 quire_status_t quire_reader_get(quire_reader_t *r, const char *id, quire_stored_doc_t **out)
 {
     if (out)
@@ -170,7 +126,7 @@ quire_status_t quire_reader_get(quire_reader_t *r, const char *id, quire_stored_
     if (st == QUIRE_ENOTFOUND)
         quirei_buf_setf(&r->detail, "no document with id '%s'", id);
     if (st == QUIRE_OK) {
-        st = quirei_stored_doc_parse(data.ptr, data.len, out);
+        st = quirei_record_decode(data.ptr, data.len, out);
         if (st == QUIRE_ECORRUPT)
             quirei_buf_setf(&r->detail, "stored data of '%s' is not a Quire record", id);
     }

@@ -16,8 +16,5 @@ struct quire_reader {
     struct quirei_stemmer *stem; /* made on first search */
 };
 
-/* Parse a document's stored JSON data into a quire_stored_doc_t. */
-quire_status_t quirei_stored_doc_parse(const char *data, size_t len,
-                                       quire_stored_doc_t **out);
 
 #endif

@@ -37,6 +37,7 @@
 
 #include "index.h"
 #include "query_parser.h"
+#include "record.h"
 #include "reader_internal.h"
 #include "snippet.h"
 #include "stemmer.h"
@@ -470,6 +471,42 @@ void quire_results_free(quire_results_t *res)
     free(ri);
 }
 
+/* The whole stored record (for snippets, which need the body). */
+static quire_status_t hit_from_data(quire_reader_t *r, quirei_mset *m, size_t i,
+                                    quirei_buf *data, quire_stored_doc_t **out)
+{
+    quirei_buf_reset(data);
+    quire_status_t st = quirei_mset_data(m, i, data, &r->detail);
+    return st ? st : quirei_record_decode(data->ptr, data->len, out);
+}
+
+/* Only the short fields, from values: the body is never read. */
+static quire_status_t hit_from_values(quire_reader_t *r, quirei_mset *m, size_t i,
+                                      quirei_buf *data, quire_stored_doc_t **out)
+{
+    quirei_buf v[QUIREI_RECORD_FIELDS - 1];
+    const char *f[QUIREI_RECORD_FIELDS];
+    size_t n[QUIREI_RECORD_FIELDS];
+    quire_status_t st = QUIRE_OK;
+    for (int k = 0; k < QUIREI_RECORD_FIELDS - 1; k++) {
+        v[k] = (quirei_buf)QUIREI_BUF_INIT;
+        if (st == QUIRE_OK)
+            st = quirei_mset_value(m, i, QUIREI_SLOT_FIELDS + (unsigned)k, &v[k], &r->detail);
+        f[k] = v[k].len ? v[k].ptr : NULL;
+        n[k] = v[k].len;
+    }
+    f[QUIREI_RECORD_FIELDS - 1] = "";
+    n[QUIREI_RECORD_FIELDS - 1] = 0;
+    quirei_buf_reset(data);
+    if (st == QUIRE_OK && quirei_record_encode(data, f, n) < 0)
+        st = QUIRE_ENOMEM;
+    if (st == QUIRE_OK)
+        st = quirei_record_decode(data->ptr, data->len, out);
+    for (int k = 0; k < QUIREI_RECORD_FIELDS - 1; k++)
+        quirei_buf_release(&v[k]);
+    return st;
+}
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -610,13 +647,11 @@ quire_status_t quire_search(quire_reader_t *r, const char *query,
     if (!o.no_snippets)
         collect_units(r, tree, approximate, &units, &owned);
     for (size_t i = 0; i < nh; i++) {
-        quirei_buf_reset(&data);
-        if ((st = quirei_mset_data(m, i, &data, &r->detail)))
-            goto out;
         hit_impl_t *hi = &ri->impl[i];
         quirei_snippet_init(&hi->snip);
         res->nhits = i + 1; /* from here on, hit i is freed with the results */
-        if ((st = quirei_stored_doc_parse(data.ptr, data.len, &hi->doc)))
+        if ((st = o.no_snippets ? hit_from_values(r, m, i, &data, &hi->doc)
+                                : hit_from_data(r, m, i, &data, &hi->doc)))
             goto out;
         quire_hit_t *h = &res->hits[i];
         h->rank = o.offset + (unsigned)i + 1;

@@ -17,7 +17,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -31,6 +30,7 @@
 #include <unistd.h>
 
 #include "index.h"
+#include "record.h"
 #include "stemmer.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -43,8 +43,6 @@
 #define MAX_ID_BYTES 200
 
 enum { F_ID, F_TITLE, F_SOURCE, F_URL, F_AUTHOR, F_DATE, F_BODY, F_COUNT };
-static const char *const field_names[F_COUNT] = {"id",     "title", "source", "url",
-                                                 "author", "date",  "body"};
 
 typedef enum rec_kind { REC_DOC, REC_COMMIT, REC_COMPACT, REC_STOP } rec_kind_t;
 
@@ -260,24 +258,18 @@ static quire_status_t add_lower_boolean(shard_t *s, const char *prefix, const ch
 
 static quire_status_t make_data(shard_t *s, const rec_t *r)
 {
-    json_t *o = json_object();
-    if (!o)
+    /* The record's field order is the writer's: id, title, source, url,
+     * author, date, body (record.h). */
+    quirei_buf_reset(&s->term);
+    if (quirei_record_encode(&s->term, r->f, r->flen) < 0)
         return QUIRE_ENOMEM;
-    for (int i = 0; i < F_COUNT; i++) {
-        if (!r->f[i])
-            continue;
-        json_t *v = json_stringn_nocheck(r->f[i], r->flen[i]); /* repaired on add */
-        if (!v || json_object_set_new_nocheck(o, field_names[i], v) < 0) {
-            json_decref(o);
-            return QUIRE_ENOMEM;
-        }
-    }
-    char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    if (!text)
-        return QUIRE_ENOMEM;
-    quire_status_t st = quirei_xdoc_set_data(s->xdoc, text, strlen(text), &s->err);
-    free(text);
+    quire_status_t st = quirei_xdoc_set_data(s->xdoc, s->term.ptr, s->term.len, &s->err);
+    /* The short fields also go into values, so a result page without
+     * snippets never reads (and decompresses) the body. */
+    for (int i = F_ID; st == QUIRE_OK && i < F_BODY; i++)
+        if (r->f[i])
+            st = quirei_xdoc_set_value(s->xdoc, QUIREI_SLOT_FIELDS + (unsigned)i, r->f[i],
+                                       r->flen[i], &s->err);
     return st;
 }
 
