@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "index.h"
+#include "record.h"
 #include "stemmer.h"
 #include "strbuf.h"
 #include "writer_internal.h"
@@ -398,4 +399,29 @@ Test(index, query_side_terms_exist_in_index)
     quire_tokenizer_free(tok);
     quirei_stemmer_free(q.stem);
     quire_reader_close(q.r);
+}
+
+Test(index_helpers, record_round_trip_and_corruption)
+{
+    const char *f[QUIREI_RECORD_FIELDS] = {"id-1", NULL, "src", NULL, NULL, "2016", "body text"};
+    size_t n[QUIREI_RECORD_FIELDS];
+    for (int i = 0; i < QUIREI_RECORD_FIELDS; i++)
+        n[i] = f[i] ? strlen(f[i]) : 0;
+    quirei_buf b = QUIREI_BUF_INIT;
+    cr_assert_eq(quirei_record_encode(&b, f, n), 0);
+    quire_stored_doc_t *d = NULL;
+    cr_assert_eq(quirei_record_decode(b.ptr, b.len, &d), QUIRE_OK);
+    cr_expect_str_eq(d->doc.id, "id-1");
+    cr_expect_null(d->doc.title);
+    cr_expect_str_eq(d->doc.source, "src");
+    cr_expect_str_eq(d->doc.body, "body text");
+    cr_expect_eq(d->body_len, 9);
+    quire_stored_doc_free(d);
+    /* Every truncation is detected, never read past the end. */
+    for (size_t cut = 0; cut < b.len; cut++) {
+        cr_expect_eq(quirei_record_decode(b.ptr, cut, &d), QUIRE_ECORRUPT, "cut at %zu", cut);
+        cr_expect_null(d);
+    }
+    cr_expect_eq(quirei_record_decode("{\"id\":1}", 8, &d), QUIRE_ECORRUPT);
+    quirei_buf_release(&b);
 }
