@@ -55,12 +55,12 @@ void quirei_qn_free(qn *n)
         return;
     for (size_t i = 0; i < n->nterms; i++)
         free(n->terms[i]);
-    free(n->terms);
-    free(n->stemmable);
+    quirei_buf_release(&n->terms_buf);
+    quirei_buf_release(&n->stemmable_buf);
     free(n->value);
     for (size_t i = 0; i < n->nkids; i++)
         quirei_qn_free(n->kids[i]);
-    free(n->kids);
+    quirei_buf_release(&n->kids_buf);
     free(n);
 }
 
@@ -82,11 +82,10 @@ static qn *new_node(parser_t *p, qn_kind k, size_t pos)
 
 static int add_kid(parser_t *p, qn *parent, qn *kid)
 {
-    qn **k = realloc(parent->kids, (parent->nkids + 1) * sizeof *k);
-    if (!k)
+    if (quirei_buf_add(&parent->kids_buf, &kid, sizeof kid) < 0)
         return oom(p);
-    parent->kids = k;
-    parent->kids[parent->nkids++] = kid;
+    parent->kids = (qn **)(void *)parent->kids_buf.ptr;
+    parent->nkids++;
     return 0;
 }
 
@@ -172,21 +171,23 @@ static int on_token(const quire_token_t *t, void *ctx)
     if (!t->positioned)
         return 0;
     qn *n = c->n;
-    char **terms = realloc(n->terms, (n->nterms + 1) * sizeof *terms);
-    if (!terms)
+    char *term = malloc(t->len + 1);
+    if (!term)
         return c->fail = 1;
-    n->terms = terms;
-    unsigned char *st = realloc(n->stemmable, n->nterms + 1);
-    if (!st)
+    memcpy(term, t->term, t->len);
+    term[t->len] = '\0';
+    unsigned char stemmable = (unsigned char)t->stemmable;
+    if (quirei_buf_add(&n->terms_buf, &term, sizeof term) < 0) {
+        free(term);
         return c->fail = 1;
-    n->stemmable = st;
-    char *s = malloc(t->len + 1);
-    if (!s)
+    }
+    if (quirei_buf_add(&n->stemmable_buf, &stemmable, 1) < 0) {
+        quirei_buf_truncate(&n->terms_buf, n->terms_buf.len - sizeof term);
+        free(term);
         return c->fail = 1;
-    memcpy(s, t->term, t->len);
-    s[t->len] = '\0';
-    n->terms[n->nterms] = s;
-    n->stemmable[n->nterms] = (unsigned char)t->stemmable;
+    }
+    n->terms = (char **)(void *)n->terms_buf.ptr;
+    n->stemmable = (unsigned char *)n->stemmable_buf.ptr;
     n->nterms++;
     return 0;
 }

@@ -59,6 +59,8 @@ typedef struct qn {
     int lo_excl, hi_excl;  /* QN_DATE: > and < instead of >= and <= */
     struct qn **kids;
     size_t nkids;
+    /* storage behind terms, stemmable and kids (strbuf.h: no bare realloc) */
+    quirei_buf terms_buf, stemmable_buf, kids_buf;
 } qn;
 
 /*
