@@ -58,7 +58,8 @@ static void usage(FILE *out)
         "  --batch N         documents per shard between commits (default 4000);\n"
         "                    a crash or kill loses at most the uncommitted batch\n"
         "  --source NAME     the source recorded for .txt/.md/.html documents\n"
-        "  --no-compact      skip the final compaction (see below)\n"
+        "  --keep-shards     compact each shard but do not merge them (see below)\n"
+        "  --no-compact      neither merge nor compact at the end\n"
         "  --quiet           no progress and no summary (problems still reported)\n"
         "  --help            this text\n"
         "  --version         the version\n"
@@ -69,9 +70,11 @@ static void usage(FILE *out)
         "files), skipped, and counted in the summary.\n"
         "SIGINT/SIGTERM stop reading, commit what was read, and exit.\n"
         "\n"
-        "At the end the shards are compacted (rewritten without the slack that\n"
-        "incremental commits leave, about 40% of their size; a few seconds) and\n"
-        "switched over atomically; servers pick the new shards up on reopen.\n"
+        "At the end the shards are merged into one compacted database (without\n"
+        "the ~40% slack that batched commits leave; a few seconds) and switched\n"
+        "over atomically; servers pick it up on reopen. One database searches\n"
+        "about 30% faster than two; later runs on it write with one thread. With\n"
+        "--keep-shards each shard is compacted instead and stays a shard.\n"
         "\n"
         "Exit status:\n"
         "  0  every input was indexed and committed\n"
@@ -158,12 +161,12 @@ int main(int argc, char **argv)
     const char *db = NULL;
     quire_writer_options_t wo = {0};
     qi_run run = {0};
-    int quiet = 0, compact = 1;
+    int quiet = 0, compact = 1, keep_shards = 0;
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},    {"language", required_argument, NULL, 'l'},
         {"shards", required_argument, NULL, 's'}, {"batch", required_argument, NULL, 'b'},
         {"source", required_argument, NULL, 'S'}, {"quiet", no_argument, NULL, 'q'},
-        {"no-compact", no_argument, NULL, 'C'},
+        {"no-compact", no_argument, NULL, 'C'},  {"keep-shards", no_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
@@ -187,6 +190,7 @@ int main(int argc, char **argv)
         case 'S': run.source = optarg; break;
         case 'q': quiet = 1; break;
         case 'C': compact = 0; break;
+        case 'K': keep_shards = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("quire-index %s\n", QUIRE_VERSION); return 0;
         default:
@@ -209,6 +213,7 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
+    wo.merge_on_close = compact && !keep_shards;
     char *detail = NULL;
     quire_status_t st = quire_writer_open(db, &wo, &run.writer, &detail);
     if (st != QUIRE_OK) {
@@ -233,8 +238,8 @@ int main(int argc, char **argv)
         fputs("\r\033[K", stderr);
 
     /* Commit (and compact) first so the counters are exact, then close. */
-    st = compact && !stop_requested ? quire_writer_compact(run.writer)
-                                    : quire_writer_commit(run.writer);
+    st = compact && keep_shards && !stop_requested ? quire_writer_compact(run.writer)
+                                                   : quire_writer_commit(run.writer);
     quire_writer_stats_t ws;
     quire_writer_stats(run.writer, &ws);
     if (st != QUIRE_OK && run.fatal == QUIRE_OK) {
@@ -242,7 +247,11 @@ int main(int argc, char **argv)
                 quire_writer_detail(run.writer));
         run.fatal = st;
     }
-    quire_writer_close(run.writer);
+    quire_status_t cst = quire_writer_close(run.writer); /* merges by default */
+    if (cst != QUIRE_OK && run.fatal == QUIRE_OK) {
+        fprintf(stderr, "quire-index: closing the index failed: %s\n", quire_strerror(cst));
+        run.fatal = cst;
+    }
     double secs = now() - t_start;
     if (!quiet)
         summary(&run, &ws, secs);

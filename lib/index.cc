@@ -277,6 +277,16 @@ quire_status_t quirei_compact(const char *src, const char *dst, quirei_buf *err)
     GUARD("compact shard", Xapian::Database(src).compact(dst))
 }
 
+quire_status_t quirei_merge(const char *const *srcs, size_t n, const char *dst, quirei_buf *err)
+{
+    GUARD("merge shards", {
+        Xapian::Database all;
+        for (size_t i = 0; i < n; i++)
+            all.add_database(Xapian::Database(srcs[i]));
+        all.compact(dst);
+    })
+}
+
 quire_status_t quirei_wdb_doc_count(quirei_wdb *db, uint64_t *n, quirei_buf *err)
 {
     GUARD("count documents", *n = db->db.get_doccount())

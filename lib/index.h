@@ -134,6 +134,8 @@ uint64_t quirei_rdb_doc_count_cached(quirei_rdb *db);
 /* Write a compacted copy of the (closed) shard at src to the new directory
  * dst. */
 quire_status_t quirei_compact(const char *src, const char *dst, quirei_buf *err);
+/* Write the (closed) shards srcs[0..n) compacted into ONE new database. */
+quire_status_t quirei_merge(const char *const *srcs, size_t n, const char *dst, quirei_buf *err);
 
 #ifdef __cplusplus
 }

@@ -88,6 +88,7 @@ struct quire_writer {
     unsigned nshards, batch;
     shard_t *shards;
     int lock_fd; /* flock()ed DIR/writer.lock: one writer per index */
+    int merge_on_close;
 
     pthread_mutex_t mu; /* guards status and detail */
     quire_status_t sticky;
@@ -696,6 +697,7 @@ quire_status_t quire_writer_open(const char *path, const quire_writer_options_t 
     snprintf(w->language, sizeof w->language, "%s", lang);
     w->nshards = existing ? existing : (o.shards ? o.shards : DEFAULT_SHARDS);
     w->batch = o.batch_size ? o.batch_size : DEFAULT_BATCH;
+    w->merge_on_close = o.merge_on_close;
     w->shards = calloc(w->nshards, sizeof *w->shards);
     quire_status_t st = w->shards ? QUIRE_OK : fail(detail, QUIRE_ENOMEM, "out of memory");
     for (unsigned i = 0; st == QUIRE_OK && i < w->nshards; i++) {
@@ -875,11 +877,82 @@ const char *quire_writer_language(const quire_writer_t *w)
     return w ? w->language : "";
 }
 
+/*
+ * After the threads are stopped and the shards closed: compact all shards
+ * into one new directory, switch the stub to it, delete the old ones.
+ */
+static quire_status_t merge_shards(quire_writer_t *w)
+{
+    quirei_buf paths = QUIREI_BUF_INIT, dst = QUIREI_BUF_INIT, err = QUIREI_BUF_INIT;
+    const char *srcs[MAX_SHARDS];
+    size_t offs[MAX_SHARDS];
+    unsigned gen = 0;
+    for (unsigned i = 0; i < w->nshards; i++) {
+        const char *dot = strchr(w->shards[i].name, '.');
+        unsigned g = dot ? (unsigned)strtoul(dot + 1, NULL, 10) : 0;
+        gen = g > gen ? g : gen;
+        offs[i] = paths.len;
+        quirei_buf_addf(&paths, "%s/%s", w->path, w->shards[i].name);
+        quirei_buf_addc(&paths, '\0');
+    }
+    for (unsigned i = 0; i < w->nshards; i++)
+        srcs[i] = paths.ptr + offs[i];
+    char name[64];
+    snprintf(name, sizeof name, "shard0.%u", gen + 1);
+    quirei_buf_addf(&dst, "%s/%s", w->path, name);
+    remove_tree(dst.ptr);
+    quire_status_t st = quirei_merge(srcs, w->nshards, dst.ptr, &err);
+    if (st == QUIRE_OK) {
+        /* Switch the stub to the single merged shard. */
+        char old[MAX_SHARDS][64];
+        unsigned n = w->nshards;
+        for (unsigned i = 0; i < n; i++)
+            memcpy(old[i], w->shards[i].name, 64);
+        memcpy(w->shards[0].name, name, sizeof name);
+        w->nshards = 1;
+        char *detail = NULL;
+        st = write_stub(w, &detail);
+        if (st == QUIRE_OK) {
+            for (unsigned i = 0; i < n; i++) {
+                quirei_buf_setf(&err, "%s/%s", w->path, old[i]);
+                remove_tree(err.ptr);
+            }
+        } else {
+            set_error(w, st, detail ? detail : "cannot write the shard stub");
+            remove_tree(dst.ptr);
+        }
+        free(detail);
+        w->nshards = n; /* free_shards() walks every shard struct */
+    } else {
+        set_error(w, st, quirei_buf_cstr(&err));
+        remove_tree(dst.ptr);
+    }
+    quirei_buf_release(&paths);
+    quirei_buf_release(&dst);
+    quirei_buf_release(&err);
+    return st;
+}
+
 quire_status_t quire_writer_close(quire_writer_t *w)
 {
     if (!w)
         return QUIRE_OK;
     quire_status_t st = quire_writer_commit(w);
+    if (st == QUIRE_OK && w->merge_on_close) {
+        /* Stop the threads and close the shards first: merging reads them
+         * as closed databases. */
+        for (unsigned i = 0; i < w->nshards; i++) {
+            shard_t *s = &w->shards[i];
+            if (s->thread_started) {
+                push(s, &rec_stop);
+                pthread_join(s->thread, NULL);
+                s->thread_started = 0;
+            }
+            quirei_wdb_close(s->db);
+            s->db = NULL;
+        }
+        st = merge_shards(w);
+    }
     free_shards(w);
     close(w->lock_fd); /* releases the index lock */
     pthread_mutex_destroy(&w->mu);

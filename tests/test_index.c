@@ -425,3 +425,75 @@ Test(index_helpers, record_round_trip_and_corruption)
     cr_expect_eq(quirei_record_decode("{\"id\":1}", 8, &d), QUIRE_ECORRUPT);
     quirei_buf_release(&b);
 }
+
+static int count_entries(const char *prefix)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ls -d '%s'/%s* 2>/dev/null | wc -l", dir, prefix);
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    cr_assert_eq(fscanf(p, "%d", &n), 1);
+    pclose(p);
+    return n;
+}
+
+static void add_n(quire_writer_t *w, int n, const char *tag)
+{
+    for (int i = 0; i < n; i++) {
+        char id[32], body[64];
+        snprintf(id, sizeof id, "m-%d", i);
+        snprintf(body, sizeof body, "%s text number %d", tag, i);
+        quire_doc_t d = {.id = id, .body = body};
+        cr_assert_eq(quire_writer_add(w, &d), QUIRE_OK);
+    }
+}
+
+Test(index, compaction_keeps_shards_and_writer_usable)
+{
+    quire_writer_t *w = open_writer(2);
+    add_n(w, 100, "first");
+    cr_assert_eq(quire_writer_compact(w), QUIRE_OK);
+    cr_expect_eq(count_entries("shard"), 2, "old generations are removed");
+    add_n(w, 100, "second"); /* replaces, after the switch */
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    quire_reader_t *r = open_reader();
+    cr_expect_eq(count(r), 100);
+    cr_expect_eq(freq(r, "second"), 100);
+    cr_expect_eq(freq(r, "first"), 0);
+    quire_reader_close(r);
+}
+
+Test(index, merge_on_close_makes_one_database)
+{
+    quire_writer_options_t o = {.shards = 2, .merge_on_close = true};
+    quire_writer_t *w = NULL;
+    cr_assert_eq(quire_writer_open(dir, &o, &w, NULL), QUIRE_OK);
+    add_n(w, 150, "first");
+    /* A reader opened before the merge keeps working. */
+    cr_assert_eq(quire_writer_commit(w), QUIRE_OK);
+    quire_reader_t *before = open_reader();
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    cr_expect_eq(count_entries("shard"), 1);
+    char stub[128];
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", dir);
+    FILE *f = fopen(stub, "r");
+    char line[64] = "";
+    cr_assert(fgets(line, sizeof line, f));
+    cr_expect_str_eq(line, "auto shard0.1\n");
+    cr_expect_null(fgets(line, sizeof line, f), "one shard in the stub");
+    fclose(f);
+    cr_expect_eq(count(before), 150);
+    bool changed = false;
+    cr_assert_eq(quire_reader_reopen(before, &changed), QUIRE_OK);
+    cr_expect(changed);
+    cr_expect_eq(count(before), 150);
+    quire_reader_close(before);
+    /* Re-indexing the merged index still replaces by id. */
+    cr_assert_eq(quire_writer_open(dir, &o, &w, NULL), QUIRE_OK);
+    add_n(w, 150, "second");
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    quire_reader_t *r = open_reader();
+    cr_expect_eq(count(r), 150);
+    cr_expect_eq(freq(r, "second"), 150);
+    quire_reader_close(r);
+}

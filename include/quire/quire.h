@@ -97,6 +97,11 @@ typedef struct quire_writer_options {
     /* Documents per shard between automatic commits; 0 = 4000. Everything
      * committed survives a crash (kill -9) of the writing process. */
     unsigned batch_size;
+    /* quire_writer_close() merges all shards into one compacted database
+     * (and switches readers to it atomically). Searches are about 30%
+     * faster on one database than on two; the price is that later runs on
+     * this index write with one thread. */
+    bool merge_on_close;
 } quire_writer_options_t;
 
 typedef struct quire_writer_stats {
@@ -153,8 +158,9 @@ const char *quire_writer_detail(const quire_writer_t *w);
 /* The stemming language of the index (owned by the writer). */
 const char *quire_writer_language(const quire_writer_t *w);
 
-/* Commit what is queued, stop the threads and free the writer. Returns the
- * commit's status. NULL is accepted and returns QUIRE_OK. */
+/* Commit what is queued (and merge, with merge_on_close), stop the threads
+ * and free the writer. Returns the commit's (or merge's) status. NULL is
+ * accepted and returns QUIRE_OK. */
 quire_status_t quire_writer_close(quire_writer_t *w);
 
 /* ------------------------------------------------------------------------ */
