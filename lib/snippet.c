@@ -701,8 +701,15 @@ int quirei_snippet_make(const char *body, size_t body_len, const quirei_unit *un
         size_t slack = target - (win.last_end - win.start);
         size_t reach = slack < SENTENCE_REACH ? slack : SENTENCE_REACH;
         fs = sentence_start(b, body_len, win.start, reach);
-        if (fs == SIZE_MAX)
-            fs = word_start(b, body_len, win.start);
+        if (fs == SIZE_MAX) {
+            /* Mid-sentence: keep a few words before the match as context,
+             * so a reader sees what leads up to it. */
+            size_t lead = reach / 2;
+            size_t from = win.start - content_start > lead ? win.start - lead : content_start;
+            fs = word_start(b, body_len, from);
+            if (fs < content_start)
+                fs = content_start;
+        }
     }
     fs = skip_ws(b, body_len, fs, content_end);
     size_t fe = content_end;

@@ -332,7 +332,9 @@ Test(snippet, near_sentence_start_is_included)
     quirei_buf_release(&b);
 }
 
-Test(snippet, far_sentence_start_falls_back_to_word_start)
+static void expect_whole_words(const char *body, const char *text);
+
+Test(snippet, far_sentence_start_keeps_a_few_words_of_context)
 {
     quirei_buf b = QUIREI_BUF_INIT;
     add_filler(&b, 300);
@@ -344,10 +346,17 @@ Test(snippet, far_sentence_start_falls_back_to_word_start)
     quirei_snippet s;
     make(&s, b.ptr, &u, 1, 250);
     const char *text = quirei_buf_cstr(&s.text);
-    cr_expect_eq(strncmp(text, "…mimikatz appears", strlen("…mimikatz appears")), 0,
-                 "text: %s", text);
+    /* Starts on a word boundary a few words before the match, not at it,
+     * and not at the sentence start far away. */
+    cr_expect(strncmp(text, "…mimikatz", strlen("…mimikatz")) != 0, "text: %s", text);
+    cr_expect(strncmp(text, "…And then", strlen("…And then")) != 0, "text: %s", text);
+    const char *hit = strstr(text, "mimikatz appears");
+    cr_assert_not_null(hit, "text: %s", text);
+    cr_expect_leq(hit - text, 3 + 40, "text: %s", text);
     cr_assert_eq(s.nhighlights, 1);
-    cr_expect_eq(s.highlights[0].start, 1);
+    /* Highlights are code points: "…" is one, the rest ASCII. */
+    cr_expect_eq(s.highlights[0].start, (uint32_t)(hit - text) - 2);
+    expect_whole_words(b.ptr, text);
     quirei_snippet_release(&s);
     quirei_buf_release(&b);
 }
