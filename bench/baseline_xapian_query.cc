@@ -1,0 +1,244 @@
+// baseline_xapian_query — peer baseline for Quire's query-latency benchmark.
+//
+// Usage: baseline_xapian_query --db DIR --set EVALDIR [--runs N]
+//
+// Runs every query of EVALDIR/expected.jsonl ({"q","kind","want":[ids],
+// "mode":"top1"|"all","allowed":[ids]?}) against a database built by
+// baseline_xapian_index, the plain Xapian way: Xapian::QueryParser (database
+// set, English stemmer, STEM_SOME, default operator OP_AND, flags
+// FLAG_DEFAULT | FLAG_PHRASE | FLAG_LOVEHATE | FLAG_BOOLEAN; the query string
+// is passed as is — xapian-core 1.4's QueryParser itself treats curly double
+// quotes as phrase quotes and U+2019 as an apostrophe), then
+// Enquire::get_mset(0, 10), then each hit's document data is read, as a result
+// page would. The wall time of parse + search + data reads is measured per
+// query with std::chrono::steady_clock over N runs of the whole set (the first
+// run warms the caches and is not timed when N > 1; default N = 3).
+//
+// Quality is scored on the first run exactly as bench/eval_quotes.c does:
+// top1 — success when the wanted id ranks first (MRR@10 as a second figure);
+// all — success when every hit is in want or allowed and there are
+// min(10, |want|) hits. A hit's id is its "Q" boolean term (falling back to the
+// "id" field of the JSON document data). A Xapian::QueryParserError counts as
+// a failure; its latency is still recorded.
+//
+// Prints the same Markdown table as eval_quotes:
+//   | kind | queries | success@1 | MRR@10 | p50 ms | p99 ms |  plus an **all** row.
+
+#include <xapian.h>
+
+#include <jansson.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct KindStats {
+    std::string name;
+    int n = 0, ok = 0;
+    double rr = 0;
+    std::vector<double> lat;
+};
+
+// Same percentile rule as eval_quotes.c: nearest rank on the sorted sample.
+double pct(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+    return v[i];
+}
+
+bool in_list(json_t *arr, const std::string &id) {
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        if (json_is_string(v) && id == json_string_value(v)) return true;
+    }
+    return false;
+}
+
+// The document's id: its "Q" boolean term, else the "id" field of its JSON data.
+std::string doc_id(const Xapian::Document &doc, const std::string &data) {
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to("Q");
+    if (t != doc.termlist_end()) {
+        std::string term = *t;
+        if (term.size() > 1 && term[0] == 'Q') return term.substr(1);
+    }
+    std::string id;
+    json_t *rec = json_loadb(data.data(), data.size(), 0, nullptr);
+    if (rec) {
+        json_t *v = json_object_get(rec, "id");
+        if (json_is_string(v)) id = json_string_value(v);
+        json_decref(rec);
+    }
+    return id;
+}
+
+int usage() {
+    std::fprintf(stderr, "usage: baseline_xapian_query --db DIR --set EVALDIR [--runs N]\n");
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    const char *dbdir = nullptr, *set = nullptr;
+    int runs = 3;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--db") && i + 1 < argc)
+            dbdir = argv[++i];
+        else if (!std::strcmp(argv[i], "--set") && i + 1 < argc)
+            set = argv[++i];
+        else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc)
+            runs = std::atoi(argv[++i]);
+        else
+            return usage();
+    }
+    if (!dbdir || !set || runs < 1) return usage();
+
+    std::string path = std::string(set) + "/expected.jsonl";
+    std::ifstream in(path);
+    if (!in) {
+        std::fprintf(stderr, "baseline_xapian_query: %s: cannot open\n", path.c_str());
+        return 2;
+    }
+    struct Case {
+        std::string q, mode;
+        size_t kind;
+        json_t *want, *allowed;  // borrowed from obj
+        json_t *obj;
+    };
+    std::vector<Case> cases;
+    std::vector<KindStats> ks;
+    std::string line;
+    while (std::getline(in, line)) {
+        json_t *c = json_loadb(line.data(), line.size(), 0, nullptr);
+        if (!c) continue;
+        const char *q = json_string_value(json_object_get(c, "q"));
+        const char *kind = json_string_value(json_object_get(c, "kind"));
+        const char *mode = json_string_value(json_object_get(c, "mode"));
+        json_t *want = json_object_get(c, "want");
+        if (!q || !kind || !mode || !json_is_array(want)) {
+            json_decref(c);
+            continue;
+        }
+        size_t k = 0;
+        while (k < ks.size() && ks[k].name != kind) ++k;
+        if (k == ks.size()) {
+            ks.emplace_back();
+            ks.back().name = kind;
+        }
+        json_t *allowed = json_object_get(c, "allowed");
+        cases.push_back({q, mode, k, want, json_is_array(allowed) ? allowed : nullptr, c});
+    }
+
+    int parse_errors = 0;
+    try {
+        Xapian::Database db(dbdir);
+        Xapian::QueryParser qp;
+        qp.set_database(db);
+        qp.set_stemmer(Xapian::Stem("english"));
+        qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+        qp.set_default_op(Xapian::Query::OP_AND);
+        const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PHRASE |
+                               Xapian::QueryParser::FLAG_LOVEHATE |
+                               Xapian::QueryParser::FLAG_BOOLEAN;
+        Xapian::Enquire enquire(db);
+
+        std::vector<Xapian::Document> docs;
+        std::vector<std::string> datas;
+        size_t data_bytes = 0;  // keeps the data reads observable
+        for (int run = 0; run < runs; ++run) {
+            bool timed = runs == 1 || run > 0;
+            for (const Case &c : cases) {
+                KindStats &s = ks[c.kind];
+                docs.clear();
+                datas.clear();
+                bool failed = false;
+                auto t0 = std::chrono::steady_clock::now();
+                try {
+                    Xapian::Query query = qp.parse_query(c.q, flags);
+                    enquire.set_query(query);
+                    Xapian::MSet mset = enquire.get_mset(0, 10);
+                    for (Xapian::MSetIterator m = mset.begin(); m != mset.end(); ++m) {
+                        Xapian::Document doc = m.get_document();
+                        datas.push_back(doc.get_data());
+                        data_bytes += datas.back().size();
+                        docs.push_back(std::move(doc));
+                    }
+                } catch (const Xapian::QueryParserError &e) {
+                    failed = true;
+                    if (run == 0)
+                        std::fprintf(stderr, "baseline_xapian_query: [%s] %s: %s\n",
+                                     s.name.c_str(), c.q.c_str(), e.get_msg().c_str());
+                }
+                double dt = std::chrono::duration<double, std::milli>(
+                                std::chrono::steady_clock::now() - t0)
+                                .count();
+                if (timed) s.lat.push_back(dt);
+                if (run != 0) continue;
+
+                s.n++;
+                if (failed) {
+                    parse_errors++;
+                    continue;
+                }
+                std::vector<std::string> ids;
+                for (size_t i = 0; i < docs.size(); ++i) ids.push_back(doc_id(docs[i], datas[i]));
+                bool ok = false;
+                double rr = 0;
+                if (c.mode == "top1") {
+                    for (size_t i = 0; i < ids.size(); ++i)
+                        if (in_list(c.want, ids[i])) {
+                            rr = 1.0 / static_cast<double>(i + 1);
+                            break;
+                        }
+                    ok = rr == 1.0;
+                } else {
+                    size_t need = std::min<size_t>(json_array_size(c.want), 10);
+                    ok = ids.size() == need;
+                    for (size_t i = 0; ok && i < ids.size(); ++i)
+                        ok = in_list(c.want, ids[i]) || (c.allowed && in_list(c.allowed, ids[i]));
+                }
+                s.ok += ok;
+                s.rr += rr;
+            }
+        }
+        if (data_bytes == 0 && !cases.empty())
+            std::fprintf(stderr, "baseline_xapian_query: no document data read\n");
+    } catch (const Xapian::Error &e) {
+        std::fprintf(stderr, "baseline_xapian_query: Xapian error: %s\n",
+                     e.get_description().c_str());
+        return 3;
+    }
+    if (parse_errors)
+        std::fprintf(stderr, "baseline_xapian_query: %d query parse error(s) (counted as failures)\n",
+                     parse_errors);
+
+    std::printf("| kind | queries | success@1 | MRR@10 | p50 ms | p99 ms |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|\n");
+    int tn = 0, tok = 0;
+    std::vector<double> all;
+    for (const KindStats &s : ks) {
+        tn += s.n;
+        tok += s.ok;
+        all.insert(all.end(), s.lat.begin(), s.lat.end());
+        bool top1 = s.name.compare(0, 6, "token-") != 0;
+        char mrr[16] = "-";
+        if (top1 && s.n) std::snprintf(mrr, sizeof mrr, "%.3f", s.rr / s.n);
+        std::printf("| %s | %d | %.3f | %s | %.3f | %.3f |\n", s.name.c_str(), s.n,
+                    s.n ? static_cast<double>(s.ok) / s.n : 0.0, mrr, pct(s.lat, 0.5),
+                    pct(s.lat, 0.99));
+    }
+    std::printf("| **all** | %d | %.3f | | %.3f | %.3f |\n", tn,
+                tn ? static_cast<double>(tok) / tn : 0.0, pct(all, 0.5), pct(all, 0.99));
+    for (Case &c : cases) json_decref(c.obj);
+    return 0;
+}
