@@ -69,6 +69,9 @@ typedef struct scan {
     int has_best;
     double best_w;
     size_t best_start, best_end;
+    size_t target;      /* fragment size, for the early stop */
+    size_t stop_after;  /* 0, or where scanning may stop */
+    quirei_buf seen;    /* size_t[nunits]: start of each unit's last match */
 } scan_t;
 
 static double unit_weight(const quirei_unit *u)
@@ -423,6 +426,42 @@ static int term_step(scan_t *sc, const quire_token_t *tok, size_t start, size_t 
     return 0;
 }
 
+/* Body bytes scanned past the first match before giving up on finding a
+ * better window: bounds the cost of long documents. */
+#define SCAN_BUDGET (64 * 1024)
+
+/*
+ * Can scanning stop? Yes once every term unit has matched inside one
+ * fragment-sized stretch (no later window can score higher, and ties go to
+ * the earliest), or once SCAN_BUDGET bytes have passed since the first
+ * match. Only called when no phrase is still being looked for.
+ */
+static int enough_seen(scan_t *sc, size_t end)
+{
+    const match_t *m = (const match_t *)sc->matches.ptr;
+    if (end - m[0].start > SCAN_BUDGET)
+        return 1;
+    if (sc->stop_after)
+        return end > sc->stop_after;
+    size_t *seen = (size_t *)(void *)sc->seen.ptr;
+    if (!seen)
+        return 0;
+    const match_t *last = &m[sc->nmatches - 1];
+    if (last->unit < sc->nunits)
+        seen[last->unit] = last->start;
+    size_t lo = (size_t)-1;
+    for (size_t u = 0; u < sc->nunits; u++) {
+        if (unit_weight(&sc->units[u]) == 0)
+            continue;
+        if (seen[u] == (size_t)-1)
+            return 0;
+        lo = seen[u] < lo ? seen[u] : lo;
+    }
+    if (lo != (size_t)-1 && end - lo <= sc->target && !sc->stop_after)
+        sc->stop_after = lo + sc->target; /* keep going to highlight the rest */
+    return sc->stop_after && end > sc->stop_after;
+}
+
 static int on_token(const quire_token_t *tok, void *ctx)
 {
     scan_t *sc = ctx;
@@ -435,7 +474,10 @@ static int on_token(const quire_token_t *tok, void *ctx)
         return SCAN_OOM;
     if (term_step(sc, tok, start, end) < 0)
         return SCAN_OOM;
-    if (sc->capped && (!sc->nprefs || (sc->has_best && sc->best_w >= sc->max_phrase_w)))
+    int phrases_done = !sc->nprefs || (sc->has_best && sc->best_w >= sc->max_phrase_w);
+    if (sc->capped && phrases_done)
+        return SCAN_STOP;
+    if (phrases_done && sc->nmatches && enough_seen(sc, end))
         return SCAN_STOP;
     return 0;
 }
@@ -673,6 +715,15 @@ int quirei_snippet_make(const char *body, size_t body_len, const quirei_unit *un
     sc.nunits = nunits;
     sc.body_len = body_len;
     sc.stemmer = stemmer;
+    sc.target = target;
+    for (size_t u = 0; u < nunits; u++) {
+        size_t none = (size_t)-1;
+        if (quirei_buf_add(&sc.seen, &none, sizeof none) < 0) {
+            quirei_buf_release(&sc.seen);
+            quirei_snippet_release(out);
+            return -1;
+        }
+    }
     quirei_buf map_buf = QUIREI_BUF_INIT;
     /* A valid (if empty) C string even for an empty body. */
     if (quirei_buf_grow(&out->text, 0) < 0 || scan_body(&sc, body, body_len) < 0)
@@ -744,12 +795,14 @@ int quirei_snippet_make(const char *body, size_t body_len, const quirei_unit *un
 
     quirei_buf_release(&map_buf);
     quirei_buf_release(&sc.matches);
+    quirei_buf_release(&sc.seen);
     quirei_buf_release(&sc.prefs);
     quirei_buf_release(&sc.states);
     return 0;
 oom:
     quirei_buf_release(&map_buf);
     quirei_buf_release(&sc.matches);
+    quirei_buf_release(&sc.seen);
     quirei_buf_release(&sc.prefs);
     quirei_buf_release(&sc.states);
     quirei_snippet_release(out);
