@@ -428,7 +428,7 @@ static int term_step(scan_t *sc, const quire_token_t *tok, size_t start, size_t 
 
 /* Body bytes scanned past the first match before giving up on finding a
  * better window: bounds the cost of long documents. */
-#define SCAN_BUDGET (64 * 1024)
+#define SCAN_BUDGET (16 * 1024)
 
 /*
  * Can scanning stop? Yes once every term unit has matched inside one
