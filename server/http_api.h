@@ -1,0 +1,33 @@
+/* http_api.h - quire-serve's routes, independent of the HTTP library. */
+#ifndef QUIRE_HTTP_API_H
+#define QUIRE_HTTP_API_H
+
+#include <quire/quire.h>
+#include <stddef.h>
+
+typedef struct api_config {
+    const char *db;
+} api_config_t;
+
+typedef struct api_request {
+    const char *method;
+    const char *path;        /* percent-decoded */
+    int wants_text;          /* Accept: text/plain */
+    /* Query-string argument by name (decoded), or NULL. */
+    const char *(*arg)(const struct api_request *rq, const char *name);
+    void *ctx;
+} api_request_t;
+
+typedef struct api_response {
+    unsigned status;
+    char *body;              /* malloc'd; the caller frees it */
+    size_t len;
+    const char *type;
+} api_response_t;
+
+api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq);
+
+/* Close every thread's reader; call after the HTTP threads have stopped. */
+void api_shutdown(void);
+
+#endif
