@@ -56,9 +56,9 @@
  *   slot 0      the date as YYYY, YYYY-MM or YYYY-MM-DD (string order is
  *               date order); absent when the document has no parsable date.
  *
- *   slots 1-6   id, title, source, url, author, date as given (absent
- *               fields have no value), so a result page without snippets
- *               never reads the body.
+ *   slot 1      the document record (below) with an empty body, so a
+ *               result page without snippets reads one value per hit and
+ *               never the body.
  *
  * Document data:
  *   the record of record.h: a version byte and the seven fields id,

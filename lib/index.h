@@ -26,8 +26,8 @@ extern "C" {
 #define QUIREI_PREFIX_AUTHOR "A"    /* author words (positional) */
 #define QUIREI_PREFIX_SOURCE "XS"   /* boolean: source, lower-cased */
 #define QUIREI_SLOT_DATE 0          /* value: YYYY[-MM[-DD]] */
-#define QUIREI_SLOT_FIELDS 1        /* values 1..6: id, title, source, url,
-                                       author, date as given */
+#define QUIREI_SLOT_FIELDS 1        /* value: the record (record.h) with an
+                                       empty body */
 #define QUIREI_TITLE_GAP 100        /* positions between title and body */
 
 /* Metadata keys, stored in every shard. */

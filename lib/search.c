@@ -480,31 +480,13 @@ static quire_status_t hit_from_data(quire_reader_t *r, quirei_mset *m, size_t i,
     return st ? st : quirei_record_decode(data->ptr, data->len, out);
 }
 
-/* Only the short fields, from values: the body is never read. */
+/* Only the short fields, from their value: the body is never read. */
 static quire_status_t hit_from_values(quire_reader_t *r, quirei_mset *m, size_t i,
                                       quirei_buf *data, quire_stored_doc_t **out)
 {
-    quirei_buf v[QUIREI_RECORD_FIELDS - 1];
-    const char *f[QUIREI_RECORD_FIELDS];
-    size_t n[QUIREI_RECORD_FIELDS];
-    quire_status_t st = QUIRE_OK;
-    for (int k = 0; k < QUIREI_RECORD_FIELDS - 1; k++) {
-        v[k] = (quirei_buf)QUIREI_BUF_INIT;
-        if (st == QUIRE_OK)
-            st = quirei_mset_value(m, i, QUIREI_SLOT_FIELDS + (unsigned)k, &v[k], &r->detail);
-        f[k] = v[k].len ? v[k].ptr : NULL;
-        n[k] = v[k].len;
-    }
-    f[QUIREI_RECORD_FIELDS - 1] = "";
-    n[QUIREI_RECORD_FIELDS - 1] = 0;
     quirei_buf_reset(data);
-    if (st == QUIRE_OK && quirei_record_encode(data, f, n) < 0)
-        st = QUIRE_ENOMEM;
-    if (st == QUIRE_OK)
-        st = quirei_record_decode(data->ptr, data->len, out);
-    for (int k = 0; k < QUIREI_RECORD_FIELDS - 1; k++)
-        quirei_buf_release(&v[k]);
-    return st;
+    quire_status_t st = quirei_mset_value(m, i, QUIREI_SLOT_FIELDS, data, &r->detail);
+    return st ? st : quirei_record_decode(data->ptr, data->len, out);
 }
 
 static double now_ms(void)

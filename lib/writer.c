@@ -265,13 +265,22 @@ static quire_status_t make_data(shard_t *s, const rec_t *r)
     if (quirei_record_encode(&s->term, r->f, r->flen) < 0)
         return QUIRE_ENOMEM;
     quire_status_t st = quirei_xdoc_set_data(s->xdoc, s->term.ptr, s->term.len, &s->err);
-    /* The short fields also go into values, so a result page without
-     * snippets never reads (and decompresses) the body. */
-    for (int i = F_ID; st == QUIRE_OK && i < F_BODY; i++)
-        if (r->f[i])
-            st = quirei_xdoc_set_value(s->xdoc, QUIREI_SLOT_FIELDS + (unsigned)i, r->f[i],
-                                       r->flen[i], &s->err);
-    return st;
+    if (st)
+        return st;
+    /* The same record without the body goes into one value, so a result
+     * page without snippets never reads (and decompresses) the body, and
+     * reads one value per hit, not six. */
+    const char *f[F_COUNT];
+    size_t n[F_COUNT];
+    memcpy(f, r->f, sizeof f);
+    memcpy(n, r->flen, sizeof n);
+    f[F_BODY] = "";
+    n[F_BODY] = 0;
+    quirei_buf_reset(&s->term);
+    if (quirei_record_encode(&s->term, f, n) < 0)
+        return QUIRE_ENOMEM;
+    return quirei_xdoc_set_value(s->xdoc, QUIREI_SLOT_FIELDS, s->term.ptr, s->term.len,
+                                 &s->err);
 }
 
 static quire_status_t index_doc(shard_t *s, const rec_t *r)
