@@ -49,8 +49,9 @@
 
 typedef enum mode {
     M_EXACT = 0,
-    M_TOLERANT = 1, /* phrases: n-1 of n words within a window */
-    M_BAG = 2,      /* phrases: their stemmed words */
+    M_VARIANT = 1,  /* phrases: singular/plural variants, one extra word */
+    M_TOLERANT = 2, /* phrases: n-1 of n words within a window */
+    M_BAG = 3,      /* phrases: their stemmed words */
 } mode_t_;
 
 typedef struct build {
@@ -158,6 +159,35 @@ static quirei_q *field_filter(build_t *b, const qn *n, quirei_q *q)
     return combine2(b, QUIREI_OP_FILTER, q, combine(b, QUIREI_OP_AND, v, k, 0));
 }
 
+/* A word OR its English singular/plural forms (unstemmed terms). */
+static quirei_q *variants_q(build_t *b, const char *w)
+{
+    char forms[5][QUIRE_MAX_TERM_BYTES + 4];
+    size_t nf = 0, len = strlen(w);
+    if (len + 3 >= sizeof forms[0])
+        return term_q(b, "", w);
+#define FORM(...) snprintf(forms[nf++], sizeof forms[0], __VA_ARGS__)
+    FORM("%s", w);
+    if (len > 3 && !strcmp(w + len - 3, "ies")) {
+        FORM("%.*sy", (int)(len - 3), w);
+    } else if (len > 2 && !strcmp(w + len - 2, "es")) {
+        FORM("%.*s", (int)(len - 2), w);
+        FORM("%.*s", (int)(len - 1), w);
+    } else if (len > 1 && w[len - 1] == 's' && w[len - 2] != 's') {
+        FORM("%.*s", (int)(len - 1), w);
+    } else {
+        FORM("%ss", w);
+        FORM("%ses", w);
+        if (len > 1 && w[len - 1] == 'y' && !strchr("aeiou", w[len - 2]))
+            FORM("%.*sies", (int)(len - 1), w);
+    }
+#undef FORM
+    quirei_q *v[5];
+    for (size_t i = 0; i < nf; i++)
+        v[i] = term_q(b, "", forms[i]);
+    return combine(b, QUIREI_OP_OR, v, nf, 0);
+}
+
 static quirei_q *phrase_q(build_t *b, const qn *n)
 {
     quirei_q *v[64];
@@ -171,6 +201,16 @@ static quirei_q *phrase_q(build_t *b, const qn *n)
     if (n->has_slop) {
         size_t k = plain_terms(b, n, (size_t)-1, v);
         return field_filter(b, n, combine(b, QUIREI_OP_NEAR, v, k, (unsigned)k + n->slop));
+    }
+    if (b->mode == M_VARIANT) {
+        /* One query: every word or its singular/plural form, in order,
+         * with room for one word the user left out. Cheap, and it covers
+         * the commonest misquotes; the costlier any-n-1-of-n comes next. */
+        quirei_q *w[64];
+        size_t k = 0;
+        for (size_t i = 0; i < n->nterms && k < 64; i++)
+            w[k++] = n->stemmable[i] ? variants_q(b, n->terms[i]) : term_q(b, "", n->terms[i]);
+        return field_filter(b, n, combine(b, QUIREI_OP_PHRASE, w, k, (unsigned)k + 1));
     }
     if (b->mode == M_TOLERANT) {
         if (n->nterms < 3) {
@@ -587,7 +627,7 @@ quire_status_t quire_search(quire_reader_t *r, const char *query,
     st = run(r, tree, &b, filters, &o, limit, &m);
     int phrases = has_kind(tree, QN_PHRASE);
     if (st == QUIRE_OK && quirei_mset_estimate(m) == 0 && phrases) {
-        for (int mode = M_TOLERANT; mode <= M_BAG && st == QUIRE_OK; mode++) {
+        for (int mode = M_VARIANT; mode <= M_BAG && st == QUIRE_OK; mode++) {
             quirei_mset_free(m);
             m = NULL;
             b.mode = (mode_t_)mode;

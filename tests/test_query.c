@@ -295,6 +295,12 @@ Test(search, exact_beats_approximate)
     cr_assert_geq(res->nhits, 1);
     cr_expect_str_eq(res->hits[0].id, "inflected");
     quire_results_free(res);
+    /* A plural flipped. */
+    res = search("\"blaming hackers for the attack on the grid\"", NULL);
+    cr_expect(res->approximate);
+    cr_assert_geq(res->nhits, 1);
+    cr_expect_str_eq(res->hits[0].id, "inflected");
+    quire_results_free(res);
     res = search("\"cyber blame game\"", NULL);
     cr_expect(!res->approximate);
     quire_results_free(res);
