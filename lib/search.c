@@ -19,12 +19,14 @@
  *
  * Fallbacks, tried in order while a search finds nothing:
  *   1. exact query;
- *   2. if it has phrases: each phrase of n >= 3 words becomes "any n-1 of
- *      its words in order within n+1 positions" (a word dropped, added or
- *      inflected differently), shorter ones a NEAR; hits flagged
- *      `approximate`;
- *   3. phrases become their stemmed words, AND-ed (`approximate`);
- *   4. AND becomes OR for words not marked + (`relaxed`).
+ *   2. if it has phrases: each phrase allows singular/plural variants of
+ *      its words and one extra word inside (one cheap query; the commonest
+ *      misquote); hits flagged `approximate`;
+ *   3. each phrase of n >= 3 words becomes "any n-1 of its words in order
+ *      within n+1 positions" (a word added or changed), shorter ones a
+ *      NEAR (`approximate`);
+ *   4. phrases become their stemmed words, AND-ed (`approximate`);
+ *   5. AND becomes OR for words not marked + (`relaxed`).
  */
 #include <jansson.h>
 #include <math.h>
