@@ -133,6 +133,58 @@ static quire_status_t thread_reader(const api_config_t *cfg, quire_reader_t **ou
 }
 
 
+/* ------------------------------------------------------------ stats ----- */
+
+#define LATENCY_RING 4096 /* p50/p99 over the most recent requests */
+
+static pthread_mutex_t stats_mu = PTHREAD_MUTEX_INITIALIZER;
+static double latencies[LATENCY_RING];
+static uint64_t served;
+static double started = -1;
+
+void api_init(void)
+{
+    started = now_s();
+}
+
+void api_record(double micros)
+{
+    pthread_mutex_lock(&stats_mu);
+    latencies[served % LATENCY_RING] = micros;
+    served++;
+    pthread_mutex_unlock(&stats_mu);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void latency_percentiles(double *p50, double *p99, uint64_t *count)
+{
+    static double sorted[LATENCY_RING];
+    pthread_mutex_lock(&stats_mu);
+    size_t n = served < LATENCY_RING ? (size_t)served : LATENCY_RING;
+    memcpy(sorted, latencies, n * sizeof *sorted);
+    *count = served;
+    qsort(sorted, n, sizeof *sorted, cmp_double);
+    *p50 = n ? sorted[(n - 1) / 2] : 0;
+    *p99 = n ? sorted[(size_t)((double)(n - 1) * 0.99)] : 0;
+    pthread_mutex_unlock(&stats_mu);
+}
+
+const char *api_cors_origin(const api_config_t *cfg, const char *origin)
+{
+    for (size_t i = 0; cfg->cors && cfg->cors[i]; i++) {
+        if (strcmp(cfg->cors[i], "*") == 0)
+            return "*";
+        if (origin && strcmp(cfg->cors[i], origin) == 0)
+            return origin;
+    }
+    return NULL;
+}
+
 /* ------------------------------------------------------------ handlers -- */
 
 static int parse_uint(const char *s, unsigned max, unsigned *out)
@@ -161,6 +213,44 @@ static void h_health(const api_config_t *cfg, const api_request_t *rq, reply_t *
         return;
     }
     reply_json(rp, 200, json_pack("{s:s, s:I}", "status", "ok", "docs", (json_int_t)n));
+}
+
+static void h_stats(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
+{
+    (void)rq;
+    quire_reader_t *r;
+    char err[512];
+    quire_status_t st = thread_reader(cfg, &r, err, sizeof err);
+    uint64_t n = 0, rev = 0;
+    if (st == QUIRE_OK)
+        st = quire_reader_doc_count(r, &n);
+    if (st == QUIRE_OK)
+        quire_reader_revision(r, &rev); /* 0 for remote shards */
+    if (st) {
+        reply_status(rp, st, err);
+        return;
+    }
+    double p50, p99;
+    uint64_t count;
+    latency_percentiles(&p50, &p99, &count);
+    reply_json(rp, 200,
+               json_pack("{s:I, s:I, s:f, s:I, s:{s:f, s:f}}", "docs", (json_int_t)n,
+                         "revision", (json_int_t)rev, "uptime_s", now_s() - started,
+                         "requests", (json_int_t)count, "latency_ms", "p50", p50 / 1000.0,
+                         "p99", p99 / 1000.0));
+}
+
+static const char openapi[] =
+#include "openapi.inc"
+    ;
+
+static void h_openapi(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
+{
+    (void)cfg;
+    (void)rq;
+    rp->status = 200;
+    rp->body = strdup(openapi);
+    rp->type = "application/json; charset=utf-8";
 }
 
 static void h_search(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
@@ -203,7 +293,11 @@ static void h_search(const api_config_t *cfg, const api_request_t *rq, reply_t *
         return;
     }
     quire_results_t *res = NULL;
-    st = quire_search(r, q, &o, &res);
+    /* A commit can discard the revision a reader is on (Xapian keeps only
+     * two): move to the newest and run the search again. */
+    for (int tries = 0; (st = quire_search(r, q, &o, &res)) == QUIRE_EMODIFIED && tries < 3;
+         tries++)
+        quire_reader_reopen(r, NULL);
     if (st == QUIRE_EQUERY) {
         long pos = quire_reader_error_pos(r);
         json_t *e = json_pack("{s:s, s:s}", "code", "bad_query", "message", quire_reader_detail(r));
@@ -238,8 +332,13 @@ static void h_doc(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
     char err[512];
     quire_status_t st = thread_reader(cfg, &r, err, sizeof err);
     quire_stored_doc_t *d = NULL;
-    if (st == QUIRE_OK)
+    for (int tries = 0; st == QUIRE_OK || (st == QUIRE_EMODIFIED && tries < 3); tries++) {
+        if (st == QUIRE_EMODIFIED)
+            quire_reader_reopen(r, NULL);
         st = quire_reader_get(r, id, &d);
+        if (st != QUIRE_EMODIFIED)
+            break;
+    }
     if (st) {
         reply_status(rp, st, st == QUIRE_ENOTFOUND ? quire_reader_detail(r) : err);
         return;
@@ -266,6 +365,8 @@ static const struct route {
     {"/api/search", 0, h_search},
     {"/api/doc/", 1, h_doc},
     {"/api/health", 0, h_health},
+    {"/api/stats", 0, h_stats},
+    {"/openapi.json", 0, h_openapi},
 };
 
 api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq)

@@ -7,6 +7,7 @@
 
 typedef struct api_config {
     const char *db;
+    const char *const *cors;  /* allowed origins ("*" = any), NULL-terminated */
 } api_config_t;
 
 typedef struct api_request {
@@ -26,6 +27,15 @@ typedef struct api_response {
 } api_response_t;
 
 api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq);
+
+/* Call once before serving (starts the uptime clock). */
+void api_init(void);
+
+/* Record one served request (for /api/stats). */
+void api_record(double micros);
+
+/* The Access-Control-Allow-Origin value for this Origin, or NULL. */
+const char *api_cors_origin(const api_config_t *cfg, const char *origin);
 
 /* Close every thread's reader; call after the HTTP threads have stopped. */
 void api_shutdown(void);

@@ -34,6 +34,8 @@ static void usage(FILE *out)
           "  --listen ADDR   IPv4 address to bind (default 127.0.0.1)\n"
           "  --port N        TCP port (default 8080; 0 picks a free port)\n"
           "  --threads N     worker threads (default: one per core)\n"
+          "  --cors ORIGIN   allow browser pages from ORIGIN (repeatable, or '*'):\n"
+          "                  adds Access-Control-Allow-Origin and answers OPTIONS\n"
           "  --help, --version\n"
           "\n"
           "On start it prints 'listening on http://ADDR:PORT' to stderr, then one\n"
@@ -46,7 +48,7 @@ static void usage(FILE *out)
           "  GET /api/search?q=...&limit=10&offset=0&sort=relevance|date&source=...\n"
           "                 &from=YYYY-MM-DD&to=YYYY-MM-DD&format=json|text\n"
           "  GET /api/doc/{id}\n"
-          "  GET /api/health\n"
+          "  GET /api/health, GET /api/stats, GET /openapi.json\n"
           "Index updates by quire-index are picked up within about a second.\n",
           out);
 }
@@ -88,6 +90,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     double t0 = now_us();
+    const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+    const char *allow = api_cors_origin(&config, origin);
+    if (allow && strcmp(method, "OPTIONS") == 0) {
+        /* CORS preflight */
+        struct MHD_Response *pre = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+        if (!pre)
+            return MHD_NO;
+        MHD_add_response_header(pre, "Access-Control-Allow-Origin", allow);
+        MHD_add_response_header(pre, "Access-Control-Allow-Methods", "GET, OPTIONS");
+        MHD_add_response_header(pre, "Access-Control-Allow-Headers", "Authorization, Content-Type");
+        MHD_add_response_header(pre, "Access-Control-Max-Age", "86400");
+        if (strcmp(allow, "*") != 0)
+            MHD_add_response_header(pre, "Vary", "Origin");
+        enum MHD_Result r = MHD_queue_response(conn, 204, pre);
+        MHD_destroy_response(pre);
+        fprintf(stderr, "%s %s 204 0 %.0f\n", method, url, now_us() - t0);
+        return r;
+    }
     const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
     request_ctx_t c = {conn};
     api_request_t rq = {
@@ -106,9 +126,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     MHD_add_response_header(resp, "Content-Type", r.type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (allow) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", allow);
+        if (strcmp(allow, "*") != 0)
+            MHD_add_response_header(resp, "Vary", "Origin");
+    }
     enum MHD_Result ret = MHD_queue_response(conn, r.status, resp);
     MHD_destroy_response(resp);
-    fprintf(stderr, "%s %s %u %zu %.0f\n", method, url, r.status, r.len, now_us() - t0);
+    double us = now_us() - t0;
+    api_record(us);
+    fprintf(stderr, "%s %s %u %zu %.0f\n", method, url, r.status, r.len, us);
     return ret;
 }
 
@@ -120,11 +147,14 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
         {"port", required_argument, NULL, 'p'},    {"threads", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        {"cors", required_argument, NULL, 'c'},    {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
     };
+    static const char *cors[33];
+    size_t ncors = 0;
+    config.cors = cors;
     int c;
-    while ((c = getopt_long(argc, argv, "d:l:p:t:hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:l:p:t:c:hV", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
         case 'd': config.db = optarg; break;
@@ -142,6 +172,13 @@ int main(int argc, char **argv)
                 fprintf(stderr, "quire-serve: --threads takes a number from 1 to 256\n");
                 return 2;
             }
+            break;
+        case 'c':
+            if (ncors == 32) {
+                fprintf(stderr, "quire-serve: at most 32 --cors origins\n");
+                return 2;
+            }
+            cors[ncors++] = optarg;
             break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("quire-serve %s\n", QUIRE_VERSION); return 0;
@@ -194,6 +231,7 @@ int main(int argc, char **argv)
                 strerror(errno));
         return 1;
     }
+    api_init();
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     fprintf(stderr, "listening on http://%s:%u\n", listen_addr,
             info ? (unsigned)info->port : port);

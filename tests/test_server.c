@@ -7,6 +7,7 @@
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@
 #include "strbuf.h"
 
 static char tmp[64];
+static const char *extra_header; /* one more request header, or NULL */
+static quirei_buf resp_headers;   /* headers of the last response */
 static pid_t server;
 static unsigned port;
 static FILE *server_err;
@@ -36,6 +39,16 @@ static int run(const char *const *argv)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+static pthread_t drainer;
+
+static void *drain(void *arg)
+{
+    char line[4096];
+    while (fgets(line, sizeof line, arg))
+        ;
+    return NULL;
+}
+
 static void start_server(void)
 {
     strcpy(tmp, "/tmp/quire-test-server-XXXXXX");
@@ -53,7 +66,7 @@ static void start_server(void)
         dup2(fds[1], 2);
         close(fds[0]);
         execl(QUIRE_BIN_DIR "/quire-serve", "quire-serve", "--db", db, "--port", "0",
-              "--threads", "2", (char *)NULL);
+              "--threads", "2", "--cors", "https://portal.example", (char *)NULL);
         _exit(127);
     }
     close(fds[1]);
@@ -61,6 +74,8 @@ static void start_server(void)
     char line[256] = "";
     cr_assert_not_null(fgets(line, sizeof line, server_err), "server printed nothing");
     cr_assert_eq(sscanf(line, "listening on http://127.0.0.1:%u", &port), 1, "line: %s", line);
+    /* Keep reading the access log so the server never blocks on a full pipe. */
+    cr_assert_eq(pthread_create(&drainer, NULL, drain, server_err), 0);
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
@@ -72,8 +87,11 @@ static void stop_server(void)
         waitpid(server, &status, 0);
         cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "SIGTERM exits 0");
     }
-    if (server_err)
+    if (server_err) {
+        pthread_join(drainer, NULL); /* ends at EOF: the server has exited */
         fclose(server_err);
+    }
+    quirei_buf_release(&resp_headers);
     curl_global_cleanup();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
@@ -89,6 +107,13 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 }
 
 /* GET (or another method) a path; returns the status, body in *body. */
+
+static size_t on_header(char *p, size_t size, size_t n, void *ctx)
+{
+    quirei_buf_add(ctx, p, size * n);
+    return size * n;
+}
+
 static long http(const char *method, const char *path, const char *accept, quirei_buf *body,
                  quirei_buf *ctype)
 {
@@ -106,8 +131,14 @@ static long http(const char *method, const char *path, const char *accept, quire
         char hdr[128];
         snprintf(hdr, sizeof hdr, "Accept: %s", accept);
         h = curl_slist_append(h, hdr);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     }
+    if (extra_header)
+        h = curl_slist_append(h, extra_header);
+    if (h)
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    quirei_buf_reset(&resp_headers);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp_headers);
     CURLcode rc = curl_easy_perform(c);
     cr_assert_eq(rc, CURLE_OK, "%s: %s", url, curl_easy_strerror(rc));
     long status = 0;
@@ -206,5 +237,130 @@ Test(server, errors)
     }
     /* The server is still there. */
     cr_expect_eq(http("GET", "/api/health", NULL, &b, NULL), 200);
+    quirei_buf_release(&b);
+}
+
+Test(server, stats_openapi_and_security_headers)
+{
+    quirei_buf b = QUIREI_BUF_INIT;
+    cr_assert_eq(http("GET", "/api/search?q=spying", NULL, &b, NULL), 200);
+    cr_expect(strstr(resp_headers.ptr, "X-Content-Type-Options: nosniff"), "%s", resp_headers.ptr);
+    cr_assert_eq(http("GET", "/api/stats", NULL, &b, NULL), 200);
+    json_t *o = json_of(&b);
+    cr_expect_eq(json_integer_value(json_object_get(o, "docs")), 2);
+    cr_expect_geq(json_integer_value(json_object_get(o, "requests")), 1);
+    cr_expect_gt(json_integer_value(json_object_get(o, "revision")), 0);
+    cr_expect(json_is_number(json_object_get(json_object_get(o, "latency_ms"), "p99")));
+    json_decref(o);
+    cr_assert_eq(http("GET", "/openapi.json", NULL, &b, NULL), 200);
+    o = json_of(&b);
+    cr_expect_str_eq(json_string_value(json_object_get(o, "openapi")), "3.0.3");
+    cr_expect_not_null(json_object_get(json_object_get(o, "paths"), "/api/search"));
+    json_decref(o);
+    quirei_buf_release(&b);
+}
+
+Test(server, cors)
+{
+    quirei_buf b = QUIREI_BUF_INIT;
+    extra_header = "Origin: https://portal.example";
+    cr_assert_eq(http("GET", "/api/health", NULL, &b, NULL), 200);
+    cr_expect(strstr(resp_headers.ptr, "Access-Control-Allow-Origin: https://portal.example"),
+              "%s", resp_headers.ptr);
+    cr_expect_eq(http("OPTIONS", "/api/search?q=x", NULL, &b, NULL), 204);
+    cr_expect(strstr(resp_headers.ptr, "Access-Control-Allow-Methods: GET"), "%s",
+              resp_headers.ptr);
+    extra_header = "Origin: https://evil.example";
+    cr_assert_eq(http("GET", "/api/health", NULL, &b, NULL), 200);
+    cr_expect_null(strstr(resp_headers.ptr, "Access-Control-Allow-Origin"), "%s",
+                   resp_headers.ptr);
+    cr_expect_eq(http("OPTIONS", "/api/search?q=x", NULL, &b, NULL), 405);
+    extra_header = NULL;
+    quirei_buf_release(&b);
+}
+
+Test(server, huge_query_is_rejected_cleanly)
+{
+    quirei_buf path = QUIREI_BUF_INIT, b = QUIREI_BUF_INIT;
+    quirei_buf_adds(&path, "/api/search?q=");
+    for (int i = 0; i < 1024 * 1024 / 4; i++)
+        quirei_buf_adds(&path, "a%20");
+    CURL *c = curl_easy_init();
+    char *url = malloc(path.len + 64);
+    sprintf(url, "http://127.0.0.1:%u%s", port, path.ptr);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    CURLcode rc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    /* 414 URI Too Long, or the connection closed: never a crash or a hang. */
+    cr_expect(rc != CURLE_OK || status == 414, "rc %d status %ld", rc, status);
+    curl_easy_cleanup(c);
+    free(url);
+    /* Still serving. */
+    cr_expect_eq(http("GET", "/api/health", NULL, &b, NULL), 200);
+    quirei_buf_release(&path);
+    quirei_buf_release(&b);
+}
+
+static long docs_now(void)
+{
+    quirei_buf b = QUIREI_BUF_INIT;
+    long st = http("GET", "/api/health", NULL, &b, NULL);
+    cr_assert_eq(st, 200, "%s", b.ptr);
+    json_t *o = json_of(&b);
+    long n = (long)json_integer_value(json_object_get(o, "docs"));
+    json_decref(o);
+    quirei_buf_release(&b);
+    return n;
+}
+
+/* The indexer writes to the index being served: new commits show up within
+ * seconds, and no request fails during the switch (merge included). */
+Test(server, index_updates_without_downtime)
+{
+    char input[128], db[128];
+    snprintf(input, sizeof input, "%s/more.jsonl", tmp);
+    snprintf(db, sizeof db, "%s/db", tmp);
+    FILE *f = fopen(input, "w");
+    for (int i = 0; i < 3000; i++)
+        fprintf(f, "{\"id\":\"live-%d\",\"title\":\"Live %d\",\"body\":\"espionage report %d about "
+                   "cyber spying and state hackers\"}\n",
+                i, i, i);
+    fclose(f);
+    cr_assert_eq(docs_now(), 2);
+    pid_t idx = fork();
+    if (idx == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);
+        execl(QUIRE_BIN_DIR "/quire-index", "quire-index", "--db", db, "--batch", "200",
+              "--quiet", input, (char *)NULL);
+        _exit(127);
+    }
+    /* Query all the time while the indexer runs and after. */
+    quirei_buf b = QUIREI_BUF_INIT;
+    long last = 2, max_seen = 2;
+    int done = 0, after = 0;
+    for (int round = 0; round < 4000 && after < 40; round++) {
+        cr_assert_eq(http("GET", "/api/search?q=spying&limit=3", NULL, &b, NULL), 200,
+                     "round %d: %s", round, b.ptr);
+        last = docs_now();
+        cr_expect_geq(last, 2);
+        max_seen = last > max_seen ? last : max_seen;
+        if (!done) {
+            int status;
+            if (waitpid(idx, &status, WNOHANG) == idx) {
+                cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+                done = 1;
+            }
+        }
+        if (done && last == 3002)
+            after++;
+        usleep(done ? 50000 : 5000);
+    }
+    cr_expect(done, "the indexer finished");
+    cr_expect_eq(last, 3002, "all new documents visible (max seen %ld)", max_seen);
     quirei_buf_release(&b);
 }

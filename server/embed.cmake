@@ -1,0 +1,6 @@
+# Turns a text file into a C string literal (for #include), at build time.
+file(READ "${IN}" content)
+string(REPLACE "\\" "\\\\" content "${content}")
+string(REPLACE "\"" "\\\"" content "${content}")
+string(REPLACE "\n" "\\n\"\n\"" content "${content}")
+file(WRITE "${OUT}" "\"${content}\"\n")
