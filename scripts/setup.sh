@@ -16,6 +16,7 @@ PKGS=(
   libcriterion-dev                    # unit tests
   libcurl4-openssl-dev curl           # integration-test client
   clang libclang-rt-14-dev            # fuzzing (libFuzzer) and sanitizer runtime
+  wrk                                 # HTTP benchmark (bench/bench_http.sh)
 )
 
 missing=()
