@@ -605,6 +605,29 @@ static size_t scan_run(quire_tokenizer_t *t, const char *text, size_t len, size_
     }
 }
 
+/*
+ * "APT28's", "CVE-2021-44228’s": the possessive of an identifier is the
+ * identifier. Plain words keep their 's (the stemmer removes it), but a
+ * last segment with digits loses it, so the ID is found as itself.
+ */
+static void drop_possessive(quire_tokenizer_t *t, const char *text)
+{
+    if (t->nsegs == 0)
+        return;
+    seg_t *s = &t->segs[t->nsegs - 1];
+    if (!s->has_digit || s->flen < 3 || t->fold.ptr[s->fstart + s->flen - 1] != 's' ||
+        t->fold.ptr[s->fstart + s->flen - 2] != '\'')
+        return;
+    /* The apostrophe before the final 's' may be 1 to 3 bytes long. */
+    size_t a = s->end - 1;
+    do
+        a--;
+    while (a > s->start && ((unsigned char)text[a] & 0xC0) == 0x80);
+    s->end = a;
+    s->flen -= 2;
+    quirei_buf_truncate(&t->fold, s->fstart + s->flen);
+}
+
 int quire_tokenize(quire_tokenizer_t *t, const char *text, size_t len, quire_token_cb cb,
                    void *ctx)
 {
@@ -626,6 +649,7 @@ int quire_tokenize(quire_tokenizer_t *t, const char *text, size_t len, quire_tok
         size_t end = scan_run(t, text, len, i, &oom);
         if (oom)
             return -1;
+        drop_possessive(t, text);
         int r;
         /* "https" followed by "://": a URL, not a run split at ':'. */
         if (t->nsegs >= 1 && end + 2 < len && text[end] == ':' && text[end + 1] == '/' &&

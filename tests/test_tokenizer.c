@@ -103,6 +103,15 @@ Test(tokenizer, cve_ids_stay_whole)
     cr_expect(has_term("(CVE-2021-44228).", "cve-2021-44228"));
 }
 
+Test(tokenizer, possessive_of_an_id_is_the_id)
+{
+    EXPECT_TOKS("APT28's tools", "W:apt28@1 W:tools@2");
+    EXPECT_TOKS("APT28\xe2\x80\x99s tools", "W:apt28@1 W:tools@2");
+    cr_expect(has_term("CVE-2021-44228\xe2\x80\x99s impact", "cve-2021-44228"));
+    /* Plain words keep it: the stemmer handles them. */
+    EXPECT_TOKS("China's", "W:china's@1");
+}
+
 Test(tokenizer, attack_ids_and_groups)
 {
     EXPECT_TOKS("T1059.001", "C:t1059.001@1 P:t1059@1 P:001@1");
