@@ -364,3 +364,43 @@ Test(server, index_updates_without_downtime)
     cr_expect_eq(last, 3002, "all new documents visible (max seen %ld)", max_seen);
     quirei_buf_release(&b);
 }
+
+static void *client(void *arg)
+{
+    long *failures = arg;
+    quirei_buf b = QUIREI_BUF_INIT;
+    static const char *const paths[] = {"/api/search?q=cyber", "/api/search?q=%22cyber+spying%22",
+                                        "/api/health", "/api/doc/003_edd2bdf7e4e26d6e.txt",
+                                        "/api/search?q=china+OR+obama&format=text"};
+    for (int i = 0; i < 60; i++) {
+        CURL *c = curl_easy_init();
+        char url[256];
+        snprintf(url, sizeof url, "http://127.0.0.1:%u%s", port, paths[i % 5]);
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+        long status = 0;
+        if (curl_easy_perform(c) != CURLE_OK ||
+            curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 200)
+            (*failures)++;
+        curl_easy_cleanup(c);
+        quirei_buf_reset(&b);
+    }
+    quirei_buf_release(&b);
+    return NULL;
+}
+
+Test(server, concurrent_clients)
+{
+    pthread_t th[8];
+    long failures[8] = {0};
+    for (int i = 0; i < 8; i++)
+        cr_assert_eq(pthread_create(&th[i], NULL, client, &failures[i]), 0);
+    long total = 0;
+    for (int i = 0; i < 8; i++) {
+        pthread_join(th[i], NULL);
+        total += failures[i];
+    }
+    cr_expect_eq(total, 0, "%ld of 480 concurrent requests failed", total);
+}
