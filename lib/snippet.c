@@ -395,6 +395,24 @@ static int phrase_step(scan_t *sc, const quire_token_t *tok, size_t start, size_
     return 0;
 }
 
+/*
+ * Snowball only rewrites the end of a word, so a token whose first two
+ * bytes differ from every stem of the unit cannot stem to one of them:
+ * skip the (cached, but not free) stemming for most tokens of a body.
+ */
+static int could_stem_to(const quire_token_t *tok, const quirei_unit *u)
+{
+    for (size_t k = 0; k < u->nstems; k++) {
+        const char *st = u->stems[k];
+        if (!st)
+            continue;
+        size_t n = tok->len < 2 ? tok->len : 2;
+        if (strncmp(st, tok->term, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int term_step(scan_t *sc, const quire_token_t *tok, size_t start, size_t end)
 {
     const char *stem = NULL;
@@ -409,7 +427,8 @@ static int term_step(scan_t *sc, const quire_token_t *tok, size_t start, size_t 
             hit = u->terms[k] && strcmp(tok->term, u->terms[k]) == 0;
         /* PART and HYPHENATED tokens are never stemmable, so parts of a
          * compound only match their exact term. */
-        if (!hit && tok->stemmable && sc->want_stems && u->stems && u->nstems) {
+        if (!hit && tok->stemmable && sc->want_stems && u->stems && u->nstems &&
+            could_stem_to(tok, u)) {
             if (!stemmed) {
                 stem = quirei_stem(sc->stemmer, tok->term, tok->len, &stem_len);
                 if (!stem)
