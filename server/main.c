@@ -36,6 +36,9 @@ static void usage(FILE *out)
           "  --threads N     worker threads (default: one per core)\n"
           "  --cors ORIGIN   allow browser pages from ORIGIN (repeatable, or '*'):\n"
           "                  adds Access-Control-Allow-Origin and answers OPTIONS\n"
+          "  --api-key KEY   every request needs 'Authorization: Bearer KEY' (else 401)\n"
+          "  --api-key-file F  the same, the key being the first line of F (keeps it\n"
+          "                  out of the process list)\n"
           "  --help, --version\n"
           "\n"
           "On start it prints 'listening on http://ADDR:PORT' to stderr, then one\n"
@@ -54,6 +57,36 @@ static void usage(FILE *out)
 }
 
 static api_config_t config;
+static char *api_key; /* --api-key / --api-key-file, or NULL */
+
+/* Compare in time independent of where the strings differ, so the key
+ * cannot be guessed byte by byte from response times. */
+static int key_matches(const char *given)
+{
+    if (!given)
+        return 0;
+    size_t n = strlen(api_key), m = strlen(given);
+    unsigned char diff = (unsigned char)(n != m);
+    for (size_t i = 0; i < n; i++)
+        diff |= (unsigned char)(api_key[i] ^ (i < m ? given[i] : 0));
+    return diff == 0;
+}
+
+static char *read_key_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char line[1024];
+    char *key = NULL;
+    if (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (*line)
+            key = strdup(line);
+    }
+    fclose(f);
+    return key;
+}
 
 typedef struct request_ctx {
     struct MHD_Connection *conn;
@@ -108,6 +141,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         fprintf(stderr, "%s %s 204 0 %.0f\n", method, url, now_us() - t0);
         return r;
     }
+    if (api_key) {
+        const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+        if (!auth || strncmp(auth, "Bearer ", 7) != 0 || !key_matches(auth + 7)) {
+            static const char denied[] =
+                "{\"error\":{\"code\":\"unauthorized\",\"message\":"
+                "\"this server needs the header Authorization: Bearer KEY\"}}";
+            struct MHD_Response *no = MHD_create_response_from_buffer(
+                sizeof denied - 1, (void *)denied, MHD_RESPMEM_PERSISTENT);
+            if (!no)
+                return MHD_NO;
+            MHD_add_response_header(no, "Content-Type", "application/json; charset=utf-8");
+            MHD_add_response_header(no, "WWW-Authenticate", "Bearer");
+            if (allow)
+                MHD_add_response_header(no, "Access-Control-Allow-Origin", allow);
+            enum MHD_Result r = MHD_queue_response(conn, 401, no);
+            MHD_destroy_response(no);
+            fprintf(stderr, "%s %s 401 %zu %.0f\n", method, url, sizeof denied - 1,
+                    now_us() - t0);
+            return r;
+        }
+    }
     const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
     request_ctx_t c = {conn};
     api_request_t rq = {
@@ -148,6 +202,7 @@ int main(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
         {"port", required_argument, NULL, 'p'},    {"threads", required_argument, NULL, 't'},
         {"cors", required_argument, NULL, 'c'},    {"help", no_argument, NULL, 'h'},
+        {"api-key", required_argument, NULL, 'k'}, {"api-key-file", required_argument, NULL, 'K'},
         {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
     };
     static const char *cors[33];
@@ -180,6 +235,18 @@ int main(int argc, char **argv)
             }
             cors[ncors++] = optarg;
             break;
+        case 'k':
+            free(api_key);
+            api_key = strdup(optarg);
+            break;
+        case 'K':
+            free(api_key);
+            if (!(api_key = read_key_file(optarg))) {
+                fprintf(stderr, "quire-serve: --api-key-file: cannot read a key from %s\n",
+                        optarg);
+                return 2;
+            }
+            break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("quire-serve %s\n", QUIRE_VERSION); return 0;
         default: fprintf(stderr, "Try 'quire-serve --help'.\n"); return 2;
@@ -210,6 +277,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "quire-serve: --listen: not an IPv4 address: %s\n", listen_addr);
         return 2;
     }
+    if (api_key && !*api_key) {
+        fprintf(stderr, "quire-serve: --api-key: the key is empty\n");
+        return 2;
+    }
+    if (!api_key && (ntohl(sa.sin_addr.s_addr) >> 24) != 127)
+        fprintf(stderr, "quire-serve: warning: listening on %s without --api-key: anyone "
+                        "who can reach this address can search the index\n",
+                listen_addr);
 
     /* Signals are taken by sigwait() below, not by a handler. */
     sigset_t sigs;
@@ -242,5 +317,6 @@ int main(int argc, char **argv)
     fprintf(stderr, "quire-serve: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     MHD_stop_daemon(d); /* waits for the threads, so requests in flight finish */
     api_shutdown();
+    free(api_key);
     return 0;
 }

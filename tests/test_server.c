@@ -404,3 +404,52 @@ Test(server, concurrent_clients)
     }
     cr_expect_eq(total, 0, "%ld of 480 concurrent requests failed", total);
 }
+
+Test(server, api_key_required_when_set)
+{
+    char db[128], keyfile[128];
+    snprintf(db, sizeof db, "%s/db", tmp);
+    snprintf(keyfile, sizeof keyfile, "%s/key", tmp);
+    FILE *kf = fopen(keyfile, "w");
+    fputs("s3cret-key\n", kf);
+    fclose(kf);
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 2);
+        close(fds[0]);
+        execl(QUIRE_BIN_DIR "/quire-serve", "quire-serve", "--db", db, "--port", "0",
+              "--api-key-file", keyfile, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    FILE *err = fdopen(fds[0], "r");
+    char line[256] = "";
+    cr_assert_not_null(fgets(line, sizeof line, err));
+    unsigned keyed_port = 0;
+    cr_assert_eq(sscanf(line, "listening on http://127.0.0.1:%u", &keyed_port), 1, "%s", line);
+    pthread_t dr;
+    pthread_create(&dr, NULL, drain, err);
+    unsigned saved = port;
+    port = keyed_port;
+    quirei_buf b = QUIREI_BUF_INIT;
+    cr_expect_eq(http("GET", "/api/health", NULL, &b, NULL), 401);
+    json_t *o = json_of(&b);
+    cr_expect_str_eq(error_code(o), "unauthorized");
+    json_decref(o);
+    extra_header = "Authorization: Bearer wrong-key!";
+    cr_expect_eq(http("GET", "/api/health", NULL, &b, NULL), 401);
+    extra_header = "Authorization: Bearer s3cret-key";
+    cr_expect_eq(http("GET", "/api/health", NULL, &b, NULL), 200);
+    cr_expect_eq(http("GET", "/api/search?q=spying", NULL, &b, NULL), 200);
+    extra_header = NULL;
+    port = saved;
+    kill(pid, SIGTERM);
+    int status;
+    waitpid(pid, &status, 0);
+    cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    pthread_join(dr, NULL);
+    fclose(err);
+    quirei_buf_release(&b);
+}
