@@ -1,0 +1,14 @@
+/* libFuzzer target: the html extractor. */
+#include <stdint.h>
+
+#include "extract.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    qx_fields f;
+    qx_fields_init(&f);
+    char err[256];
+    qx_extract_html((const char *)data, size, &f, err, sizeof err);
+    qx_fields_release(&f);
+    return 0;
+}
