@@ -453,3 +453,32 @@ Test(server, api_key_required_when_set)
     fclose(err);
     quirei_buf_release(&b);
 }
+
+/* An index that disappears while serving gives 503 with a JSON error, not a
+ * crash, and service resumes when it comes back. */
+Test(server, index_disappears_and_returns)
+{
+    char db[128], away[128];
+    snprintf(db, sizeof db, "%s/db", tmp);
+    snprintf(away, sizeof away, "%s/db.away", tmp);
+    quirei_buf b = QUIREI_BUF_INIT;
+    cr_assert_eq(http("GET", "/api/search?q=spying", NULL, &b, NULL), 200);
+    cr_assert_eq(rename(db, away), 0);
+    long st = 0;
+    for (int i = 0; i < 60 && st != 503; i++) {
+        st = http("GET", "/api/search?q=spying", NULL, &b, NULL);
+        cr_assert(st == 200 || st == 503, "status %ld: %s", st, b.ptr);
+        usleep(100000);
+    }
+    cr_expect_eq(st, 503, "the missing index is reported");
+    json_t *o = json_of(&b);
+    cr_expect_str_eq(error_code(o), "index_unavailable");
+    json_decref(o);
+    cr_assert_eq(rename(away, db), 0);
+    for (int i = 0; i < 60 && st != 200; i++) {
+        st = http("GET", "/api/search?q=spying", NULL, &b, NULL);
+        usleep(100000);
+    }
+    cr_expect_eq(st, 200, "service resumes");
+    quirei_buf_release(&b);
+}
