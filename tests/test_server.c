@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -481,4 +482,31 @@ Test(server, index_disappears_and_returns)
     }
     cr_expect_eq(st, 200, "service resumes");
     quirei_buf_release(&b);
+}
+
+/* Refuses to start on a missing, empty or foreign directory, saying why. */
+Test(server, refuses_to_serve_what_is_not_an_index)
+{
+    char empty[128], foreign[128], cmd[512];
+    snprintf(empty, sizeof empty, "%s/empty", tmp);
+    snprintf(foreign, sizeof foreign, "%s/foreign", tmp);
+    cr_assert_eq(mkdir(empty, 0755), 0);
+    cr_assert_eq(mkdir(foreign, 0755), 0);
+    snprintf(cmd, sizeof cmd, "echo hi > '%s/notes.txt'", foreign);
+    cr_assert_eq(system(cmd), 0);
+    const char *dirs[] = {"/nonexistent/quire/index", empty, foreign};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "'%s/quire-serve' --db '%s' --port 0 2>&1", QUIRE_BIN_DIR,
+                 dirs[i]);
+        FILE *p = popen(cmd, "r");
+        char out[1024] = "";
+        size_t n = fread(out, 1, sizeof out - 1, p);
+        out[n] = '\0';
+        int status = pclose(p);
+        cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%s: status %d", dirs[i],
+                  status);
+        cr_expect(strstr(out, "cannot serve"), "%s: %s", dirs[i], out);
+        cr_expect(strstr(out, i == 0 ? "No such file" : "not a Quire index"), "%s: %s", dirs[i],
+                  out);
+    }
 }
