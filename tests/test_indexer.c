@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -419,4 +420,62 @@ Test(indexer, slice_of_shared_corpus)
     cr_expect_eq(f, records);
     quire_reader_close(r);
     quirei_buf_release(&out);
+}
+
+/* ---- faults ---- */
+
+/* A disk that fills up (simulated with RLIMIT_FSIZE: writes past the limit
+ * fail with EFBIG) is reported, the exit status is 3, and the index as last
+ * committed is intact. */
+Test(indexer, disk_full_is_reported_and_index_kept)
+{
+    write_text("in/first.jsonl", JREC("f-1", "first document") JREC("f-2", "second document"));
+    const char *args[] = {"--db", path_in("db"), "--quiet", path_in("in/first.jsonl"), NULL};
+    cr_assert_eq(run_indexer(NULL, args), 0);
+    cr_assert_eq(doc_count(path_in("db")), 2);
+
+    write_many("big.jsonl.gz", 20000);
+    char errpath[600];
+    snprintf(errpath, sizeof errpath, "%s/full.txt", tmp);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        struct rlimit rl = {2 * 1024 * 1024, 2 * 1024 * 1024};
+        setrlimit(RLIMIT_FSIZE, &rl);
+        signal(SIGXFSZ, SIG_IGN); /* kept across exec: writes fail with EFBIG */
+        int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 2);
+        execl(QUIRE_BIN_DIR "/quire-index", "quire-index", "--db", path_in("db"), "--batch",
+              "100000", "--quiet", path_in("big.jsonl.gz"), (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 3, "exit status %d", status);
+    quirei_buf err = QUIREI_BUF_INIT;
+    FILE *f = fopen(errpath, "r");
+    char line[1024];
+    while (f && fgets(line, sizeof line, f))
+        quirei_buf_adds(&err, line);
+    if (f)
+        fclose(f);
+    cr_expect(strstr(quirei_buf_cstr(&err), "quire-index:"), "stderr: %s", quirei_buf_cstr(&err));
+    /* The index opens and holds what was committed before. */
+    cr_expect_eq(doc_count(path_in("db")), 2);
+    quirei_buf_release(&err);
+}
+
+/* An index path that cannot be created is a clear, fatal error. */
+Test(indexer, unwritable_index_path)
+{
+    write_text("plainfile", "x");
+    write_text("in/a.txt", "A\n\nbody\n");
+    char db[600];
+    snprintf(db, sizeof db, "%s/plainfile/db", tmp);
+    quirei_buf err = QUIREI_BUF_INIT;
+    const char *args[] = {"--db", db, path_in("in"), NULL};
+    cr_expect_eq(run_indexer(&err, args), 3);
+    cr_expect(strstr(err.ptr, "cannot open index") && strstr(err.ptr, "Not a directory"), "%s",
+              err.ptr);
+    quirei_buf_release(&err);
 }
