@@ -44,6 +44,7 @@
 #include "snippet.h"
 #include "stemmer.h"
 #include "strbuf.h"
+#include "utf8.h"
 #include "writer_internal.h"
 
 #define WILDCARD_LIMIT 100 /* terms a prefix expands to */
@@ -745,9 +746,20 @@ long quire_reader_error_pos(const quire_reader_t *r)
 
 /* ------------------------------------------------------------ JSON ------- */
 
+/* A JSON string of s, with invalid UTF-8 repaired: jansson refuses invalid
+ * UTF-8, and the query is echoed exactly as the user sent it. */
 static json_t *str_or_null(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    if (!s)
+        return json_null();
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    quirei_buf b = QUIREI_BUF_INIT;
+    if (quirei_utf8_sanitize(&b, s, strlen(s)) >= 0)
+        j = json_stringn(quirei_buf_cstr(&b), b.len);
+    quirei_buf_release(&b);
+    return j;
 }
 
 char *quire_results_json(const quire_results_t *res)
@@ -776,7 +788,8 @@ char *quire_results_json(const quire_results_t *res)
     }
     if (!hits)
         return NULL;
-    json_t *root = json_pack("{s:s, s:I, s:I, s:I, s:b, s:b, s:f, s:o}", "query", res->query,
+    json_t *root = json_pack("{s:o, s:I, s:I, s:I, s:b, s:b, s:f, s:o}", "query",
+                             str_or_null(res->query),
                              "total", (json_int_t)res->total, "offset", (json_int_t)res->offset,
                              "limit", (json_int_t)res->limit, "relaxed", res->relaxed,
                              "approximate", res->approximate, "took_ms", res->took_ms, "hits",

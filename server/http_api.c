@@ -73,10 +73,29 @@ static void reply_json(reply_t *rp, unsigned status, json_t *o)
     json_decref(o);
 }
 
+/* A JSON string that never fails: messages can quote user input, which may
+ * be invalid UTF-8 (jansson refuses that). */
+static json_t *safe_string(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    size_t n = strlen(s);
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        copy[i] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
+    copy[n] = '\0';
+    j = json_string(copy);
+    free(copy);
+    return j;
+}
+
 static void reply_error(reply_t *rp, unsigned status, const char *code, const char *msg)
 {
     reply_json(rp, status,
-               json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg));
+               json_pack("{s:{s:s, s:o}}", "error", "code", code, "message", safe_string(msg)));
 }
 
 /* The one place where library statuses become HTTP statuses. */
@@ -300,7 +319,8 @@ static void h_search(const api_config_t *cfg, const api_request_t *rq, reply_t *
         quire_reader_reopen(r, NULL);
     if (st == QUIRE_EQUERY) {
         long pos = quire_reader_error_pos(r);
-        json_t *e = json_pack("{s:s, s:s}", "code", "bad_query", "message", quire_reader_detail(r));
+        json_t *e = json_pack("{s:s, s:o}", "code", "bad_query", "message",
+                              safe_string(quire_reader_detail(r)));
         if (e && pos >= 0)
             json_object_set_new(e, "position", json_integer(pos));
         reply_json(rp, 400, json_pack("{s:o}", "error", e));

@@ -119,8 +119,9 @@ static long http(const char *method, const char *path, const char *accept, quire
                  quirei_buf *ctype)
 {
     CURL *c = curl_easy_init();
-    char url[2048];
-    snprintf(url, sizeof url, "http://127.0.0.1:%u%s", port, path);
+    quirei_buf urlb = QUIREI_BUF_INIT;
+    quirei_buf_addf(&urlb, "http://127.0.0.1:%u%s", port, path);
+    const char *url = urlb.ptr;
     quirei_buf_reset(body);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
@@ -150,6 +151,7 @@ static long http(const char *method, const char *path, const char *accept, quire
         quirei_buf_set(ctype, ct ? ct : "", ct ? strlen(ct) : 0);
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
+    quirei_buf_release(&urlb);
     return status;
 }
 
@@ -509,4 +511,35 @@ Test(server, refuses_to_serve_what_is_not_an_index)
         cr_expect(strstr(out, i == 0 ? "No such file" : "not a Quire index"), "%s: %s", dirs[i],
                   out);
     }
+}
+
+/* Abuse: each gets a 2xx/4xx answer and the server keeps serving. */
+Test(server, abusive_queries)
+{
+    quirei_buf b = QUIREI_BUF_INIT, path = QUIREI_BUF_INIT;
+    static const char *const paths[] = {
+        "/api/search?q=%ZZ%G1%",          /* invalid percent-escapes */
+        "/api/search?q=%FF%FE%C3%28",     /* invalid UTF-8 */
+        "/api/search?q=%00abc",           /* NUL */
+        "/api/search?q=x&limit=abc",
+        "/api/search?q=x&unknown=1&limit=5",
+        "/api/doc/%FF%00",
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        long st = http("GET", paths[i], NULL, &b, NULL);
+        cr_expect(st == 200 || st == 400 || st == 404, "%s -> %ld", paths[i], st);
+    }
+    /* 10,000 query terms, and parentheses nested 5,000 deep. */
+    quirei_buf_adds(&path, "/api/search?q=");
+    for (int i = 0; i < 10000; i++)
+        quirei_buf_adds(&path, "w+");
+    cr_expect_eq(http("GET", path.ptr, NULL, &b, NULL), 400, "%s", b.ptr);
+    quirei_buf_setf(&path, "/api/search?q=");
+    for (int i = 0; i < 2000; i++)
+        quirei_buf_adds(&path, "%28");
+    quirei_buf_adds(&path, "x");
+    cr_expect_eq(http("GET", path.ptr, NULL, &b, NULL), 400, "%s", b.ptr);
+    cr_expect_eq(http("GET", "/api/health", NULL, &b, NULL), 200);
+    quirei_buf_release(&b);
+    quirei_buf_release(&path);
 }
