@@ -443,7 +443,17 @@ static int render(const char *data, size_t len, qx_fields *out)
     md_ctx c = {&out->body, 0, 0, QUIREI_BUF_INIT, QUIREI_BUF_INIT, QUIREI_BUF_INIT, 0};
     MD_PARSER parser = {0, MD_DIALECT_GITHUB, enter_block, leave_block, span_noop,
                         span_noop, on_text, NULL, NULL};
-    int r = md_parse(data, (MD_SIZE)len, &parser, &c);
+    /* md4c 0.4.8 was seen (by fuzz/fuzz_markdown, not reproducibly) to hand
+     * on_text a span reaching one byte past the end of an input that ends
+     * inside an unterminated link. Parse a copy with newlines after the
+     * end, so such a read stays in bounds and reads only a line break. */
+    quirei_buf copy = QUIREI_BUF_INIT;
+    if (quirei_buf_add(&copy, data, len) < 0 || quirei_buf_add(&copy, "\n\n\n\n\n\n\n\n", 8) < 0) {
+        quirei_buf_release(&copy);
+        return -1;
+    }
+    int r = md_parse(copy.ptr, (MD_SIZE)len, &parser, &c);
+    quirei_buf_release(&copy);
     quirei_buf_rtrim(&out->body);
     if (!c.oom && r == 0 && out->title.len == 0) {
         quirei_buf *t = c.title_h1.len ? &c.title_h1 : &c.title_any;
