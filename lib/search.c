@@ -196,8 +196,7 @@ static quirei_q *phrase_q(build_t *b, const qn *n)
     quirei_q *v[64];
     if (n->nterms == 1) {
         /* A quoted single word is exact (unstemmed). */
-        quirei_q *q = term_q(b, n->field == QF_ANY ? "" : field_prefix(n->field), n->terms[0]);
-        return q;
+        return term_q(b, field_prefix(n->field), n->terms[0]);
     }
     if (b->mode == M_BAG)
         return bag_q(b, n);

@@ -43,7 +43,6 @@ struct quire_tokenizer {
     quirei_buf scratch;  /* segment bytes to normalise with utf8proc */
     seg_t segs[MAX_SEGS];
     size_t nsegs;
-    int url;             /* current run is a URL */
     quire_tokenizer_t *sub; /* tokenizes the inside of URLs */
 };
 
@@ -528,7 +527,6 @@ static size_t scan_run(quire_tokenizer_t *t, const char *text, size_t len, size_
                        int *oom)
 {
     t->nsegs = 0;
-    t->url = 0;
     quirei_buf_reset(&t->fold);
     size_t i = start;
     for (;;) {
