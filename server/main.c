@@ -9,23 +9,31 @@
 #include <getopt.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "http_api.h"
 
-#define CONNECTION_LIMIT 256
-#define CONNECTION_TIMEOUT_S 10
-#define MAX_URL_BYTES 16384
+#define DEFAULT_MAX_CONNECTIONS 256
+#define DEFAULT_TIMEOUT_S 10
+/* libmicrohttpd's memory pool per connection: the request line and headers
+ * must fit in it (with room left for the response headers). */
+#define CONNECTION_MEMORY (32 * 1024)
 
 static void usage(FILE *out)
 {
     fputs("Usage: quire-serve --db DIR [--listen ADDR] [--port N] [--threads N]\n"
+          "                   [--max-connections N] [--timeout SECONDS]\n"
           "\n"
           "Serve the Quire index in DIR over HTTP.\n"
           "\n"
@@ -33,7 +41,21 @@ static void usage(FILE *out)
           "  --db DIR        the index directory (required; must be a Quire index)\n"
           "  --listen ADDR   IPv4 address to bind (default 127.0.0.1)\n"
           "  --port N        TCP port (default 8080; 0 picks a free port)\n"
-          "  --threads N     worker threads (default: one per core)\n"
+          "  --threads N     worker threads (default: one per core, at most\n"
+          "                  --max-connections)\n"
+          "  --max-connections N\n"
+          "                  connections served at once (default 256, 1 to 65536; shared\n"
+          "                  evenly between the threads). Further connections wait in the\n"
+          "                  kernel's listen queue; while one waits, connections that have\n"
+          "                  been waiting for a request for 1 s (or half the timeout, if\n"
+          "                  shorter) are closed to make room for it\n"
+          "  --timeout SECONDS\n"
+          "                  default 10, 1 to 3600. A client must send its request line\n"
+          "                  and headers within SECONDS of connecting or of its previous\n"
+          "                  answer, else the connection is closed without an answer\n"
+          "                  (idle keep-alive connections and slow senders alike); a\n"
+          "                  connection whose answer makes no progress for SECONDS is\n"
+          "                  closed too. The time a search takes does not count\n"
           "  --cors ORIGIN   allow browser pages from ORIGIN (repeatable, or '*'):\n"
           "                  adds Access-Control-Allow-Origin and answers OPTIONS\n"
           "  --api-key KEY   every request needs 'Authorization: Bearer KEY' (else 401)\n"
@@ -44,8 +66,14 @@ static void usage(FILE *out)
           "On start it prints 'listening on http://ADDR:PORT' to stderr, then one\n"
           "access-log line per request: method, path, status, bytes, microseconds.\n"
           "SIGINT/SIGTERM stop accepting, finish requests in flight and exit 0.\n"
-          "Limits: 256 connections, 10 s idle timeout per connection, URLs up to\n"
-          "16 KB (longer requests get 414).\n"
+          "\n"
+          "Request limits: the request line and headers must fit in 32 KB together:\n"
+          "a longer URL gets 414, longer or too many headers 431, and a request within\n"
+          "a few hundred bytes of the limit is closed without an answer. A request\n"
+          "with a body is answered as soon as its headers are in, without reading the\n"
+          "body, and the connection is then closed: GET and HEAD get 413, other\n"
+          "methods 405 (404 on an unknown path).\n"
+          "Search queries (q) are limited to 8192 bytes (400).\n"
           "\n"
           "Endpoints (see README.md, \"HTTP API\"):\n"
           "  GET /api/search?q=...&limit=10&offset=0&sort=relevance|date&source=...\n"
@@ -105,6 +133,187 @@ static double now_us(void)
     return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
+/* ---------------------------------------------------- request deadlines ---
+ *
+ * libmicrohttpd's own timeout is an idle timeout: every byte received resets
+ * it, so a client sending one byte a second (slowloris) could hold its
+ * connection for as long as it likes. So each connection also gets a
+ * deadline: its whole request line and headers must arrive within the
+ * timeout of the connection opening or of the previous answer being sent.
+ *
+ * And connections over the limit are not refused by libmicrohttpd: they wait
+ * in the kernel's listen queue until one of the served connections closes,
+ * so a client holding the limit's worth of idle sockets would make every
+ * newcomer wait for a whole timeout, or several. So when all connections are
+ * in use and another is waiting to be accepted, the connections that have
+ * been waiting for a request for EVICT_AFTER_MS or more make room.
+ *
+ * A watchdog thread does both, by shutting down the sockets concerned;
+ * libmicrohttpd then sees end-of-file and closes them itself. */
+
+#define WATCHDOG_TICK_MS 100
+#define EVICT_AFTER_MS 1000
+
+typedef struct conn_slot {
+    struct conn_slot *prev, *next;
+    int fd;
+    int shut;                    /* shutdown() done (under slots_mu) */
+    _Atomic int64_t deadline_ms; /* 0 while a request is being answered */
+} conn_slot_t;
+
+static pthread_mutex_t slots_mu = PTHREAD_MUTEX_INITIALIZER;
+static conn_slot_t *slots; /* the open connections */
+static long nslots;
+static long max_connections = DEFAULT_MAX_CONNECTIONS;
+static int64_t timeout_ms = DEFAULT_TIMEOUT_S * 1000;
+static atomic_int listen_fd = -1;
+static atomic_int watchdog_stop;
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static conn_slot_t *slot_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode what)
+{
+    (void)cls;
+    if (what == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        conn_slot_t *s = calloc(1, sizeof *s);
+        if (!s || !ci) {
+            free(s);
+            return; /* no deadline; the idle timeout still applies */
+        }
+        s->fd = ci->connect_fd;
+        atomic_store(&s->deadline_ms, now_ms() + timeout_ms);
+        pthread_mutex_lock(&slots_mu);
+        s->next = slots;
+        if (slots)
+            slots->prev = s;
+        slots = s;
+        nslots++;
+        pthread_mutex_unlock(&slots_mu);
+        *socket_context = s;
+    } else if (what == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+        /* Called before libmicrohttpd closes the socket, so the watchdog
+         * never shuts down a descriptor already reused by another one. */
+        conn_slot_t *s = *socket_context;
+        pthread_mutex_lock(&slots_mu);
+        if (s->prev)
+            s->prev->next = s->next;
+        else
+            slots = s->next;
+        if (s->next)
+            s->next->prev = s->prev;
+        nslots--;
+        pthread_mutex_unlock(&slots_mu);
+        free(s);
+        *socket_context = NULL;
+    }
+}
+
+/* The answer has been sent: the next request has the timeout to arrive. */
+static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)state;
+    (void)toe;
+    conn_slot_t *s = slot_of(conn);
+    if (s)
+        atomic_store(&s->deadline_ms, now_ms() + timeout_ms);
+}
+
+/* Is a connection waiting in the listen queue? */
+static int connection_pending(void)
+{
+    struct pollfd p = {.fd = atomic_load(&listen_fd), .events = POLLIN};
+    return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
+static void *watchdog(void *arg)
+{
+    (void)arg;
+    const struct timespec tick = {0, WATCHDOG_TICK_MS * 1000000L};
+    int64_t evict_after = timeout_ms / 2 < EVICT_AFTER_MS ? timeout_ms / 2 : EVICT_AFTER_MS;
+    while (!atomic_load(&watchdog_stop)) {
+        nanosleep(&tick, NULL);
+        int64_t now = now_ms();
+        pthread_mutex_lock(&slots_mu);
+        int full = nslots >= max_connections && connection_pending();
+        for (conn_slot_t *s = slots; s; s = s->next) {
+            int64_t d = atomic_load(&s->deadline_ms);
+            /* d - timeout_ms: since when it has been waiting for a request */
+            if (d && !s->shut && (now > d || (full && now - (d - timeout_ms) >= evict_after))) {
+                shutdown(s->fd, SHUT_RDWR);
+                s->shut = 1;
+            }
+        }
+        pthread_mutex_unlock(&slots_mu);
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------- requests --- */
+
+/* Does the request announce a body (Content-Length > 0, or chunked)? */
+static int announces_body(struct MHD_Connection *conn)
+{
+    const char *len = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding"))
+        return 1;
+    return len && strspn(len, "0 \t") != strlen(len);
+}
+
+/* Queue a response with our usual headers; with a body announced, tell the
+ * client the connection closes (we never read request bodies). */
+static enum MHD_Result queue(struct MHD_Connection *conn, unsigned status,
+                             struct MHD_Response *resp, const char *type, const char *allow,
+                             int closing)
+{
+    if (type)
+        MHD_add_response_header(resp, "Content-Type", type);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (allow) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", allow);
+        if (strcmp(allow, "*") != 0)
+            MHD_add_response_header(resp, "Vary", "Origin");
+    }
+    if (closing)
+        MHD_add_response_header(resp, "Connection", "close");
+    enum MHD_Result r = MHD_queue_response(conn, status, resp);
+    MHD_destroy_response(resp);
+    return r;
+}
+
+static enum MHD_Result queue_static(struct MHD_Connection *conn, unsigned status,
+                                    const char *json, const char *allow, int closing,
+                                    const char *method, const char *url, double t0)
+{
+    size_t n = strlen(json);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(n, (void *)json, MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    if (status == 401)
+        MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+    enum MHD_Result r =
+        queue(conn, status, resp, "application/json; charset=utf-8", allow, closing);
+    fprintf(stderr, "%s %s %u %zu %.0f\n", method, url, status, n, now_us() - t0);
+    return r;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **state)
@@ -112,16 +321,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     (void)cls;
     (void)version;
     (void)upload_data;
-    static int first_call_marker;
+    static int headers_in, answered;
+    if (*state == &answered) {
+        /* libmicrohttpd offers the body of a request already answered:
+         * drop the connection rather than read it. */
+        return *upload_size ? MHD_NO : MHD_YES;
+    }
+    int body = 0;
     if (*state == NULL) {
-        /* First call: headers only. Answer on the second. */
-        *state = &first_call_marker;
-        return MHD_YES;
+        /* First call: the request line and headers are in. */
+        conn_slot_t *slot = slot_of(conn);
+        if (slot)
+            atomic_store(&slot->deadline_ms, 0); /* no deadline while answering */
+        body = announces_body(conn);
+        if (!body) {
+            /* Answer on the second call, which follows at once; answering
+             * now would make libmicrohttpd close the connection. */
+            *state = &headers_in;
+            return MHD_YES;
+        }
+        /* No endpoint takes a body: answer now, so the body is never
+         * waited for, read or buffered, and the connection closes. */
     }
-    if (*upload_size) {
-        *upload_size = 0; /* bodies are ignored: every endpoint is GET */
-        return MHD_YES;
-    }
+    *state = &answered;
     double t0 = now_us();
     const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
     const char *allow = api_cors_origin(&config, origin);
@@ -130,38 +352,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         struct MHD_Response *pre = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
         if (!pre)
             return MHD_NO;
-        MHD_add_response_header(pre, "Access-Control-Allow-Origin", allow);
         MHD_add_response_header(pre, "Access-Control-Allow-Methods", "GET, OPTIONS");
         MHD_add_response_header(pre, "Access-Control-Allow-Headers", "Authorization, Content-Type");
         MHD_add_response_header(pre, "Access-Control-Max-Age", "86400");
-        if (strcmp(allow, "*") != 0)
-            MHD_add_response_header(pre, "Vary", "Origin");
-        enum MHD_Result r = MHD_queue_response(conn, 204, pre);
-        MHD_destroy_response(pre);
+        enum MHD_Result r = queue(conn, 204, pre, NULL, allow, body);
         fprintf(stderr, "%s %s 204 0 %.0f\n", method, url, now_us() - t0);
         return r;
     }
     if (api_key) {
         const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
-        if (!auth || strncmp(auth, "Bearer ", 7) != 0 || !key_matches(auth + 7)) {
-            static const char denied[] =
-                "{\"error\":{\"code\":\"unauthorized\",\"message\":"
-                "\"this server needs the header Authorization: Bearer KEY\"}}";
-            struct MHD_Response *no = MHD_create_response_from_buffer(
-                sizeof denied - 1, (void *)denied, MHD_RESPMEM_PERSISTENT);
-            if (!no)
-                return MHD_NO;
-            MHD_add_response_header(no, "Content-Type", "application/json; charset=utf-8");
-            MHD_add_response_header(no, "WWW-Authenticate", "Bearer");
-            if (allow)
-                MHD_add_response_header(no, "Access-Control-Allow-Origin", allow);
-            enum MHD_Result r = MHD_queue_response(conn, 401, no);
-            MHD_destroy_response(no);
-            fprintf(stderr, "%s %s 401 %zu %.0f\n", method, url, sizeof denied - 1,
-                    now_us() - t0);
-            return r;
-        }
+        if (!auth || strncmp(auth, "Bearer ", 7) != 0 || !key_matches(auth + 7))
+            return queue_static(conn, 401,
+                                "{\"error\":{\"code\":\"unauthorized\",\"message\":"
+                                "\"this server needs the header Authorization: Bearer KEY\"}}",
+                                allow, body, method, url, t0);
     }
+    if (body && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
+        return queue_static(conn, 413,
+                            "{\"error\":{\"code\":\"payload_too_large\",\"message\":"
+                            "\"request bodies are not accepted: every endpoint is GET\"}}",
+                            allow, body, method, url, t0);
     const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
     request_ctx_t c = {conn};
     api_request_t rq = {
@@ -178,15 +388,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         free(r.body);
         return MHD_NO;
     }
-    MHD_add_response_header(resp, "Content-Type", r.type);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    if (allow) {
-        MHD_add_response_header(resp, "Access-Control-Allow-Origin", allow);
-        if (strcmp(allow, "*") != 0)
-            MHD_add_response_header(resp, "Vary", "Origin");
-    }
-    enum MHD_Result ret = MHD_queue_response(conn, r.status, resp);
-    MHD_destroy_response(resp);
+    enum MHD_Result ret = queue(conn, r.status, resp, r.type, allow, body);
     double us = now_us() - t0;
     api_record(us);
     fprintf(stderr, "%s %s %u %zu %.0f\n", method, url, r.status, r.len, us);
@@ -198,12 +400,15 @@ int main(int argc, char **argv)
     const char *listen_addr = "127.0.0.1";
     unsigned port = 8080;
     long threads = sysconf(_SC_NPROCESSORS_ONLN);
+    int threads_given = 0;
+    long timeout_s = DEFAULT_TIMEOUT_S;
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
         {"port", required_argument, NULL, 'p'},    {"threads", required_argument, NULL, 't'},
         {"cors", required_argument, NULL, 'c'},    {"help", no_argument, NULL, 'h'},
         {"api-key", required_argument, NULL, 'k'}, {"api-key-file", required_argument, NULL, 'K'},
-        {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+        {"version", no_argument, NULL, 'V'},       {"max-connections", required_argument, NULL, 'm'},
+        {"timeout", required_argument, NULL, 'T'}, {NULL, 0, NULL, 0},
     };
     static const char *cors[33];
     size_t ncors = 0;
@@ -225,6 +430,27 @@ int main(int argc, char **argv)
             threads = strtol(optarg, &end, 10);
             if (*end || threads < 1 || threads > 256) {
                 fprintf(stderr, "quire-serve: --threads takes a number from 1 to 256\n");
+                return 2;
+            }
+            threads_given = 1;
+            break;
+        case 'm':
+            errno = 0;
+            max_connections = strtol(optarg, &end, 10);
+            if (errno || *end || !*optarg || max_connections < 1 || max_connections > 65536) {
+                fprintf(stderr, "quire-serve: --max-connections takes a number from 1 to 65536, "
+                                "not '%s'\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'T':
+            errno = 0;
+            timeout_s = strtol(optarg, &end, 10);
+            if (errno || *end || !*optarg || timeout_s < 1 || timeout_s > 3600) {
+                fprintf(stderr, "quire-serve: --timeout takes a number of seconds from 1 to 3600, "
+                                "not '%s'\n",
+                        optarg);
                 return 2;
             }
             break;
@@ -258,6 +484,31 @@ int main(int argc, char **argv)
     }
     if (threads < 1)
         threads = 1;
+    /* libmicrohttpd shares the connection limit between the threads: each
+     * needs at least one. */
+    if (threads > max_connections) {
+        if (threads_given) {
+            fprintf(stderr, "quire-serve: --threads %ld is more than --max-connections %ld: each "
+                            "thread needs at least one connection\n",
+                    threads, max_connections);
+            return 2;
+        }
+        threads = max_connections;
+    }
+    /* Every connection is a file descriptor: make sure the limit can be
+     * reached rather than fail accept() with EMFILE under load. */
+    struct rlimit nofile;
+    rlim_t fds_needed = (rlim_t)max_connections + 64;
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < fds_needed) {
+        if (nofile.rlim_max != RLIM_INFINITY && nofile.rlim_max < fds_needed) {
+            fprintf(stderr, "quire-serve: --max-connections %ld needs %lu file descriptors, and "
+                            "the hard limit (ulimit -Hn) is %lu\n",
+                    max_connections, (unsigned long)fds_needed, (unsigned long)nofile.rlim_max);
+            return 2;
+        }
+        nofile.rlim_cur = fds_needed;
+        setrlimit(RLIMIT_NOFILE, &nofile);
+    }
     /* Refuse to start on something that is not an index. */
     quire_reader_t *probe = NULL;
     char *detail = NULL;
@@ -294,18 +545,28 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    timeout_ms = (int64_t)timeout_s * 1000;
+    pthread_t watchdog_thread;
+    if (pthread_create(&watchdog_thread, NULL, watchdog, NULL) != 0) {
+        fprintf(stderr, "quire-serve: cannot start a thread: %s\n", strerror(errno));
+        return 1;
+    }
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_POLL, 0, NULL, NULL,
         on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)CONNECTION_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(MAX_URL_BYTES + 16384), MHD_OPTION_END);
+        (unsigned)max_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "quire-serve: cannot listen on %s:%u: %s\n", listen_addr, port,
                 strerror(errno));
         return 1;
     }
+    const union MHD_DaemonInfo *lfd = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
+    if (lfd)
+        atomic_store(&listen_fd, lfd->listen_fd);
     api_init();
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     fprintf(stderr, "listening on http://%s:%u\n", listen_addr,
@@ -315,7 +576,10 @@ int main(int argc, char **argv)
     int sig = 0;
     sigwait(&sigs, &sig);
     fprintf(stderr, "quire-serve: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    atomic_store(&listen_fd, -1);
     MHD_stop_daemon(d); /* waits for the threads, so requests in flight finish */
+    atomic_store(&watchdog_stop, 1);
+    pthread_join(watchdog_thread, NULL);
     api_shutdown();
     free(api_key);
     return 0;
