@@ -1,7 +1,7 @@
 /*
  * eval_quotes - quality and latency of libquire on an evaluation set.
  *
- *   eval_quotes --db DIR [--set DIR] [--runs N] [--snippets] [--show-fail]
+ *   eval_quotes --db DIR [--set DIR] [--runs N] [--snippets] [--show-fail] [--slow N]
  *
  * Reads SET/expected.jsonl ({"q","kind","want":[ids],"mode":"top1"|"all",
  * "allowed":[ids]?}), runs every query through quire_search() (top 10) and
@@ -9,8 +9,11 @@
  * all: every hit is wanted or allowed and there are min(10, |want|) hits),
  * MRR@10 (top1 kinds), and in-process latency p50/p99 over N runs of the
  * whole set (the first run warms the caches and is not timed when N > 1).
+ * --slow N lists the N slowest queries of the last run on stderr (where to
+ * look when a kind misses its latency target).
  */
 #include <jansson.h>
+#include <stdint.h>
 #include <quire/quire.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +52,19 @@ static double pct(double *v, size_t n, double p)
     return v[i];
 }
 
+typedef struct slow_q {
+    double ms;
+    const char *q, *kind;
+    uint64_t total;
+    int approximate, relaxed;
+} slow_q;
+
+static int cmp_slow(const void *a, const void *b)
+{
+    double x = ((const slow_q *)a)->ms, y = ((const slow_q *)b)->ms;
+    return x > y ? -1 : x < y;
+}
+
 static int in_list(json_t *arr, const char *id)
 {
     size_t i;
@@ -60,7 +76,7 @@ static int in_list(json_t *arr, const char *id)
 int main(int argc, char **argv)
 {
     const char *db = NULL, *set = "../shared/eval/open";
-    int runs = 3, snippets = 0, show_fail = 0;
+    int runs = 3, snippets = 0, show_fail = 0, slow = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--db") && i + 1 < argc)
             db = argv[++i];
@@ -72,9 +88,11 @@ int main(int argc, char **argv)
             snippets = 1;
         else if (!strcmp(argv[i], "--show-fail"))
             show_fail = 1;
+        else if (!strcmp(argv[i], "--slow") && i + 1 < argc)
+            slow = atoi(argv[++i]);
         else {
             fprintf(stderr, "usage: eval_quotes --db DIR [--set DIR] [--runs N] [--snippets] "
-                            "[--show-fail]\n");
+                            "[--show-fail] [--slow N]\n");
             return 2;
         }
     }
@@ -108,6 +126,7 @@ int main(int argc, char **argv)
     int nk = 0;
     quire_search_options_t o = {.limit = 10, .no_snippets = !snippets};
     size_t ncase = json_array_size(cases);
+    slow_q *last = calloc(ncase ? ncase : 1, sizeof *last);
     for (int run = 0; run < runs; run++) {
         int timed = runs == 1 || run > 0;
         for (size_t ci = 0; ci < ncase; ci++) {
@@ -133,6 +152,9 @@ int main(int argc, char **argv)
             double t0 = now_ms();
             quire_status_t st = quire_search(r, q, &o, &res);
             double dt = now_ms() - t0;
+            last[ci] = (slow_q){dt, q, kind, st == QUIRE_OK ? res->total : 0,
+                                st == QUIRE_OK && res->approximate,
+                                st == QUIRE_OK && res->relaxed};
             if (timed) {
                 if (s->nlat == s->cap) {
                     s->cap = s->cap ? s->cap * 2 : 256;
@@ -168,6 +190,14 @@ int main(int argc, char **argv)
             quire_results_free(res);
         }
     }
+    if (slow > 0) {
+        qsort(last, ncase, sizeof *last, cmp_slow);
+        for (size_t i = 0; i < ncase && i < (size_t)slow; i++)
+            fprintf(stderr, "SLOW %.3f ms [%s] total=%llu%s%s %s\n", last[i].ms, last[i].kind,
+                    (unsigned long long)last[i].total, last[i].approximate ? " approximate" : "",
+                    last[i].relaxed ? " relaxed" : "", last[i].q);
+    }
+    free(last);
     printf("| kind | queries | success@1 | MRR@10 | p50 ms | p99 ms |\n");
     printf("|---|---:|---:|---:|---:|---:|\n");
     int tn = 0, tok = 0;

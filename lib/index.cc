@@ -526,8 +526,6 @@ quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, unsigned off
         enq.set_query(q->q);
         if (by_date)
             enq.set_sort_by_value_then_relevance(QUIREI_SLOT_DATE, true);
-        /* Enough checking for a useful total estimate without counting
-         * every match of a broad query. */
         *out = new quirei_mset{enq.get_mset(offset, limit)};
         return QUIRE_OK;
     } catch (...) {
@@ -543,6 +541,11 @@ uint64_t quirei_mset_estimate(const quirei_mset *m)
 size_t quirei_mset_size(const quirei_mset *m)
 {
     return m->m.size();
+}
+
+unsigned quirei_mset_docid(const quirei_mset *m, size_t i)
+{
+    return *(m->m.begin() + (Xapian::doccount)i);
 }
 
 double quirei_mset_score(const quirei_mset *m, size_t i)

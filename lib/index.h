@@ -118,6 +118,8 @@ quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, unsigned off
 uint64_t quirei_mset_estimate(const quirei_mset *m);
 size_t quirei_mset_size(const quirei_mset *m);
 double quirei_mset_score(const quirei_mset *m, size_t i);
+/* The database's document number of hit i (to tell hits of two msets apart). */
+unsigned quirei_mset_docid(const quirei_mset *m, size_t i);
 quire_status_t quirei_mset_data(quirei_mset *m, size_t i, quirei_buf *data, quirei_buf *err);
 /* Append value `slot` of hit i to out (nothing when absent). */
 quire_status_t quirei_mset_value(quirei_mset *m, size_t i, unsigned slot, quirei_buf *out,

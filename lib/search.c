@@ -15,7 +15,8 @@
  * Ranking: BM25 (Xapian's default). An implicit AND of two or more plain
  * words gets OP_AND_MAYBE with a PHRASE of those words (window = words + 2),
  * so documents where they stand together rank above documents that merely
- * hold them all.
+ * hold them all. Quote-like queries (4+ plain words) put the documents
+ * holding them as one exact phrase first; see quote_like().
  *
  * Fallbacks, tried in order while a search finds nothing:
  *   1. exact query;
@@ -57,10 +58,18 @@ typedef enum mode {
     M_BAG = 3,      /* phrases: their stemmed words */
 } mode_t_;
 
+/* Quote-like queries are answered in two tiers (see quote_like()). */
+typedef enum tier {
+    TIER_ALL = 0, /* the whole query */
+    TIER_NEAR,    /* only its words as one exact phrase */
+    TIER_BAG,     /* the query without the proximity phrase */
+} tier_t;
+
 typedef struct build {
     quire_reader_t *r;
     mode_t_ mode;
     int relaxed;
+    tier_t tier;
     int oom;
     quirei_buf term;
 } build_t;
@@ -304,6 +313,8 @@ static quirei_q *and_q(build_t *b, const qn *n)
             filt = combine2(b, QUIREI_OP_AND, filt, build_q(b, k));
         } else if (b->relaxed && k->required) {
             req[nr++] = build_q(b, k);
+        } else if (b->tier == TIER_NEAR && plain_word(k)) {
+            continue; /* only in the proximity phrase */
         } else {
             pos[np++] = build_q(b, k);
         }
@@ -320,15 +331,18 @@ static quirei_q *and_q(build_t *b, const qn *n)
             nplain++;
             nwords += n->kids[i]->nterms;
         }
-    if (q && nplain >= 2 && nwords <= 64) {
+    if ((q || b->tier == TIER_NEAR) && nplain >= 2 && nwords <= 64 && b->tier != TIER_BAG) {
         quirei_q *v[64];
         size_t k = 0;
         for (size_t i = 0; i < n->nkids; i++)
             if (plain_word(n->kids[i]))
                 for (size_t j = 0; j < n->kids[i]->nterms && k < 64; j++)
                     v[k++] = term_q(b, "", n->kids[i]->terms[j]);
+        /* The first tier of a quote-like query wants the words exactly as
+         * pasted (see quote_like()). */
         q = combine2(b, QUIREI_OP_AND_MAYBE, q,
-                     combine(b, QUIREI_OP_PHRASE, v, k, (unsigned)k + 2));
+                     combine(b, QUIREI_OP_PHRASE, v, k,
+                             b->tier == TIER_NEAR ? 0 : (unsigned)k + 2));
     }
     if (!q && filt) {
         q = filt; /* only filters: every document they allow, unranked */
@@ -571,7 +585,8 @@ static quirei_q *option_filters(build_t *b, const quire_search_options_t *o)
 }
 
 static quire_status_t run(quire_reader_t *r, const qn *tree, build_t *b, quirei_q *filters,
-                          const quire_search_options_t *o, unsigned limit, quirei_mset **out)
+                          const quire_search_options_t *o, unsigned offset, unsigned limit,
+                          quirei_mset **out)
 {
     quirei_q *q = build_q(b, tree);
     if (q && filters) {
@@ -582,10 +597,172 @@ static quire_status_t run(quire_reader_t *r, const qn *tree, build_t *b, quirei_
         quirei_q_free(q);
         return QUIRE_ENOMEM;
     }
-    quire_status_t st = quirei_rdb_search(r->db, q, o->offset, limit,
+    quire_status_t st = quirei_rdb_search(r->db, q, offset, limit,
                                           o->sort == QUIRE_SORT_DATE, out, &r->detail);
     quirei_q_free(q);
     return st;
+}
+
+/* ------------------------------------------------------------ finding -- */
+
+/* Hit i of mset m. */
+typedef struct pick {
+    quirei_mset *m;
+    size_t i;
+} pick_t;
+
+/* What the search stage found: the page's hits in order. */
+typedef struct found {
+    quirei_mset *m;  /* the query's hits (or its fallback's) */
+    quirei_mset *ma; /* quote-like queries: the words-together tier, or NULL */
+    pick_t *picks;
+    size_t npicks;
+    uint64_t total;
+    int approximate, relaxed;
+} found_t;
+
+static void found_release(found_t *f)
+{
+    quirei_mset_free(f->m);
+    quirei_mset_free(f->ma);
+    free(f->picks);
+}
+
+/*
+ * Quote-like: an implicit AND of QUOTE_LIKE_WORDS or more plain words (and
+ * nothing else but filters), what a user types who pastes a fragment
+ * without quotes. Ranked by relevance, when some document holds the words
+ * as one exact phrase, such a query is answered in two tiers: first the
+ * documents holding that phrase, then the other documents holding every
+ * word's stem, by BM25. When none does, it is an ordinary query (AND with
+ * the proximity boost).
+ *
+ * Why: a pasted fragment found verbatim is the answer, and the exact
+ * phrase ranks it first more reliably than a weight boost (bare success@1
+ * on the open set 0.99 -> 1.00). And the one pass AND_MAYBE(AND, PHRASE)
+ * checks the positions of every document holding all the (mostly common)
+ * words: p99 6.2 ms on the open set's 7-word fragments, against 2.8 ms for
+ * the two tiers (the exact phrase, median 0.17 ms, then the stemmed AND
+ * with no position check, since every document holding the phrase is in
+ * the first tier already, median 0.27 ms).
+ */
+#define QUOTE_LIKE_WORDS 4
+
+static int quote_like(const qn *n)
+{
+    if (n->kind != QN_AND)
+        return 0;
+    size_t words = 0;
+    for (size_t i = 0; i < n->nkids; i++) {
+        const qn *k = n->kids[i];
+        if (is_filter(k))
+            continue;
+        if (!plain_word(k) || k->required)
+            return 0;
+        words += k->nterms;
+    }
+    return words >= QUOTE_LIKE_WORDS && words <= 64;
+}
+
+static int cmp_unsigned(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The page from the two tiers: all of ma, then the hits of m not in ma. */
+static quire_status_t pick_tiers(found_t *f, unsigned offset, unsigned limit)
+{
+    size_t na = quirei_mset_size(f->ma), nm = f->m ? quirei_mset_size(f->m) : 0;
+    pick_t *all = calloc(na + nm + 1, sizeof *all);
+    unsigned *seen = calloc(na + 1, sizeof *seen);
+    if (!all || !seen) {
+        free(all);
+        free(seen);
+        return QUIRE_ENOMEM;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < na; i++) {
+        seen[i] = quirei_mset_docid(f->ma, i);
+        all[n++] = (pick_t){f->ma, i};
+    }
+    qsort(seen, na, sizeof *seen, cmp_unsigned);
+    for (size_t i = 0; i < nm; i++) {
+        unsigned id = quirei_mset_docid(f->m, i);
+        if (!bsearch(&id, seen, na, sizeof *seen, cmp_unsigned))
+            all[n++] = (pick_t){f->m, i};
+    }
+    free(seen);
+    size_t first = offset < n ? offset : n;
+    f->npicks = n - first < limit ? n - first : limit;
+    memmove(all, all + first, f->npicks * sizeof *all);
+    f->picks = all;
+    uint64_t est = f->m ? quirei_mset_estimate(f->m) : quirei_mset_estimate(f->ma);
+    f->total = est > n ? est : n;
+    return QUIRE_OK;
+}
+
+/* Run the query and its fallbacks (see the top of this file). */
+static quire_status_t find(quire_reader_t *r, const qn *tree, const quire_search_options_t *o,
+                           unsigned limit, found_t *f)
+{
+    build_t b = {.r = r};
+    quirei_q *filters = option_filters(&b, o);
+    quire_status_t st = QUIRE_OK;
+    if (o->sort != QUIRE_SORT_DATE && quote_like(tree)) {
+        unsigned need = o->offset + limit;
+        b.tier = TIER_NEAR;
+        st = run(r, tree, &b, filters, o, 0, need, &f->ma);
+        if (st == QUIRE_OK && quirei_mset_size(f->ma) == 0) {
+            quirei_mset_free(f->ma);
+            f->ma = NULL; /* no document has the words together */
+        } else if (st == QUIRE_OK) {
+            /* When the first tier fills the page, the second only counts
+             * (an estimate from the posting lists' statistics; no document
+             * is visited). */
+            b.tier = TIER_BAG;
+            st = run(r, tree, &b, filters, o, 0, quirei_mset_size(f->ma) < need ? need : 0,
+                     &f->m);
+        }
+        if (st == QUIRE_OK && f->ma)
+            st = pick_tiers(f, o->offset, limit);
+        b.tier = TIER_ALL;
+        if (st || f->ma) {
+            quirei_q_free(filters);
+            quirei_buf_release(&b.term);
+            return st;
+        }
+    }
+    st = run(r, tree, &b, filters, o, o->offset, limit, &f->m);
+    if (st == QUIRE_OK && quirei_mset_estimate(f->m) == 0 && has_kind(tree, QN_PHRASE)) {
+        for (int mode = M_VARIANT; mode <= M_BAG && st == QUIRE_OK; mode++) {
+            quirei_mset_free(f->m);
+            f->m = NULL;
+            b.mode = (mode_t_)mode;
+            f->approximate = 1;
+            st = run(r, tree, &b, filters, o, o->offset, limit, &f->m);
+            if (st || quirei_mset_estimate(f->m) > 0)
+                break;
+        }
+    }
+    if (st == QUIRE_OK && quirei_mset_estimate(f->m) == 0 && relaxable(tree)) {
+        quirei_mset_free(f->m);
+        f->m = NULL;
+        b.relaxed = 1;
+        f->relaxed = 1;
+        st = run(r, tree, &b, filters, o, o->offset, limit, &f->m);
+    }
+    quirei_q_free(filters);
+    quirei_buf_release(&b.term);
+    if (st)
+        return st;
+    f->total = quirei_mset_estimate(f->m);
+    f->npicks = quirei_mset_size(f->m);
+    if (!(f->picks = calloc(f->npicks + 1, sizeof *f->picks)))
+        return QUIRE_ENOMEM;
+    for (size_t i = 0; i < f->npicks; i++)
+        f->picks[i] = (pick_t){f->m, i};
+    return QUIRE_OK;
 }
 
 quire_status_t quire_search(quire_reader_t *r, const char *query,
@@ -622,38 +799,14 @@ quire_status_t quire_search(quire_reader_t *r, const char *query,
         return QUIRE_ENOMEM;
     }
 
-    build_t b = {.r = r};
-    quirei_q *filters = option_filters(&b, &o);
-    quirei_mset *m = NULL;
-    int approximate = 0, relaxed = 0;
-    st = run(r, tree, &b, filters, &o, limit, &m);
+    found_t f = {0};
+    st = find(r, tree, &o, limit, &f);
     int phrases = has_kind(tree, QN_PHRASE);
-    if (st == QUIRE_OK && quirei_mset_estimate(m) == 0 && phrases) {
-        for (int mode = M_VARIANT; mode <= M_BAG && st == QUIRE_OK; mode++) {
-            quirei_mset_free(m);
-            m = NULL;
-            b.mode = (mode_t_)mode;
-            approximate = 1;
-            st = run(r, tree, &b, filters, &o, limit, &m);
-            if (st || quirei_mset_estimate(m) > 0)
-                break;
-        }
-    }
-    if (st == QUIRE_OK && quirei_mset_estimate(m) == 0 && relaxable(tree)) {
-        quirei_mset_free(m);
-        m = NULL;
-        b.relaxed = 1;
-        relaxed = 1;
-        st = run(r, tree, &b, filters, &o, limit, &m);
-    }
-    quirei_q_free(filters);
-    quirei_buf_release(&b.term);
-
     results_impl_t *ri = NULL;
     quirei_buf units = QUIREI_BUF_INIT, owned = QUIREI_BUF_INIT, data = QUIREI_BUF_INIT;
     if (st)
         goto out;
-    size_t nh = quirei_mset_size(m);
+    size_t nh = f.npicks;
     ri = calloc(1, sizeof *ri);
     if (!ri || !(ri->query = strdup(query)) ||
         (nh && (!(ri->pub.hits = calloc(nh, sizeof *ri->pub.hits)) ||
@@ -663,23 +816,24 @@ quire_status_t quire_search(quire_reader_t *r, const char *query,
     }
     quire_results_t *res = &ri->pub;
     res->query = ri->query;
-    res->total = quirei_mset_estimate(m);
+    res->total = f.total;
     res->offset = o.offset;
     res->limit = limit;
-    res->relaxed = relaxed;
-    res->approximate = approximate;
+    res->relaxed = f.relaxed;
+    res->approximate = f.approximate;
     if (!o.no_snippets)
-        collect_units(r, tree, approximate, &units, &owned);
+        collect_units(r, tree, f.approximate, &units, &owned);
     for (size_t i = 0; i < nh; i++) {
         hit_impl_t *hi = &ri->impl[i];
         quirei_snippet_init(&hi->snip);
         res->nhits = i + 1; /* from here on, hit i is freed with the results */
-        if ((st = o.no_snippets ? hit_from_values(r, m, i, &data, &hi->doc)
-                                : hit_from_data(r, m, i, &data, &hi->doc)))
+        const pick_t *pk = &f.picks[i];
+        if ((st = o.no_snippets ? hit_from_values(r, pk->m, pk->i, &data, &hi->doc)
+                                : hit_from_data(r, pk->m, pk->i, &data, &hi->doc)))
             goto out;
         quire_hit_t *h = &res->hits[i];
         h->rank = o.offset + (unsigned)i + 1;
-        h->score = quirei_mset_score(m, i);
+        h->score = quirei_mset_score(pk->m, pk->i);
         h->id = hi->doc->doc.id;
         h->title = hi->doc->doc.title;
         h->source = hi->doc->doc.source;
@@ -725,7 +879,7 @@ out:
     quirei_buf_release(&owned);
     quirei_buf_release(&units);
     quirei_buf_release(&data);
-    quirei_mset_free(m);
+    found_release(&f);
     quirei_qn_free(tree);
     if (st != QUIRE_OK) {
         if (ri)

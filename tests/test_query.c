@@ -227,16 +227,38 @@ static const quire_doc_t fixture[] = {
      .body = "\xc3\x89l\xc3\xa8ve na\xc3\xafve caf\xc3\xa9 owners fell for the phishing lure."},
 };
 
-static void setup_index(void)
+/* Quote-like queries (4+ plain words): exact forms first. */
+static const quire_doc_t tier_fixture[] = {
+    {.id = "grid-quote", .title = "Blackout", .source = "news/d", .date = "2016-01-05",
+     .body = "Last winter hackers attacked power grids across the region, the agency said."},
+    {.id = "grid-scattered", .title = "Outage", .source = "news/d", .date = "2016-03-01",
+     .body = "The power failed twice. Investigators say hackers attacked it, as they had "
+             "other grids before."},
+    {.id = "grid-stemmed", .title = "Grid grid grid", .source = "news/d", .date = "2016-02-01",
+     .body = "Hacker attacks on the power grid: a hacker attacks, the grid fails, the power "
+             "grid is down; power grid hacker attacks again."},
+};
+
+static void index_docs(const quire_doc_t *docs, size_t n)
 {
     strcpy(dir, "/tmp/quire-test-query-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
     quire_writer_t *w = NULL;
     cr_assert_eq(quire_writer_open(dir, NULL, &w, NULL), QUIRE_OK);
-    for (size_t i = 0; i < sizeof fixture / sizeof *fixture; i++)
-        cr_assert_eq(quire_writer_add(w, &fixture[i]), QUIRE_OK);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(quire_writer_add(w, &docs[i]), QUIRE_OK);
     cr_assert_eq(quire_writer_close(w), QUIRE_OK);
     cr_assert_eq(quire_reader_open(dir, &reader, NULL), QUIRE_OK);
+}
+
+static void setup_index(void)
+{
+    index_docs(fixture, sizeof fixture / sizeof *fixture);
+}
+
+static void setup_tiers(void)
+{
+    index_docs(tier_fixture, sizeof tier_fixture / sizeof *tier_fixture);
 }
 
 static void teardown_index(void)
@@ -248,6 +270,7 @@ static void teardown_index(void)
 }
 
 TestSuite(search, .init = setup_index, .fini = teardown_index);
+TestSuite(tiers, .init = setup_tiers, .fini = teardown_index);
 
 static quire_results_t *search(const char *q, const quire_search_options_t *o)
 {
@@ -322,6 +345,34 @@ Test(search, relaxed_when_no_document_has_every_word)
     res = search("+zebra phishing", NULL);
     cr_expect_eq(res->nhits, 0, "a + word stays required");
     quire_results_free(res);
+}
+
+Test(tiers, quote_like_queries_rank_exact_forms_first)
+{
+    /* grid-stemmed repeats the words most (in other forms), but the words
+     * as one phrase come first, then BM25. */
+    EXPECT_IDS("hackers attacked power grids", NULL, "grid-quote grid-stemmed grid-scattered");
+    EXPECT_IDS("hacker attacks power grid", NULL, "grid-stemmed grid-quote grid-scattered");
+    /* Three words are not quote-like: plain BM25 plus proximity. */
+    EXPECT_IDS("hacker attack grid", NULL, "grid-stemmed grid-quote grid-scattered");
+    /* Pages of one hit each make up the same list: no hit twice, none lost. */
+    quire_search_options_t o = {.limit = 1};
+    quirei_buf b = QUIREI_BUF_INIT;
+    for (o.offset = 0; o.offset < 4; o.offset++) {
+        quire_results_t *res = search("hackers attacked power grids", &o);
+        cr_expect_eq(res->total, 3, "total counts every match, not only the first tier");
+        for (size_t i = 0; i < res->nhits; i++)
+            quirei_buf_addf(&b, "%s%s", b.len ? " " : "", res->hits[i].id);
+        quire_results_free(res);
+    }
+    cr_expect_str_eq(quirei_buf_cstr(&b), "grid-quote grid-stemmed grid-scattered");
+    quirei_buf_release(&b);
+    /* By date, every match in date order, newest first. */
+    quire_search_options_t d = {.sort = QUIRE_SORT_DATE};
+    EXPECT_IDS("hackers attacked power grids", &d, "grid-scattered grid-stemmed grid-quote");
+    /* Filters still apply to both tiers. */
+    quire_search_options_t f = {.date_from = "2016-02"};
+    EXPECT_IDS("hackers attacked power grids", &f, "grid-stemmed grid-scattered");
 }
 
 Test(search, security_tokens_exactly)

@@ -249,7 +249,9 @@ typedef struct quire_span {
 
 typedef struct quire_hit {
     unsigned rank;          /* 1-based, across pages */
-    double score;           /* BM25-based relevance */
+    double score;           /* BM25-based relevance; orders hits within a tier (a
+                               quote-like query ranks its exact-phrase hits first,
+                               whatever their score) */
     const char *id, *title, *source, *author, *date, *url; /* NULL = absent */
     const char *snippet;    /* best fragment of the body, about 250 bytes */
     const quire_span_t *highlights; /* matched words / whole phrases */
