@@ -400,6 +400,19 @@ quire_status_t quirei_rdb_revision(quirei_rdb *db, uint64_t *rev, quirei_buf *er
     })
 }
 
+quire_status_t quirei_rdb_generation(quirei_rdb *db, uint64_t *gen, quirei_buf *err)
+{
+    GUARD("read generation", {
+        uint64_t h = 1469598103934665603ull; /* FNV-1a over "uuid:revision;" */
+        for (auto &s : db->shards) {
+            std::string k = s.get_uuid() + ":" + std::to_string(s.get_revision()) + ";";
+            for (unsigned char ch : k)
+                h = (h ^ ch) * 1099511628211ull;
+        }
+        *gen = h;
+    })
+}
+
 quire_status_t quirei_rdb_get_metadata(quirei_rdb *db, const char *key, quirei_buf *val,
                                        quirei_buf *err)
 {

@@ -75,6 +75,8 @@ void quirei_rdb_close(quirei_rdb *db);
 quire_status_t quirei_rdb_reopen(quirei_rdb *db, int *changed, quirei_buf *err);
 quire_status_t quirei_rdb_doc_count(quirei_rdb *db, uint64_t *n, quirei_buf *err);
 quire_status_t quirei_rdb_revision(quirei_rdb *db, uint64_t *rev, quirei_buf *err);
+/* A hash of every shard's UUID and revision (see quire_reader_generation). */
+quire_status_t quirei_rdb_generation(quirei_rdb *db, uint64_t *gen, quirei_buf *err);
 quire_status_t quirei_rdb_get_metadata(quirei_rdb *db, const char *key, quirei_buf *val,
                                        quirei_buf *err);
 quire_status_t quirei_rdb_term_freq(quirei_rdb *db, const char *term, uint64_t *freq,

@@ -101,6 +101,13 @@ quire_status_t quire_reader_revision(quire_reader_t *r, uint64_t *rev)
     return quirei_rdb_revision(r->db, rev, &r->detail);
 }
 
+quire_status_t quire_reader_generation(quire_reader_t *r, uint64_t *gen)
+{
+    if (!r || !gen)
+        return QUIRE_EINVAL;
+    return quirei_rdb_generation(r->db, gen, &r->detail);
+}
+
 const char *quire_reader_language(const quire_reader_t *r)
 {
     return r ? r->language : "";

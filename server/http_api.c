@@ -5,7 +5,9 @@
  * one function (http_status_of). Every libmicrohttpd worker thread keeps its
  * own quire_reader_t (Xapian objects are never shared between threads) and
  * reopens it at most once a second, so commits by a running indexer become
- * visible within a second or two without a restart.
+ * visible within a second or two without a restart. Search responses are
+ * cached (result_cache.h) under a key holding the index generation, so a
+ * commit is never hidden by the cache.
  */
 #include "http_api.h"
 
@@ -252,11 +254,16 @@ static void h_stats(const api_config_t *cfg, const api_request_t *rq, reply_t *r
     double p50, p99;
     uint64_t count;
     latency_percentiles(&p50, &p99, &count);
+    rcache_stats_t cs;
+    rcache_stats(cfg->cache, &cs);
     reply_json(rp, 200,
-               json_pack("{s:I, s:I, s:f, s:I, s:{s:f, s:f}}", "docs", (json_int_t)n,
-                         "revision", (json_int_t)rev, "uptime_s", now_s() - started,
-                         "requests", (json_int_t)count, "latency_ms", "p50", p50 / 1000.0,
-                         "p99", p99 / 1000.0));
+               json_pack("{s:I, s:I, s:f, s:I, s:{s:f, s:f}, s:{s:I, s:I, s:I, s:I, s:I}}",
+                         "docs", (json_int_t)n, "revision", (json_int_t)rev, "uptime_s",
+                         now_s() - started, "requests", (json_int_t)count, "latency_ms", "p50",
+                         p50 / 1000.0, "p99", p99 / 1000.0, "cache", "hits",
+                         (json_int_t)cs.hits, "misses", (json_int_t)cs.misses, "entries",
+                         (json_int_t)cs.entries, "bytes", (json_int_t)cs.bytes, "max_bytes",
+                         (json_int_t)cs.max_bytes));
 }
 
 static const char openapi[] =
@@ -311,12 +318,43 @@ static void h_search(const api_config_t *cfg, const api_request_t *rq, reply_t *
         reply_status(rp, st, err);
         return;
     }
+    /* The cache key: the index generation and every parameter that
+     * shapes the response. The arguments are C strings (no NUL inside), so
+     * NUL-separated fields cannot run into each other. */
+    uint64_t gen = 0;
+    char *key = NULL;
+    size_t keylen = 0;
+    if (cfg->cache && quire_reader_generation(r, &gen) == QUIRE_OK) {
+        const char *f[] = {q, o.source ? o.source : "", o.date_from ? o.date_from : "",
+                           o.date_to ? o.date_to : ""};
+        size_t cap = 64;
+        for (size_t i = 0; i < 4; i++)
+            cap += strlen(f[i]) + 1;
+        if ((key = malloc(cap))) {
+            keylen = (size_t)snprintf(key, cap, "%016llx %u %u %d %d",
+                                      (unsigned long long)gen, o.limit, o.offset, (int)o.sort,
+                                      text) + 1;
+            for (size_t i = 0; i < 4; i++) {
+                size_t n = strlen(f[i]) + 1;
+                memcpy(key + keylen, f[i], n);
+                keylen += n;
+            }
+            size_t len;
+            if ((rp->body = rcache_get(cfg->cache, key, keylen, &len, &rp->type))) {
+                rp->status = 200;
+                free(key);
+                return;
+            }
+        }
+    }
     quire_results_t *res = NULL;
     /* A commit can discard the revision a reader is on (Xapian keeps only
      * two): move to the newest and run the search again. */
     for (int tries = 0; (st = quire_search(r, q, &o, &res)) == QUIRE_EMODIFIED && tries < 3;
          tries++)
         quire_reader_reopen(r, NULL);
+    if (st)
+        free(key);
     if (st == QUIRE_EQUERY) {
         long pos = quire_reader_error_pos(r);
         json_t *e = json_pack("{s:s, s:o}", "code", "bad_query", "message",
@@ -338,6 +376,12 @@ static void h_search(const api_config_t *cfg, const api_request_t *rq, reply_t *
         rp->body = quire_results_json(res);
         rp->type = "application/json; charset=utf-8";
     }
+    /* Only when the search ran on the generation the key names: a retry
+     * after a commit moved the reader on. */
+    uint64_t now_gen = 0;
+    if (key && rp->body && quire_reader_generation(r, &now_gen) == QUIRE_OK && now_gen == gen)
+        rcache_put(cfg->cache, key, keylen, rp->body, strlen(rp->body), rp->type);
+    free(key);
     quire_results_free(res);
 }
 

@@ -5,9 +5,12 @@
 #include <quire/quire.h>
 #include <stddef.h>
 
+#include "result_cache.h"
+
 typedef struct api_config {
     const char *db;
     const char *const *cors;  /* allowed origins ("*" = any), NULL-terminated */
+    rcache_t *cache;          /* search responses, or NULL (no cache) */
 } api_config_t;
 
 typedef struct api_request {

@@ -25,6 +25,7 @@
 #include "http_api.h"
 
 #define DEFAULT_MAX_CONNECTIONS 256
+#define DEFAULT_CACHE_MB 64
 #define DEFAULT_TIMEOUT_S 10
 /* libmicrohttpd's memory pool per connection: the request line and headers
  * must fit in it (with room left for the response headers). */
@@ -33,7 +34,7 @@
 static void usage(FILE *out)
 {
     fputs("Usage: quire-serve --db DIR [--listen ADDR] [--port N] [--threads N]\n"
-          "                   [--max-connections N] [--timeout SECONDS]\n"
+          "                   [--max-connections N] [--timeout SECONDS] [--cache-mb N]\n"
           "\n"
           "Serve the Quire index in DIR over HTTP.\n"
           "\n"
@@ -56,6 +57,10 @@ static void usage(FILE *out)
           "                  (idle keep-alive connections and slow senders alike); a\n"
           "                  connection whose answer makes no progress for SECONDS is\n"
           "                  closed too. The time a search takes does not count\n"
+          "  --cache-mb N    memory for cached search responses (default 64, 0 = no\n"
+          "                  cache). A repeated search (same q and parameters) is\n"
+          "                  answered from the cache until the index changes; its\n"
+          "                  took_ms is the original search's\n"
           "  --cors ORIGIN   allow browser pages from ORIGIN (repeatable, or '*'):\n"
           "                  adds Access-Control-Allow-Origin and answers OPTIONS\n"
           "  --api-key KEY   every request needs 'Authorization: Bearer KEY' (else 401)\n"
@@ -402,13 +407,15 @@ int main(int argc, char **argv)
     long threads = sysconf(_SC_NPROCESSORS_ONLN);
     int threads_given = 0;
     long timeout_s = DEFAULT_TIMEOUT_S;
+    long cache_mb = DEFAULT_CACHE_MB;
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
         {"port", required_argument, NULL, 'p'},    {"threads", required_argument, NULL, 't'},
         {"cors", required_argument, NULL, 'c'},    {"help", no_argument, NULL, 'h'},
         {"api-key", required_argument, NULL, 'k'}, {"api-key-file", required_argument, NULL, 'K'},
         {"version", no_argument, NULL, 'V'},       {"max-connections", required_argument, NULL, 'm'},
-        {"timeout", required_argument, NULL, 'T'}, {NULL, 0, NULL, 0},
+        {"timeout", required_argument, NULL, 'T'}, {"cache-mb", required_argument, NULL, 'C'},
+        {NULL, 0, NULL, 0},
     };
     static const char *cors[33];
     size_t ncors = 0;
@@ -423,6 +430,13 @@ int main(int argc, char **argv)
             port = (unsigned)strtoul(optarg, &end, 10);
             if (*end || !*optarg || port > 65535) {
                 fprintf(stderr, "quire-serve: --port takes a number from 0 to 65535\n");
+                return 2;
+            }
+            break;
+        case 'C':
+            cache_mb = strtol(optarg, &end, 10);
+            if (*end || !*optarg || cache_mb < 0 || cache_mb > 65536) {
+                fprintf(stderr, "quire-serve: --cache-mb takes a number from 0 to 65536\n");
                 return 2;
             }
             break;
@@ -546,6 +560,10 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     timeout_ms = (int64_t)timeout_s * 1000;
+    if (cache_mb && !(config.cache = rcache_new((size_t)cache_mb << 20))) {
+        fprintf(stderr, "quire-serve: out of memory for the result cache\n");
+        return 1;
+    }
     pthread_t watchdog_thread;
     if (pthread_create(&watchdog_thread, NULL, watchdog, NULL) != 0) {
         fprintf(stderr, "quire-serve: cannot start a thread: %s\n", strerror(errno));
@@ -581,6 +599,7 @@ int main(int argc, char **argv)
     atomic_store(&watchdog_stop, 1);
     pthread_join(watchdog_thread, NULL);
     api_shutdown();
+    rcache_free(config.cache);
     free(api_key);
     return 0;
 }

@@ -365,7 +365,51 @@ Test(server, index_updates_without_downtime)
     }
     cr_expect(done, "the indexer finished");
     cr_expect_eq(last, 3002, "all new documents visible (max seen %ld)", max_seen);
+    /* The search asked every round (and so cached) sees them too: the
+     * result cache never outlives a commit. */
+    cr_assert_eq(http("GET", "/api/search?q=spying&limit=3", NULL, &b, NULL), 200);
+    json_t *o = json_of(&b);
+    cr_expect_geq(json_integer_value(json_object_get(o, "total")), 3000, "%s", b.ptr);
+    json_decref(o);
     quirei_buf_release(&b);
+}
+
+static json_int_t cache_stat(const char *name)
+{
+    quirei_buf b = QUIREI_BUF_INIT;
+    cr_assert_eq(http("GET", "/api/stats", NULL, &b, NULL), 200);
+    json_t *o = json_of(&b);
+    json_int_t v = json_integer_value(json_object_get(json_object_get(o, "cache"), name));
+    json_decref(o);
+    quirei_buf_release(&b);
+    return v;
+}
+
+Test(server, repeated_searches_come_from_the_cache)
+{
+    quirei_buf a = QUIREI_BUF_INIT, b = QUIREI_BUF_INIT, t = QUIREI_BUF_INIT;
+    json_int_t hits = cache_stat("hits"), misses = cache_stat("misses");
+    cr_assert_eq(http("GET", "/api/search?q=cyber%20blame", NULL, &a, NULL), 200);
+    cr_expect_eq(cache_stat("misses"), misses + 1);
+    cr_assert_eq(http("GET", "/api/search?q=cyber%20blame", NULL, &b, NULL), 200);
+    cr_expect_eq(cache_stat("hits"), hits + 1, "the same search again is a hit");
+    cr_expect_str_eq(quirei_buf_cstr(&a), quirei_buf_cstr(&b), "and the very same response");
+    /* Every parameter is part of the key. */
+    cr_assert_eq(http("GET", "/api/search?q=cyber%20blame&format=text", NULL, &t, NULL), 200);
+    cr_expect(strncmp(quirei_buf_cstr(&t), "{", 1) != 0, "text, not the cached JSON");
+    cr_assert_eq(http("GET", "/api/search?q=cyber%20blame&limit=1", NULL, &t, NULL), 200);
+    json_t *o = json_of(&t);
+    cr_expect_eq(json_array_size(json_object_get(o, "hits")), 1);
+    json_decref(o);
+    cr_expect_eq(cache_stat("hits"), hits + 1);
+    cr_expect_eq(cache_stat("entries"), 3);
+    /* Errors are not cached. */
+    cr_assert_eq(http("GET", "/api/search?q=%28", NULL, &t, NULL), 400);
+    cr_assert_eq(http("GET", "/api/search?q=%28", NULL, &t, NULL), 400);
+    cr_expect_eq(cache_stat("entries"), 3);
+    quirei_buf_release(&a);
+    quirei_buf_release(&b);
+    quirei_buf_release(&t);
 }
 
 static void *client(void *arg)

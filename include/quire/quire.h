@@ -191,6 +191,13 @@ const char *quire_reader_language(const quire_reader_t *r);
 /* A revision number that grows with every commit (sum over shards). */
 quire_status_t quire_reader_revision(quire_reader_t *r, uint64_t *rev);
 
+/* A number that changes whenever the documents this reader sees change: a
+ * hash of every shard's UUID and revision. Unlike the revision, it also
+ * changes when a compaction or merge replaces the shards (their revisions
+ * start again from 1). Key caches of results with it. Returns QUIRE_OK,
+ * QUIRE_EINVAL or QUIRE_EXAPIAN. */
+quire_status_t quire_reader_generation(quire_reader_t *r, uint64_t *gen);
+
 /*
  * A stored document, as returned by quire_reader_get(). All strings are
  * NUL-terminated UTF-8 or NULL when absent; the struct and its strings are
