@@ -529,12 +529,34 @@ void quirei_q_free(quirei_q *q)
     delete q;
 }
 
+/* The postings q would read, if more than `max` (else 0): the sum of its
+ * distinct terms' frequencies, counted until it passes max. (A prefix
+ * query's terms are not among them: its expansion is bounded instead.) */
+static uint64_t postings_over(Xapian::Database &db, const Xapian::Query &q, uint64_t max)
+{
+    uint64_t sum = 0;
+    for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end() && sum <= max; ++t)
+        sum += db.get_termfreq(*t);
+    return sum > max ? sum : 0;
+}
+
 quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, unsigned offset,
-                                 unsigned limit, int by_date, quirei_mset **out,
-                                 quirei_buf *err)
+                                 unsigned limit, int by_date, uint64_t max_postings,
+                                 quirei_mset **out, quirei_buf *err)
 {
     *out = nullptr;
     try {
+        if (max_postings) {
+            uint64_t over = postings_over(db->db, q->q, max_postings);
+            if (over) {
+                quirei_buf_setf(err,
+                                "query too expensive: its words would read %llu postings "
+                                "(documents, counted word by word; the limit is %llu): use "
+                                "fewer or rarer words",
+                                (unsigned long long)over, (unsigned long long)max_postings);
+                return QUIRE_EQUERY;
+            }
+        }
         Xapian::Enquire enq(db->db);
         enq.set_query(q->q);
         if (by_date)

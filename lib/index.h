@@ -114,9 +114,13 @@ void quirei_q_free(quirei_q *q);
 
 /* ---- running a query ---- */
 typedef struct quirei_mset quirei_mset;
+/* Run q. QUIRE_EQUERY (message in err) when its terms' document
+ * frequencies sum to more than max_postings (0 = no limit; the lookups
+ * cost a B-tree descent a term, so callers pass 0 when q is too small to
+ * reach the limit). */
 quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, unsigned offset,
-                                 unsigned limit, int by_date, quirei_mset **out,
-                                 quirei_buf *err);
+                                 unsigned limit, int by_date, uint64_t max_postings,
+                                 quirei_mset **out, quirei_buf *err);
 uint64_t quirei_mset_estimate(const quirei_mset *m);
 size_t quirei_mset_size(const quirei_mset *m);
 double quirei_mset_score(const quirei_mset *m, size_t i);

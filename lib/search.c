@@ -70,6 +70,7 @@ typedef struct build {
     mode_t_ mode;
     int relaxed;
     tier_t tier;
+    size_t nterms; /* term leaves built (with repeats), for the work limit */
     int oom;
     quirei_buf term;
 } build_t;
@@ -84,6 +85,7 @@ static quirei_q *term_q(build_t *b, const char *prefix, const char *t)
     quirei_q *q = quirei_q_term(b->term.ptr, b->term.len);
     if (!q)
         b->oom = 1;
+    b->nterms++;
     return q;
 }
 
@@ -588,6 +590,7 @@ static quire_status_t run(quire_reader_t *r, const qn *tree, build_t *b, quirei_
                           const quire_search_options_t *o, unsigned offset, unsigned limit,
                           quirei_mset **out)
 {
+    b->nterms = 0;
     quirei_q *q = build_q(b, tree);
     if (q && filters) {
         quirei_q *fc = quirei_q_copy(filters);
@@ -597,8 +600,15 @@ static quire_status_t run(quire_reader_t *r, const qn *tree, build_t *b, quirei_
         quirei_q_free(q);
         return QUIRE_ENOMEM;
     }
-    quire_status_t st = quirei_rdb_search(r->db, q, offset, limit,
-                                          o->sort == QUIRE_SORT_DATE, out, &r->detail);
+    /* The work limit costs a lookup a term, so it is checked only for
+     * queries of more than QUIRE_WORK_CHECK_TERMS terms that could reach it
+     * (n terms read at most n * N postings). */
+    uint64_t maxp = o->max_postings ? o->max_postings : QUIRE_MAX_QUERY_POSTINGS;
+    if ((!o->max_postings && b->nterms <= QUIRE_WORK_CHECK_TERMS) ||
+        (uint64_t)b->nterms * quirei_rdb_doc_count_cached(r->db) <= maxp)
+        maxp = 0;
+    quire_status_t st = quirei_rdb_search(r->db, q, offset, limit, o->sort == QUIRE_SORT_DATE,
+                                          maxp, out, &r->detail);
     quirei_q_free(q);
     return st;
 }

@@ -375,6 +375,29 @@ Test(tiers, quote_like_queries_rank_exact_forms_first)
     EXPECT_IDS("hackers attacked power grids", &f, "grid-stemmed grid-scattered");
 }
 
+Test(search, expensive_queries_are_refused)
+{
+    /* The limit is set low here; the default (QUIRE_MAX_QUERY_POSTINGS) is
+     * for real indexes. */
+    quire_search_options_t o = {.max_postings = 3};
+    quire_results_t *res = NULL;
+    cr_expect_eq(quire_search(reader, "the OR cyber OR game OR hackers", &o, &res), QUIRE_EQUERY);
+    cr_expect_null(res);
+    cr_expect(strstr(quire_reader_detail(reader), "query too expensive"), "%s",
+              quire_reader_detail(reader));
+    cr_expect_eq(quire_reader_error_pos(reader), -1);
+    /* A query under it runs. */
+    o.max_postings = 1000;
+    cr_expect_eq(quire_search(reader, "the OR cyber OR game OR hackers", &o, &res), QUIRE_OK);
+    quire_results_free(res);
+    res = NULL;
+    /* The fallbacks are held to it too: the relaxed OR of many words. */
+    o.max_postings = 5;
+    cr_expect_eq(quire_search(reader, "nations keep playing the cyber blame game zebra", &o, &res),
+                 QUIRE_EQUERY);
+    cr_expect_null(res);
+}
+
 Test(search, security_tokens_exactly)
 {
     EXPECT_IDS("CVE-2021-44228", NULL, "log4shell");

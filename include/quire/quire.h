@@ -232,6 +232,17 @@ const char *quire_reader_detail(const quire_reader_t *r);
 #define QUIRE_MAX_LIMIT 100     /* most hits one search returns */
 #define QUIRE_MAX_OFFSET 10000  /* deepest page: offset + limit <= this */
 #define QUIRE_MAX_QUERY_BYTES 8192
+/* The per-query work limit: the postings a query may read, counted as the
+ * sum of the document frequencies of its distinct terms. About 0.1 us each
+ * on the reference machine, so no query pins a core for more than ~0.2 s.
+ * Over it: QUIRE_EQUERY ("query too expensive"). Counting costs a lookup a
+ * term, so by default only queries of more than QUIRE_WORK_CHECK_TERMS
+ * terms are counted (fewer cannot take long: a 40-word paste of common
+ * words, relaxed to OR, takes ~60 ms on the shared corpus). A word* prefix
+ * is bounded instead by its expansion to the 100 most frequent terms it
+ * matches (~50 ms for "a*"). */
+#define QUIRE_MAX_QUERY_POSTINGS 2000000
+#define QUIRE_WORK_CHECK_TERMS 64
 
 typedef enum quire_sort {
     QUIRE_SORT_RELEVANCE = 0,
@@ -247,6 +258,9 @@ typedef struct quire_search_options {
     const char *date_from;  /* YYYY[-MM[-DD]] inclusive, NULL = open */
     const char *date_to;    /* YYYY[-MM[-DD]] inclusive, NULL = open */
     bool no_snippets;       /* skip snippets and quotes (faster) */
+    uint64_t max_postings;  /* work limit; 0 = QUIRE_MAX_QUERY_POSTINGS for
+                               queries of > QUIRE_WORK_CHECK_TERMS terms; set,
+                               it applies to every query */
 } quire_search_options_t;
 
 /* A highlighted range of a snippet, in Unicode code points, [start, end). */
@@ -287,9 +301,10 @@ typedef struct quire_results {
  * Run `query` (syntax in README.md, "Query syntax") against the reader's
  * index. `opts` may be NULL for defaults. On success *out holds the results
  * (free with quire_results_free()).
- * Returns QUIRE_OK; QUIRE_EQUERY for a malformed query or option, with the
- * message in quire_reader_detail() and the 0-based byte position of the
- * problem in quire_reader_error_pos(); QUIRE_EINVAL (bad arguments);
+ * Returns QUIRE_OK; QUIRE_EQUERY for a malformed query or option, or one
+ * over the work limit (QUIRE_MAX_QUERY_POSTINGS), with the message in
+ * quire_reader_detail() and the 0-based byte position of the problem (-1
+ * when it has none) in quire_reader_error_pos(); QUIRE_EINVAL (bad arguments);
  * QUIRE_ENOMEM; QUIRE_EMODIFIED (retry after quire_reader_reopen());
  * QUIRE_ECORRUPT; QUIRE_EXAPIAN.
  */
