@@ -13,7 +13,9 @@
 #   QUIRE_CORPUS       directory of *.jsonl.gz files (default: ../shared/corpus)
 #   DUR                seconds per wrk measurement (default 10)
 #
-# Both servers listen on 127.0.0.1 on a free port (--port 0) with their default
+# Three servers: quire-serve as deployed (result cache on), quire-serve --cache-mb 0
+# (every request searches: the engine's and snippets' cost), and the floor.
+# All listen on 127.0.0.1 on a free port (--port 0) with their default
 # thread count (one per core) and are stopped with SIGTERM when the script exits.
 # For each connection count c in 1 8 32, wrk runs DUR seconds against the floor
 # server and against each quire URL in turn (one at a time; wrk shares the machine
@@ -69,10 +71,11 @@ INDEX_MB=$(du -sb "$INDEX" | awk '{ printf "%.1f", $1 / 1e6 }')
 # ---- servers ------------------------------------------------------------------------
 SCRATCH=$(mktemp -d /tmp/quire-bench-http.XXXXXX)
 SERVE_PID=""
+NOCACHE_PID=""
 FLOOR_PID=""
 cleanup() {
   local p
-  for p in $SERVE_PID $FLOOR_PID; do
+  for p in $SERVE_PID $NOCACHE_PID $FLOOR_PID; do
     if kill -0 "$p" 2>/dev/null; then
       kill -TERM "$p" 2>/dev/null || true
       wait "$p" 2>/dev/null || true
@@ -109,13 +112,18 @@ wait_port() {
 # stderr goes to files, not pipes: quire-serve logs one line per request.
 "$SERVE" --db "$INDEX" --port 0 2>"$SCRATCH/serve.log" &
 SERVE_PID=$!
+"$SERVE" --db "$INDEX" --port 0 --cache-mb 0 2>"$SCRATCH/nocache.log" &
+NOCACHE_PID=$!
 "$FLOOR" --port 0 2>"$SCRATCH/floor.log" &
 FLOOR_PID=$!
 SERVE_PORT=$(wait_port "$SERVE_PID" "$SCRATCH/serve.log" quire-serve) || exit 1
+NOCACHE_PORT=$(wait_port "$NOCACHE_PID" "$SCRATCH/nocache.log" "quire-serve --cache-mb 0") || exit 1
 FLOOR_PORT=$(wait_port "$FLOOR_PID" "$SCRATCH/floor.log" floor_server) || exit 1
 QBASE=http://127.0.0.1:$SERVE_PORT
+NBASE=http://127.0.0.1:$NOCACHE_PORT
 FBASE=http://127.0.0.1:$FLOOR_PORT
 echo "quire-serve (pid $SERVE_PID) on $QBASE, index $INDEX"
+echo "quire-serve --cache-mb 0 (pid $NOCACHE_PID) on $NBASE"
 echo "floor_server (pid $FLOOR_PID) on $FBASE"
 
 NAMES=(term two-word phrase)
@@ -123,7 +131,7 @@ PATHS=("/api/search?q=ransomware" "/api/search?q=ransomware+attack" "/api/search
 FLOOR_PATH=/api/search?q=ransomware
 
 # ---- sanity: every URL answers 200 ----------------------------------------------------
-for url in "$FBASE$FLOOR_PATH" "${PATHS[@]/#/$QBASE}"; do
+for url in "$FBASE$FLOOR_PATH" "${PATHS[@]/#/$QBASE}" "${PATHS[@]/#/$NBASE}"; do
   code=$(curl -s -o "$SCRATCH/body" -w '%{http_code}' --max-time 10 "$url" || true)
   if [[ $code != 200 ]]; then
     echo "bench_http: $url answered HTTP ${code:-nothing}, expected 200; aborting." >&2
@@ -162,13 +170,14 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "Warm-up: ${WARMUP} s per server (not reported) ..."
 run_wrk 8 "$WARMUP" "$FBASE$FLOOR_PATH" "$SCRATCH/warm-floor.txt" >/dev/null
 run_wrk 8 "$WARMUP" "$QBASE${PATHS[0]}" "$SCRATCH/warm-quire.txt" >/dev/null
+run_wrk 8 "$WARMUP" "$NBASE${PATHS[0]}" "$SCRATCH/warm-nocache.txt" >/dev/null
 
 TABLE=$SCRATCH/table.md
 {
-  echo "| connections | query | floor req/s | quire req/s | quire/floor | quire p50 ms | quire p99 ms | floor p50 ms | floor p99 ms |"
-  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| connections | query | floor req/s | quire req/s | quire/floor | quire p50 ms | quire p99 ms | no-cache req/s | no-cache/floor | no-cache p50 ms | no-cache p99 ms | floor p50 ms | floor p99 ms |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$TABLE"
-declare -A TERM_RATIO
+declare -A TERM_RATIO NOCACHE_RATIO
 ERRORS=0
 for c in "${CONNS[@]}"; do
   echo "c=$c: floor ..."
@@ -178,10 +187,15 @@ for c in "${CONNS[@]}"; do
     echo "c=$c: quire ${NAMES[i]} ..."
     read -r q_rps q_p50 q_p99 q_err < <(run_wrk "$c" "$DUR" "$QBASE${PATHS[i]}" "$SCRATCH/quire-$c-$i.txt")
     ERRORS=$(( ERRORS + q_err ))
+    echo "c=$c: quire ${NAMES[i]}, no cache ..."
+    read -r n_rps n_p50 n_p99 n_err < <(run_wrk "$c" "$DUR" "$NBASE${PATHS[i]}" "$SCRATCH/nocache-$c-$i.txt")
+    ERRORS=$(( ERRORS + n_err ))
     ratio=$(awk -v q="$q_rps" -v f="$f_rps" 'BEGIN { printf "%.3f", (f > 0) ? q / f : 0 }')
-    [[ ${NAMES[i]} == term ]] && TERM_RATIO[$c]=$ratio
-    printf '| %s | %s `%s` | %.0f | %.0f | %s | %s | %s | %s | %s |\n' \
-      "$c" "${NAMES[i]}" "${PATHS[i]}" "$f_rps" "$q_rps" "$ratio" "$q_p50" "$q_p99" "$f_p50" "$f_p99" >>"$TABLE"
+    nratio=$(awk -v q="$n_rps" -v f="$f_rps" 'BEGIN { printf "%.3f", (f > 0) ? q / f : 0 }')
+    [[ ${NAMES[i]} == term ]] && TERM_RATIO[$c]=$ratio && NOCACHE_RATIO[$c]=$nratio
+    printf '| %s | %s `%s` | %.0f | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %s | %s |\n' \
+      "$c" "${NAMES[i]}" "${PATHS[i]}" "$f_rps" "$q_rps" "$ratio" "$q_p50" "$q_p99" \
+      "$n_rps" "$nratio" "$n_p50" "$n_p99" "$f_p50" "$f_p99" >>"$TABLE"
   done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -192,9 +206,10 @@ FLOOR_RSS=$(awk '/^VmRSS:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$FLOOR_PID/s
 LOG_LINES=$(wc -l <"$SCRATCH/serve.log")
 
 RATIO_LINE="- Term-query throughput quire/floor:"
-for c in "${CONNS[@]}"; do RATIO_LINE+=" c=$c ${TERM_RATIO[$c]}x;"; done
+for c in "${CONNS[@]}"; do RATIO_LINE+=" c=$c ${TERM_RATIO[$c]}x (no cache ${NOCACHE_RATIO[$c]}x);"; done
 RATIO_LINE=${RATIO_LINE%;}
-RSS_LINE="- quire-serve memory at the end: VmHWM $HWM, VmRSS $RSS (floor_server VmRSS $FLOOR_RSS)"
+NC_HWM=$(awk '/^VmHWM:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$NOCACHE_PID/status")
+RSS_LINE="- quire-serve memory at the end: VmHWM $HWM, VmRSS $RSS (--cache-mb 0: VmHWM $NC_HWM; floor_server VmRSS $FLOOR_RSS)"
 
 echo
 cat "$TABLE"
@@ -223,13 +238,16 @@ WRK_VER=$(wrk --version 2>&1 | awk 'NR == 1 { print $2 }' || true)
   echo "- Commit: $COMMIT; libmicrohttpd $MHD_VER; wrk ${WRK_VER:-unknown}"
   echo "- Index: \`$INDEX\` ($INDEX_HOW, $INDEX_MB MB), built from the whole shared corpus"
   echo "  with \`quire-index --db DIR --quiet ../shared/corpus/*.jsonl.gz\`"
-  echo "- Servers, both on 127.0.0.1 with --port 0 and the default thread pool (one thread per core):"
-  echo "  \`quire-serve --db INDEX --port 0\` (access log, one line per request, to a file) and"
+  echo "- Servers, all on 127.0.0.1 with --port 0 and the default thread pool (one thread per core):"
+  echo "  \`quire-serve --db INDEX --port 0\` (access log, one line per request, to a file; its"
+  echo "  result cache on, as by default: a repeated query is answered from it), the same with"
+  echo "  \`--cache-mb 0\` (every request searches and makes snippets: the \"no-cache\" columns) and"
   echo "  \`floor_server --port 0\` (bench/floor_server.c: same libmicrohttpd daemon flags,"
   echo "  every request answered with a fixed 320-byte JSON body, no log)."
   echo "- Method: \`wrk -t2 -c\$c -d${DUR}s --latency URL\` (\`-t1\` at c=1, since wrk needs a"
   echo "  connection per thread) for c in ${CONNS[*]}, one measurement at a time, the floor then the"
-  echo "  three quire queries at each c; one ${WARMUP} s warm-up per server first (c=8, not reported)."
+  echo "  three quire queries (cache, then no cache) at each c; one ${WARMUP} s warm-up per server"
+  echo "  first (c=8, not reported)."
   echo "  wrk runs on the same $NPROC cores as the server, so both figures include the client's cost."
   echo "  Latencies are wrk's 50% / 99% from --latency; every URL checked for HTTP 200 with curl first."
   echo "  Floor URL: \`$FLOOR_PATH\` (any path gets the same answer)."
