@@ -332,6 +332,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
          * drop the connection rather than read it. */
         return *upload_size ? MHD_NO : MHD_YES;
     }
+    if (*state == &headers_in && *upload_size)
+        return MHD_NO; /* a body no header announced: drop the connection */
     int body = 0;
     if (*state == NULL) {
         /* First call: the request line and headers are in. */
