@@ -499,6 +499,31 @@ static void collect_units(quire_reader_t *r, const qn *n, int approximate, quire
     }
 }
 
+/* The snippet unit of a quote-like query's first tier: its plain words as
+ * one exact phrase. The term array goes to `owned`. */
+static int quote_units(const qn *n, quirei_buf *units, quirei_buf *owned)
+{
+    size_t nw = 0;
+    for (size_t i = 0; i < n->nkids; i++)
+        if (plain_word(n->kids[i]))
+            nw += n->kids[i]->nterms;
+    const char **terms = malloc((nw + 1) * sizeof *terms);
+    if (!terms || quirei_buf_add(owned, &terms, sizeof terms) < 0) {
+        free(terms);
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n->nkids; i++)
+        if (plain_word(n->kids[i]))
+            for (size_t j = 0; j < n->kids[i]->nterms; j++)
+                terms[k++] = n->kids[i]->terms[j];
+    quirei_unit u = {.kind = QUIREI_UNIT_PHRASE,
+                     .terms = (const char *const *)terms,
+                     .nterms = k,
+                     .weight = (double)k};
+    return quirei_buf_add(units, &u, sizeof u);
+}
+
 /* ------------------------------------------------------------ results ---- */
 
 typedef struct hit_impl {
@@ -813,7 +838,8 @@ quire_status_t quire_search(quire_reader_t *r, const char *query,
     st = find(r, tree, &o, limit, &f);
     int phrases = has_kind(tree, QN_PHRASE);
     results_impl_t *ri = NULL;
-    quirei_buf units = QUIREI_BUF_INIT, owned = QUIREI_BUF_INIT, data = QUIREI_BUF_INIT;
+    quirei_buf units = QUIREI_BUF_INIT, units1 = QUIREI_BUF_INIT, owned = QUIREI_BUF_INIT,
+               data = QUIREI_BUF_INIT;
     if (st)
         goto out;
     size_t nh = f.npicks;
@@ -833,6 +859,13 @@ quire_status_t quire_search(quire_reader_t *r, const char *query,
     res->approximate = f.approximate;
     if (!o.no_snippets)
         collect_units(r, tree, f.approximate, &units, &owned);
+    /* A quote-like query's first-tier hits hold its words as one phrase:
+     * highlight that as one span and cite its sentence, as for a quoted
+     * query (the user pasted a fragment; the quote is what they want). */
+    if (!o.no_snippets && f.ma && quote_units(tree, &units1, &owned) < 0) {
+        st = QUIRE_ENOMEM;
+        goto out;
+    }
     for (size_t i = 0; i < nh; i++) {
         hit_impl_t *hi = &ri->impl[i];
         quirei_snippet_init(&hi->snip);
@@ -852,10 +885,11 @@ quire_status_t quire_search(quire_reader_t *r, const char *query,
         h->url = hi->doc->doc.url;
         if (o.no_snippets)
             continue;
+        int tier1 = f.ma && pk->m == f.ma;
+        const quirei_buf *u = tier1 ? &units1 : &units;
         if (quirei_snippet_make(hi->doc->doc.body, hi->doc->body_len,
-                                (const quirei_unit *)(void *)units.ptr,
-                                units.len / sizeof(quirei_unit), r->stem, SNIPPET_BYTES,
-                                &hi->snip) < 0) {
+                                (const quirei_unit *)(void *)u->ptr, u->len / sizeof(quirei_unit),
+                                r->stem, SNIPPET_BYTES, &hi->snip) < 0) {
             st = QUIRE_ENOMEM;
             goto out;
         }
@@ -873,7 +907,7 @@ quire_status_t quire_search(quire_reader_t *r, const char *query,
             h->highlights = hi->spans;
             h->nhighlights = hi->snip.nhighlights;
         }
-        if (hi->snip.has_quote && phrases) { /* quotes are for quoted queries */
+        if (hi->snip.has_quote && (phrases || tier1)) { /* quotes are for quotes */
             h->quote = quirei_buf_cstr(&hi->snip.quote);
             h->quote_start = hi->snip.quote_start;
             h->quote_end = hi->snip.quote_end;
@@ -888,6 +922,7 @@ out:
     }
     quirei_buf_release(&owned);
     quirei_buf_release(&units);
+    quirei_buf_release(&units1);
     quirei_buf_release(&data);
     found_release(&f);
     quirei_qn_free(tree);

@@ -370,6 +370,26 @@ Test(tiers, quote_like_queries_rank_exact_forms_first)
     /* By date, every match in date order, newest first. */
     quire_search_options_t d = {.sort = QUIRE_SORT_DATE};
     EXPECT_IDS("hackers attacked power grids", &d, "grid-scattered grid-stemmed grid-quote");
+    /* The exact-phrase hit is cited like a quoted query: the phrase is one
+     * highlight and the sentence comes with its offsets; the others are
+     * word matches without a quote. */
+    quire_results_t *res = search("hackers attacked power grids", NULL);
+    cr_assert_eq(res->nhits, 3);
+    const quire_hit_t *h = &res->hits[0];
+    cr_expect_str_eq(h->id, "grid-quote");
+    cr_assert_not_null(h->quote);
+    const char *body = tier_fixture[0].body;
+    cr_expect_str_eq(h->quote, body);
+    cr_expect_eq(h->quote_start, 0);
+    cr_expect_eq(h->quote_end, strlen(body));
+    cr_assert_eq(h->nhighlights, 1, "the phrase is one span");
+    const char *at = strstr(h->snippet, "hackers attacked power grids");
+    cr_assert_not_null(at);
+    cr_expect_eq(h->highlights[0].start, (uint32_t)(at - h->snippet)); /* ASCII: bytes = code points */
+    cr_expect_eq(h->highlights[0].end, (uint32_t)(at - h->snippet) + 28);
+    cr_expect_null(res->hits[1].quote);
+    cr_expect_gt(res->hits[1].nhighlights, 1, "second tier: the words one by one");
+    quire_results_free(res);
     /* Filters still apply to both tiers. */
     quire_search_options_t f = {.date_from = "2016-02"};
     EXPECT_IDS("hackers attacked power grids", &f, "grid-stemmed grid-scattered");

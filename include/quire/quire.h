@@ -277,8 +277,9 @@ typedef struct quire_hit {
     const char *snippet;    /* best fragment of the body, about 250 bytes */
     const quire_span_t *highlights; /* matched words / whole phrases */
     size_t nhighlights;
-    /* For phrase and quote queries: the full sentence of the body holding
-     * the match, and its byte offsets in the stored body; NULL otherwise. */
+    /* For quoted queries, and the exact-phrase hits of a quote-like query
+     * (4+ plain words): the full sentence of the body holding the match,
+     * and its byte offsets in the stored body; NULL otherwise. */
     const char *quote;
     size_t quote_start, quote_end;
 } quire_hit_t;
