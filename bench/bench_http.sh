@@ -73,9 +73,10 @@ SCRATCH=$(mktemp -d /tmp/quire-bench-http.XXXXXX)
 SERVE_PID=""
 NOCACHE_PID=""
 FLOOR_PID=""
+SIZED_PID=""
 cleanup() {
   local p
-  for p in $SERVE_PID $NOCACHE_PID $FLOOR_PID; do
+  for p in $SERVE_PID $NOCACHE_PID $FLOOR_PID $SIZED_PID; do
     if kill -0 "$p" 2>/dev/null; then
       kill -TERM "$p" 2>/dev/null || true
       wait "$p" 2>/dev/null || true
@@ -142,6 +143,16 @@ for url in "$FBASE$FLOOR_PATH" "${PATHS[@]/#/$QBASE}" "${PATHS[@]/#/$NBASE}"; do
   printf '  200 %6d bytes  %s\n' "$(wc -c <"$SCRATCH/body")" "$url"
 done
 
+# A second floor answering with quire's own term-query response: what the response's
+# size alone costs the HTTP layer (quire's answers are ~6 KB, the floor's ~300 bytes).
+curl -s --max-time 10 -o "$SCRATCH/term-body.json" "$QBASE${PATHS[0]}"
+TERM_BYTES=$(wc -c <"$SCRATCH/term-body.json")
+"$FLOOR" --port 0 --body-file "$SCRATCH/term-body.json" 2>"$SCRATCH/sized.log" &
+SIZED_PID=$!
+SIZED_PORT=$(wait_port "$SIZED_PID" "$SCRATCH/sized.log" "floor_server --body-file") || exit 1
+SBASE=http://127.0.0.1:$SIZED_PORT
+echo "floor_server --body-file (pid $SIZED_PID) on $SBASE, $TERM_BYTES-byte body"
+
 # ---- wrk ----------------------------------------------------------------------------
 # to_ms VALUE: wrk latency ("812.00us", "1.23ms", "1.01s", "1.50m") in ms.
 to_ms() {
@@ -174,15 +185,18 @@ run_wrk 8 "$WARMUP" "$NBASE${PATHS[0]}" "$SCRATCH/warm-nocache.txt" >/dev/null
 
 TABLE=$SCRATCH/table.md
 {
-  echo "| connections | query | floor req/s | quire req/s | quire/floor | quire p50 ms | quire p99 ms | no-cache req/s | no-cache/floor | no-cache p50 ms | no-cache p99 ms | floor p50 ms | floor p99 ms |"
-  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| connections | query | floor req/s | quire req/s | quire/floor | quire p50 ms | quire p99 ms | no-cache req/s | no-cache/floor | no-cache p50 ms | no-cache p99 ms | floor p50 ms | floor p99 ms | same-body floor req/s | quire/same-body floor |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$TABLE"
-declare -A TERM_RATIO NOCACHE_RATIO
+declare -A TERM_RATIO NOCACHE_RATIO SIZED_RATIO
 ERRORS=0
 for c in "${CONNS[@]}"; do
   echo "c=$c: floor ..."
   read -r f_rps f_p50 f_p99 f_err < <(run_wrk "$c" "$DUR" "$FBASE$FLOOR_PATH" "$SCRATCH/floor-$c.txt")
   ERRORS=$(( ERRORS + f_err ))
+  echo "c=$c: floor with quire's term body ..."
+  read -r s_rps _ _ s_err < <(run_wrk "$c" "$DUR" "$SBASE$FLOOR_PATH" "$SCRATCH/sized-$c.txt")
+  ERRORS=$(( ERRORS + s_err ))
   for i in "${!NAMES[@]}"; do
     echo "c=$c: quire ${NAMES[i]} ..."
     read -r q_rps q_p50 q_p99 q_err < <(run_wrk "$c" "$DUR" "$QBASE${PATHS[i]}" "$SCRATCH/quire-$c-$i.txt")
@@ -192,10 +206,18 @@ for c in "${CONNS[@]}"; do
     ERRORS=$(( ERRORS + n_err ))
     ratio=$(awk -v q="$q_rps" -v f="$f_rps" 'BEGIN { printf "%.3f", (f > 0) ? q / f : 0 }')
     nratio=$(awk -v q="$n_rps" -v f="$f_rps" 'BEGIN { printf "%.3f", (f > 0) ? q / f : 0 }')
-    [[ ${NAMES[i]} == term ]] && TERM_RATIO[$c]=$ratio && NOCACHE_RATIO[$c]=$nratio
-    printf '| %s | %s `%s` | %.0f | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %s | %s |\n' \
+    sized="–"
+    sratio="–"
+    if [[ ${NAMES[i]} == term ]]; then
+      TERM_RATIO[$c]=$ratio
+      NOCACHE_RATIO[$c]=$nratio
+      sized=$(printf '%.0f' "$s_rps")
+      sratio=$(awk -v q="$q_rps" -v f="$s_rps" 'BEGIN { printf "%.3f", (f > 0) ? q / f : 0 }')
+      SIZED_RATIO[$c]=$sratio
+    fi
+    printf '| %s | %s `%s` | %.0f | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' \
       "$c" "${NAMES[i]}" "${PATHS[i]}" "$f_rps" "$q_rps" "$ratio" "$q_p50" "$q_p99" \
-      "$n_rps" "$nratio" "$n_p50" "$n_p99" "$f_p50" "$f_p99" >>"$TABLE"
+      "$n_rps" "$nratio" "$n_p50" "$n_p99" "$f_p50" "$f_p99" "$sized" "$sratio" >>"$TABLE"
   done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -206,7 +228,7 @@ FLOOR_RSS=$(awk '/^VmRSS:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$FLOOR_PID/s
 LOG_LINES=$(wc -l <"$SCRATCH/serve.log")
 
 RATIO_LINE="- Term-query throughput quire/floor:"
-for c in "${CONNS[@]}"; do RATIO_LINE+=" c=$c ${TERM_RATIO[$c]}x (no cache ${NOCACHE_RATIO[$c]}x);"; done
+for c in "${CONNS[@]}"; do RATIO_LINE+=" c=$c ${TERM_RATIO[$c]}x (no cache ${NOCACHE_RATIO[$c]}x; against the same-body floor ${SIZED_RATIO[$c]}x);"; done
 RATIO_LINE=${RATIO_LINE%;}
 NC_HWM=$(awk '/^VmHWM:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$NOCACHE_PID/status")
 RSS_LINE="- quire-serve memory at the end: VmHWM $HWM, VmRSS $RSS (--cache-mb 0: VmHWM $NC_HWM; floor_server VmRSS $FLOOR_RSS)"
@@ -243,7 +265,9 @@ WRK_VER=$(wrk --version 2>&1 | awk 'NR == 1 { print $2 }' || true)
   echo "  result cache on, as by default: a repeated query is answered from it), the same with"
   echo "  \`--cache-mb 0\` (every request searches and makes snippets: the \"no-cache\" columns) and"
   echo "  \`floor_server --port 0\` (bench/floor_server.c: same libmicrohttpd daemon flags,"
-  echo "  every request answered with a fixed 320-byte JSON body, no log)."
+  echo "  every request answered with a fixed 320-byte JSON body, no log), and a second"
+  echo "  \`floor_server --body-file\` answering with quire's own $TERM_BYTES-byte term-query"
+  echo "  response (\"same-body floor\": what the response's size alone costs the HTTP layer)."
   echo "- Method: \`wrk -t2 -c\$c -d${DUR}s --latency URL\` (\`-t1\` at c=1, since wrk needs a"
   echo "  connection per thread) for c in ${CONNS[*]}, one measurement at a time, the floor then the"
   echo "  three quire queries (cache, then no cache) at each c; one ${WARMUP} s warm-up per server"

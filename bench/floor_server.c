@@ -1,7 +1,7 @@
 /*
  * floor_server - the floor of the HTTP layer on this machine (issue 4).
  *
- *   floor_server --port N [--threads N]
+ *   floor_server --port N [--threads N] [--body-file F]
  *
  * A minimal libmicrohttpd server with the same daemon flags as quire-serve
  * (server/main.c) that answers every request, whatever the method or path,
@@ -9,6 +9,10 @@
  * 127.0.0.1 only; --port 0 picks a free port. On start it prints
  * 'listening on http://127.0.0.1:PORT' to stderr, like quire-serve, and runs
  * until SIGINT or SIGTERM, then exits 0. No access log.
+ *
+ * --body-file F answers with the bytes of F instead (bench_http.sh gives it
+ * a real quire-serve response, to separate what the response's size costs
+ * the HTTP layer from what quire-serve adds).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,6 +35,9 @@ static const char BODY[] =
     "<b>ransomware</b> encrypts file shares and deletes shadow copies before "
     "dropping a ransom note on each host.\"}]}\n";
 
+static const char *body = BODY;
+static size_t body_len = sizeof BODY - 1;
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -50,8 +57,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0; /* discard any request body */
         return MHD_YES;
     }
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        sizeof BODY - 1, (void *)BODY, MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(body_len, (void *)body, MHD_RESPMEM_PERSISTENT);
     if (!resp)
         return MHD_NO;
     MHD_add_response_header(resp, "Content-Type", "application/json");
@@ -62,10 +69,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void usage(FILE *out)
 {
-    fputs("Usage: floor_server --port N [--threads N]\n"
+    fputs("Usage: floor_server --port N [--threads N] [--body-file F]\n"
           "Answers every request on 127.0.0.1:N with a fixed JSON body.\n"
-          "  --port N     TCP port (0 picks a free port)\n"
-          "  --threads N  worker threads (default: number of cores)\n",
+          "  --port N       TCP port (0 picks a free port)\n"
+          "  --threads N    worker threads (default: number of cores)\n"
+          "  --body-file F  answer with the contents of F (default: ~300 bytes)\n",
           out);
 }
 
@@ -76,13 +84,30 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"port", required_argument, NULL, 'p'},
         {"threads", required_argument, NULL, 't'},
+        {"body-file", required_argument, NULL, 'b'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c;
-    while ((c = getopt_long(argc, argv, "p:t:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:t:b:h", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
+        case 'b': {
+            FILE *f = fopen(optarg, "rb");
+            static char buf[1 << 20];
+            size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+            if (!f || ferror(f) || n == 0 || n == sizeof buf) {
+                fprintf(stderr, "floor_server: --body-file: cannot read 1 byte to 1 MB from %s\n",
+                        optarg);
+                if (f)
+                    fclose(f);
+                return 2;
+            }
+            fclose(f);
+            body = buf;
+            body_len = n;
+            break;
+        }
         case 'p':
             port = strtol(optarg, &end, 10);
             if (*end || !*optarg || port < 0 || port > 65535) {
