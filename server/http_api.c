@@ -11,6 +11,8 @@
  */
 #include "http_api.h"
 
+#include "gzip_encode.h"
+
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -63,8 +65,11 @@ static double now_s(void)
 
 typedef struct reply {
     unsigned status;
-    char *body;        /* malloc'd */
-    const char *type;  /* content type */
+    char *body;           /* malloc'd */
+    size_t len;           /* 0: strlen(body) (text); set for gzip bodies */
+    const char *type;     /* content type */
+    const char *encoding; /* "gzip" or NULL */
+    int vary_encoding;
 } reply_t;
 
 static void reply_json(reply_t *rp, unsigned status, json_t *o)
@@ -331,17 +336,21 @@ static void h_search(const api_config_t *cfg, const api_request_t *rq, reply_t *
         for (size_t i = 0; i < 4; i++)
             cap += strlen(f[i]) + 1;
         if ((key = malloc(cap))) {
-            keylen = (size_t)snprintf(key, cap, "%016llx %u %u %d %d",
+            keylen = (size_t)snprintf(key, cap, "%016llx %u %u %d %d %d",
                                       (unsigned long long)gen, o.limit, o.offset, (int)o.sort,
-                                      text) + 1;
+                                      text, rq->accepts_gzip) + 1;
             for (size_t i = 0; i < 4; i++) {
                 size_t n = strlen(f[i]) + 1;
                 memcpy(key + keylen, f[i], n);
                 keylen += n;
             }
             size_t len;
+            rp->vary_encoding = 1;
             if ((rp->body = rcache_get(cfg->cache, key, keylen, &len, &rp->type))) {
+                /* Entries under a gzip key always hold gzip bodies (below). */
                 rp->status = 200;
+                rp->len = len;
+                rp->encoding = rq->accepts_gzip ? "gzip" : NULL;
                 free(key);
                 return;
             }
@@ -376,11 +385,26 @@ static void h_search(const api_config_t *cfg, const api_request_t *rq, reply_t *
         rp->body = quire_results_json(res);
         rp->type = "application/json; charset=utf-8";
     }
+    rp->vary_encoding = 1;
+    if (rp->body && rq->accepts_gzip) {
+        char *gz;
+        size_t gzlen;
+        if (gzip_encode(rp->body, strlen(rp->body), &gz, &gzlen) == 0) {
+            free(rp->body);
+            rp->body = gz;
+            rp->len = gzlen;
+            rp->encoding = "gzip";
+        } else {
+            free(key); /* served plain, so not cached under the gzip key */
+            key = NULL;
+        }
+    }
     /* Only when the search ran on the generation the key names: a retry
      * after a commit moved the reader on. */
     uint64_t now_gen = 0;
     if (key && rp->body && quire_reader_generation(r, &now_gen) == QUIRE_OK && now_gen == gen)
-        rcache_put(cfg->cache, key, keylen, rp->body, strlen(rp->body), rp->type);
+        rcache_put(cfg->cache, key, keylen, rp->body, rp->len ? rp->len : strlen(rp->body),
+                   rp->type);
     free(key);
     quire_results_free(res);
 }
@@ -456,6 +480,11 @@ api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq)
         rp.body = strdup("{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\"}}");
         rp.type = "application/json; charset=utf-8";
     }
-    api_response_t out = {rp.status, rp.body, rp.body ? strlen(rp.body) : 0, rp.type};
+    api_response_t out = {rp.status,
+                          rp.body,
+                          rp.len ? rp.len : rp.body ? strlen(rp.body) : 0,
+                          rp.type,
+                          rp.encoding,
+                          rp.vary_encoding};
     return out;
 }

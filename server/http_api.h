@@ -17,6 +17,7 @@ typedef struct api_request {
     const char *method;
     const char *path;        /* percent-decoded */
     int wants_text;          /* Accept: text/plain */
+    int accepts_gzip;        /* Accept-Encoding allows gzip */
     /* Query-string argument by name (decoded), or NULL. */
     const char *(*arg)(const struct api_request *rq, const char *name);
     void *ctx;
@@ -25,8 +26,10 @@ typedef struct api_request {
 typedef struct api_response {
     unsigned status;
     char *body;              /* malloc'd; the caller frees it */
-    size_t len;
+    size_t len;              /* bytes of body (gzip bodies are binary) */
     const char *type;
+    const char *encoding;    /* Content-Encoding ("gzip"), or NULL */
+    int vary_encoding;       /* the answer depends on Accept-Encoding */
 } api_response_t;
 
 api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq);

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gzip_encode.h"
 #include "http_api.h"
 
 #define DEFAULT_MAX_CONNECTIONS 256
@@ -385,6 +386,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         .method = method,
         .path = url,
         .wants_text = accept && strstr(accept, "text/plain") && !strstr(accept, "json"),
+        .accepts_gzip =
+            accepts_gzip(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding")),
         .arg = get_arg,
         .ctx = &c,
     };
@@ -395,6 +398,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         free(r.body);
         return MHD_NO;
     }
+    if (r.encoding)
+        MHD_add_response_header(resp, "Content-Encoding", r.encoding);
+    if (r.vary_encoding)
+        MHD_add_response_header(resp, "Vary", "Accept-Encoding");
     enum MHD_Result ret = queue(conn, r.status, resp, r.type, allow, body);
     double us = now_us() - t0;
     api_record(us);

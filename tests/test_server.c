@@ -20,6 +20,7 @@
 
 static char tmp[64];
 static const char *extra_header; /* one more request header, or NULL */
+static int curl_decodes_gzip;     /* ask for gzip and let libcurl decode it */
 static quirei_buf resp_headers;   /* headers of the last response */
 static pid_t server;
 static unsigned port;
@@ -128,6 +129,8 @@ static long http(const char *method, const char *path, const char *accept, quire
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    if (curl_decodes_gzip)
+        curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
     struct curl_slist *h = NULL;
     if (accept) {
         char hdr[128];
@@ -383,6 +386,44 @@ static json_int_t cache_stat(const char *name)
     json_decref(o);
     quirei_buf_release(&b);
     return v;
+}
+
+/* Clients that accept gzip get it (from the cache too); others never do. */
+Test(server, gzip_when_accepted)
+{
+    quirei_buf plain = QUIREI_BUF_INIT, gz = QUIREI_BUF_INIT, dec = QUIREI_BUF_INIT;
+    const char *path = "/api/search?q=cyber&limit=5";
+    cr_assert_eq(http("GET", path, NULL, &plain, NULL), 200);
+    cr_expect_null(strstr(quirei_buf_cstr(&resp_headers), "Content-Encoding"));
+    cr_expect_not_null(strstr(quirei_buf_cstr(&resp_headers), "Vary: Accept-Encoding"));
+    for (int round = 0; round < 2; round++) { /* a search, then a cache hit */
+        extra_header = "Accept-Encoding: gzip";
+        cr_assert_eq(http("GET", path, NULL, &gz, NULL), 200);
+        extra_header = NULL;
+        cr_expect_not_null(strstr(quirei_buf_cstr(&resp_headers), "Content-Encoding: gzip"),
+                           "round %d: %s", round, quirei_buf_cstr(&resp_headers));
+        cr_assert_geq(gz.len, 2);
+        cr_expect(gz.ptr[0] == '\x1f' && gz.ptr[1] == (char)0x8b, "a gzip stream");
+        cr_expect_lt(gz.len, plain.len, "and smaller");
+        curl_decodes_gzip = 1;
+        cr_assert_eq(http("GET", path, NULL, &dec, NULL), 200);
+        curl_decodes_gzip = 0;
+        /* The same results (took_ms aside: the two were separate searches). */
+        json_t *x = json_of(&dec), *y = json_of(&plain);
+        json_object_del(x, "took_ms");
+        json_object_del(y, "took_ms");
+        cr_expect(json_equal(x, y), "decodes to the same results");
+        json_decref(x);
+        json_decref(y);
+    }
+    extra_header = "Accept-Encoding: gzip;q=0, identity";
+    cr_assert_eq(http("GET", path, NULL, &gz, NULL), 200);
+    extra_header = NULL;
+    cr_expect_null(strstr(quirei_buf_cstr(&resp_headers), "Content-Encoding"), "q=0 refuses it");
+    cr_expect_str_eq(quirei_buf_cstr(&gz), quirei_buf_cstr(&plain), "the plain entry, cached");
+    quirei_buf_release(&plain);
+    quirei_buf_release(&gz);
+    quirei_buf_release(&dec);
 }
 
 Test(server, repeated_searches_come_from_the_cache)
