@@ -163,11 +163,13 @@ to_ms() {
     sub(/[a-z]+$/, "", v); printf "%.3f", v * m }'
 }
 
-# run_wrk CONNS DURATION URL OUT: prints "req/s p50_ms p99_ms errors".
+# run_wrk CONNS DURATION URL OUT [HEADER]: prints "req/s p50_ms p99_ms errors".
 run_wrk() {
   local c=$1 d=$2 url=$3 out=$4 t rps p50 p99 non2xx sockerr
+  local -a hdr=()
+  [[ -n ${5:-} ]] && hdr=(-H "$5")
   t=$(( c < 2 ? c : 2 )) # wrk needs at least one connection per thread
-  wrk -t"$t" -c"$c" -d"${d}s" --latency "$url" >"$out" 2>&1 || die "wrk failed: $(cat "$out")"
+  wrk -t"$t" -c"$c" -d"${d}s" --latency "${hdr[@]}" "$url" >"$out" 2>&1 || die "wrk failed: $(cat "$out")"
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
   p50=$(awk '$1 == "50%" { print $2; exit }' "$out")
   p99=$(awk '$1 == "99%" { print $2; exit }' "$out")
@@ -185,10 +187,10 @@ run_wrk 8 "$WARMUP" "$NBASE${PATHS[0]}" "$SCRATCH/warm-nocache.txt" >/dev/null
 
 TABLE=$SCRATCH/table.md
 {
-  echo "| connections | query | floor req/s | quire req/s | quire/floor | quire p50 ms | quire p99 ms | no-cache req/s | no-cache/floor | no-cache p50 ms | no-cache p99 ms | floor p50 ms | floor p99 ms | same-body floor req/s | quire/same-body floor |"
-  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| connections | query | floor req/s | quire req/s | quire/floor | quire p50 ms | quire p99 ms | no-cache req/s | no-cache/floor | no-cache p50 ms | no-cache p99 ms | floor p50 ms | floor p99 ms | same-body floor req/s | quire/same-body floor | gzip req/s | gzip/floor |"
+  echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$TABLE"
-declare -A TERM_RATIO NOCACHE_RATIO SIZED_RATIO
+declare -A TERM_RATIO NOCACHE_RATIO SIZED_RATIO GZIP_RATIO
 ERRORS=0
 for c in "${CONNS[@]}"; do
   echo "c=$c: floor ..."
@@ -201,6 +203,10 @@ for c in "${CONNS[@]}"; do
     echo "c=$c: quire ${NAMES[i]} ..."
     read -r q_rps q_p50 q_p99 q_err < <(run_wrk "$c" "$DUR" "$QBASE${PATHS[i]}" "$SCRATCH/quire-$c-$i.txt")
     ERRORS=$(( ERRORS + q_err ))
+    echo "c=$c: quire ${NAMES[i]}, Accept-Encoding: gzip ..."
+    read -r g_rps _ _ g_err < <(run_wrk "$c" "$DUR" "$QBASE${PATHS[i]}" "$SCRATCH/gzip-$c-$i.txt" "Accept-Encoding: gzip")
+    ERRORS=$(( ERRORS + g_err ))
+    gratio=$(awk -v q="$g_rps" -v f="$f_rps" 'BEGIN { printf "%.3f", (f > 0) ? q / f : 0 }')
     echo "c=$c: quire ${NAMES[i]}, no cache ..."
     read -r n_rps n_p50 n_p99 n_err < <(run_wrk "$c" "$DUR" "$NBASE${PATHS[i]}" "$SCRATCH/nocache-$c-$i.txt")
     ERRORS=$(( ERRORS + n_err ))
@@ -214,10 +220,12 @@ for c in "${CONNS[@]}"; do
       sized=$(printf '%.0f' "$s_rps")
       sratio=$(awk -v q="$q_rps" -v f="$s_rps" 'BEGIN { printf "%.3f", (f > 0) ? q / f : 0 }')
       SIZED_RATIO[$c]=$sratio
+      GZIP_RATIO[$c]=$gratio
     fi
-    printf '| %s | %s `%s` | %.0f | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' \
+    printf '| %s | %s `%s` | %.0f | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %.0f | %s |\n' \
       "$c" "${NAMES[i]}" "${PATHS[i]}" "$f_rps" "$q_rps" "$ratio" "$q_p50" "$q_p99" \
-      "$n_rps" "$nratio" "$n_p50" "$n_p99" "$f_p50" "$f_p99" "$sized" "$sratio" >>"$TABLE"
+      "$n_rps" "$nratio" "$n_p50" "$n_p99" "$f_p50" "$f_p99" "$sized" "$sratio" \
+      "$g_rps" "$gratio" >>"$TABLE"
   done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -228,7 +236,7 @@ FLOOR_RSS=$(awk '/^VmRSS:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$FLOOR_PID/s
 LOG_LINES=$(wc -l <"$SCRATCH/serve.log")
 
 RATIO_LINE="- Term-query throughput quire/floor:"
-for c in "${CONNS[@]}"; do RATIO_LINE+=" c=$c ${TERM_RATIO[$c]}x (no cache ${NOCACHE_RATIO[$c]}x; against the same-body floor ${SIZED_RATIO[$c]}x);"; done
+for c in "${CONNS[@]}"; do RATIO_LINE+=" c=$c ${TERM_RATIO[$c]}x (gzip ${GZIP_RATIO[$c]}x; no cache ${NOCACHE_RATIO[$c]}x; quire against the same-body floor ${SIZED_RATIO[$c]}x);"; done
 RATIO_LINE=${RATIO_LINE%;}
 NC_HWM=$(awk '/^VmHWM:/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$NOCACHE_PID/status")
 RSS_LINE="- quire-serve memory at the end: VmHWM $HWM, VmRSS $RSS (--cache-mb 0: VmHWM $NC_HWM; floor_server VmRSS $FLOOR_RSS)"
@@ -268,6 +276,8 @@ WRK_VER=$(wrk --version 2>&1 | awk 'NR == 1 { print $2 }' || true)
   echo "  every request answered with a fixed 320-byte JSON body, no log), and a second"
   echo "  \`floor_server --body-file\` answering with quire's own $TERM_BYTES-byte term-query"
   echo "  response (\"same-body floor\": what the response's size alone costs the HTTP layer)."
+  echo "  \"gzip\" columns: quire-serve (cache on) asked with \`-H 'Accept-Encoding: gzip'\`, as"
+  echo "  browsers ask; every other measurement sends no Accept-Encoding."
   echo "- Method: \`wrk -t2 -c\$c -d${DUR}s --latency URL\` (\`-t1\` at c=1, since wrk needs a"
   echo "  connection per thread) for c in ${CONNS[*]}, one measurement at a time, the floor then the"
   echo "  three quire queries (cache, then no cache) at each c; one ${WARMUP} s warm-up per server"
