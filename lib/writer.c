@@ -214,6 +214,8 @@ static quire_status_t add_one(shard_t *s, const char *prefix, const quire_token_
     const char *stem = quirei_stem(s->stem, t->term, t->len, &slen);
     if (!stem)
         return QUIRE_ENOMEM;
+    if (slen == t->len && memcmp(stem, t->term, slen) == 0)
+        return QUIRE_OK; /* see "Z<stem>" in index.cc */
     quirei_buf_reset(b);
     if (quirei_buf_adds(b, QUIREI_PREFIX_STEM) < 0 || quirei_buf_adds(b, prefix) < 0 ||
         quirei_buf_add(b, stem, slen) < 0)
@@ -595,8 +597,7 @@ static quire_status_t open_shard(quire_writer_t *w, unsigned i, int creating, ch
             goto out;
         }
     } else if (atoi(v.ptr) != QUIRE_SCHEMA_VERSION) {
-        st = fail(detail, QUIRE_ESCHEMA,
-                  "%s: schema version %s, this build reads %d (index into a new directory)",
+        st = fail(detail, QUIRE_ESCHEMA, "%s: schema version %s, this build reads %d",
                   w->path, v.ptr, QUIRE_SCHEMA_VERSION);
         goto out;
     } else if (!creating) {

@@ -36,7 +36,7 @@ extern "C" {
 #define QUIRE_VERSION "0.1.0"
 
 /* Index schema version written to every index (see lib/index.cc). */
-#define QUIRE_SCHEMA_VERSION 2
+#define QUIRE_SCHEMA_VERSION 1
 
 typedef enum quire_status {
     QUIRE_OK = 0,
