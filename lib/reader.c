@@ -55,7 +55,10 @@ quire_status_t quire_reader_open(const char *path, quire_reader_t **out, char **
         quirei_buf_setf(&r->detail, "%s: not a Quire index (no schema version)", path);
         st = QUIRE_ENOTINDEX;
     } else if (st == QUIRE_OK && atoi(v.ptr) != QUIRE_SCHEMA_VERSION) {
-        quirei_buf_setf(&r->detail, "%s: schema version %s, this build reads %d", path, v.ptr,
+        quirei_buf_setf(&r->detail,
+                        "%s: schema version %s, this build reads %d (rebuild the index with "
+                        "quire-index into a new directory)",
+                        path, v.ptr,
                         QUIRE_SCHEMA_VERSION);
         st = QUIRE_ESCHEMA;
     }

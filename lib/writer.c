@@ -597,7 +597,8 @@ static quire_status_t open_shard(quire_writer_t *w, unsigned i, int creating, ch
             goto out;
         }
     } else if (atoi(v.ptr) != QUIRE_SCHEMA_VERSION) {
-        st = fail(detail, QUIRE_ESCHEMA, "%s: schema version %s, this build reads %d",
+        st = fail(detail, QUIRE_ESCHEMA,
+                  "%s: schema version %s, this build reads %d (index into a new directory)",
                   w->path, v.ptr, QUIRE_SCHEMA_VERSION);
         goto out;
     } else if (!creating) {

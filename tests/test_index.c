@@ -264,6 +264,48 @@ Test(index, refuses_foreign_directories)
     cr_expect_eq(sb.st_size, 8);
 }
 
+/* An index of another schema version (here one that says 99) is refused
+ * by readers and writers alike, with a message that says what to do. */
+Test(index, refuses_other_schema_versions)
+{
+    quire_writer_t *w = open_writer(1);
+    quire_doc_t d = {.id = "old", .body = "front page"};
+    cr_assert_eq(quire_writer_add(w, &d), QUIRE_OK);
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    /* Every shard the stub names says schema 99. */
+    char stub[128], line[256];
+    snprintf(stub, sizeof stub, "%s/XAPIANDB", dir);
+    FILE *f = fopen(stub, "r");
+    cr_assert_not_null(f);
+    int shards = 0;
+    while (fgets(line, sizeof line, f)) {
+        char name[128], path[256];
+        if (sscanf(line, "auto %127s", name) != 1)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        quirei_wdb *db = NULL;
+        quirei_buf err = QUIREI_BUF_INIT;
+        cr_assert_eq(quirei_wdb_open(path, &db, &err), QUIRE_OK, "%s", quirei_buf_cstr(&err));
+        cr_assert_eq(quirei_wdb_set_metadata(db, QUIREI_META_SCHEMA, "99", &err), QUIRE_OK);
+        quirei_wdb_close(db);
+        quirei_buf_release(&err);
+        shards++;
+    }
+    fclose(f);
+    cr_assert_geq(shards, 1);
+    quire_reader_t *r = NULL;
+    char *detail = NULL;
+    cr_expect_eq(quire_reader_open(dir, &r, &detail), QUIRE_ESCHEMA);
+    cr_expect_null(r);
+    cr_expect(detail && strstr(detail, "schema version 99") && strstr(detail, "rebuild"), "%s",
+              detail ? detail : "(none)");
+    free(detail);
+    detail = NULL;
+    cr_expect_eq(quire_writer_open(dir, NULL, &w, &detail), QUIRE_ESCHEMA);
+    cr_expect(detail && strstr(detail, "schema version 99"), "%s", detail ? detail : "(none)");
+    free(detail);
+}
+
 Test(index, reader_on_missing_path)
 {
     quire_reader_t *r = NULL;
