@@ -84,6 +84,7 @@ quire_status_t quire_reader_reopen(quire_reader_t *r, bool *changed)
     if (!r)
         return QUIRE_EINVAL;
     int c = 0;
+    r->gen_valid = 0;
     quire_status_t st = quirei_rdb_reopen(r->db, &c, &r->detail);
     if (changed)
         *changed = c != 0;
@@ -108,7 +109,16 @@ quire_status_t quire_reader_generation(quire_reader_t *r, uint64_t *gen)
 {
     if (!r || !gen)
         return QUIRE_EINVAL;
-    return quirei_rdb_generation(r->db, gen, &r->detail);
+    /* Hashing UUIDs and revisions on every request would be waste: only a
+     * reopen can move the reader. */
+    if (!r->gen_valid) {
+        quire_status_t st = quirei_rdb_generation(r->db, &r->gen, &r->detail);
+        if (st)
+            return st;
+        r->gen_valid = 1;
+    }
+    *gen = r->gen;
+    return QUIRE_OK;
 }
 
 const char *quire_reader_language(const quire_reader_t *r)

@@ -14,6 +14,8 @@ struct quire_reader {
     quirei_buf detail;
     long errpos;              /* of the last QUIRE_EQUERY, or -1 */
     struct quirei_stemmer *stem; /* made on first search */
+    uint64_t gen;             /* quire_reader_generation(), when gen_valid */
+    int gen_valid;            /* cleared by every reopen */
 };
 
 

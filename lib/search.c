@@ -296,6 +296,18 @@ static int plain_word(const qn *n)
     return n->kind == QN_WORDS && n->field == QF_ANY && n->nterms >= 1;
 }
 
+/* The terms of n's plain-word kids, in order, at most max of them; their
+ * count. (The words of the proximity phrase and of a quote-like query.) */
+static size_t plain_word_terms(const qn *n, const char **out, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n->nkids; i++)
+        if (plain_word(n->kids[i]))
+            for (size_t j = 0; j < n->kids[i]->nterms && k < max; j++)
+                out[k++] = n->kids[i]->terms[j];
+    return k;
+}
+
 static quirei_q *and_q(build_t *b, const qn *n)
 {
     /* Heap, not stack: and_q recurses up to QUIREI_MAX_DEPTH levels. */
@@ -334,12 +346,11 @@ static quirei_q *and_q(build_t *b, const qn *n)
             nwords += n->kids[i]->nterms;
         }
     if ((q || b->tier == TIER_NEAR) && nplain >= 2 && nwords <= 64 && b->tier != TIER_BAG) {
+        const char *words[64];
         quirei_q *v[64];
-        size_t k = 0;
-        for (size_t i = 0; i < n->nkids; i++)
-            if (plain_word(n->kids[i]))
-                for (size_t j = 0; j < n->kids[i]->nterms && k < 64; j++)
-                    v[k++] = term_q(b, "", n->kids[i]->terms[j]);
+        size_t k = plain_word_terms(n, words, 64);
+        for (size_t i = 0; i < k; i++)
+            v[i] = term_q(b, "", words[i]);
         /* The first tier of a quote-like query wants the words exactly as
          * pasted (see quote_like()). */
         q = combine2(b, QUIREI_OP_AND_MAYBE, q,
@@ -503,20 +514,13 @@ static void collect_units(quire_reader_t *r, const qn *n, int approximate, quire
  * one exact phrase. The term array goes to `owned`. */
 static int quote_units(const qn *n, quirei_buf *units, quirei_buf *owned)
 {
-    size_t nw = 0;
-    for (size_t i = 0; i < n->nkids; i++)
-        if (plain_word(n->kids[i]))
-            nw += n->kids[i]->nterms;
-    const char **terms = malloc((nw + 1) * sizeof *terms);
+    /* quote_like() allows at most 64 words. */
+    const char **terms = malloc(64 * sizeof *terms);
     if (!terms || quirei_buf_add(owned, &terms, sizeof terms) < 0) {
         free(terms);
         return -1;
     }
-    size_t k = 0;
-    for (size_t i = 0; i < n->nkids; i++)
-        if (plain_word(n->kids[i]))
-            for (size_t j = 0; j < n->kids[i]->nterms; j++)
-                terms[k++] = n->kids[i]->terms[j];
+    size_t k = plain_word_terms(n, terms, 64);
     quirei_unit u = {.kind = QUIREI_UNIT_PHRASE,
                      .terms = (const char *const *)terms,
                      .nterms = k,

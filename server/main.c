@@ -409,6 +409,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return ret;
 }
 
+/* The value of the numeric option `name` in [lo, hi]; else says why on
+ * stderr and returns -1. */
+static int number_arg(const char *name, const char *arg, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || !*arg || *end || v < lo || v > hi) {
+        fprintf(stderr, "quire-serve: %s takes a number from %ld to %ld, not '%s'\n", name, lo,
+                hi, arg);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *listen_addr = "127.0.0.1";
@@ -431,51 +447,32 @@ int main(int argc, char **argv)
     config.cors = cors;
     int c;
     while ((c = getopt_long(argc, argv, "d:l:p:t:c:hV", longopts, NULL)) != -1) {
-        char *end;
         switch (c) {
         case 'd': config.db = optarg; break;
         case 'l': listen_addr = optarg; break;
-        case 'p':
-            port = (unsigned)strtoul(optarg, &end, 10);
-            if (*end || !*optarg || port > 65535) {
-                fprintf(stderr, "quire-serve: --port takes a number from 0 to 65535\n");
+        case 'p': {
+            long v;
+            if (number_arg("--port", optarg, 0, 65535, &v) < 0)
                 return 2;
-            }
+            port = (unsigned)v;
             break;
+        }
         case 'C':
-            cache_mb = strtol(optarg, &end, 10);
-            if (*end || !*optarg || cache_mb < 0 || cache_mb > 65536) {
-                fprintf(stderr, "quire-serve: --cache-mb takes a number from 0 to 65536\n");
+            if (number_arg("--cache-mb", optarg, 0, 65536, &cache_mb) < 0)
                 return 2;
-            }
             break;
         case 't':
-            threads = strtol(optarg, &end, 10);
-            if (*end || threads < 1 || threads > 256) {
-                fprintf(stderr, "quire-serve: --threads takes a number from 1 to 256\n");
+            if (number_arg("--threads", optarg, 1, 256, &threads) < 0)
                 return 2;
-            }
             threads_given = 1;
             break;
         case 'm':
-            errno = 0;
-            max_connections = strtol(optarg, &end, 10);
-            if (errno || *end || !*optarg || max_connections < 1 || max_connections > 65536) {
-                fprintf(stderr, "quire-serve: --max-connections takes a number from 1 to 65536, "
-                                "not '%s'\n",
-                        optarg);
+            if (number_arg("--max-connections", optarg, 1, 65536, &max_connections) < 0)
                 return 2;
-            }
             break;
         case 'T':
-            errno = 0;
-            timeout_s = strtol(optarg, &end, 10);
-            if (errno || *end || !*optarg || timeout_s < 1 || timeout_s > 3600) {
-                fprintf(stderr, "quire-serve: --timeout takes a number of seconds from 1 to 3600, "
-                                "not '%s'\n",
-                        optarg);
+            if (number_arg("--timeout", optarg, 1, 3600, &timeout_s) < 0)
                 return 2;
-            }
             break;
         case 'c':
             if (ncors == 32) {
