@@ -55,7 +55,7 @@ static void usage(FILE *out)
         "  --language LANG   Snowball stemming language for a new index\n"
         "                    (default english; an existing index keeps its own)\n"
         "  --shards N        shards (= writer threads) for a new index (default 2)\n"
-        "  --batch N         documents per shard between commits (default 4000);\n"
+        "  --batch N         documents per shard between commits (default 1000);\n"
         "                    a crash or kill loses at most the uncommitted batch\n"
         "  --source NAME     the source recorded for .txt/.md/.html documents\n"
         "  --keep-shards     compact each shard but do not merge them (see below)\n"

@@ -2,7 +2,7 @@
  * index.cc - the thin C++ wrapper over Xapian. The only C++ in Quire.
  *
  * ===========================================================================
- * The Quire index, schema version 1
+ * The Quire index, schema version 2
  * ===========================================================================
  *
  * An index is a directory:
@@ -38,17 +38,15 @@
  *   part        unprefixed, no positions: the PART tokens (pieces of a
  *               compound: "44228" of "cve-2021-44228") and HYPHENATED
  *               wholes ("state-sponsored").
- *   Z<stem>     stemmed form of a stemmable word, no positions, ONLY when
- *               the stem differs from the word. A stemmed query for stem s
- *               is therefore OP_SYNONYM(Z<s>, <s>): documents whose word
- *               equals its stem carry just the plain term. This drops a
- *               third to a half of all stem postings compared with
- *               TermGenerator's STEM_SOME, which always adds both.
- *               (Tried: a Z term for every word, so a stemmed word is one
- *               posting list. Fragment queries got 17% faster at the
- *               median (bare 0.35 -> 0.29 ms), but indexing took 66 s
- *               instead of 57 s, 1.86x the TermGenerator baseline's
- *               speed instead of 2.24x, below the 2x target; reverted.)
+ *   Z<stem>     stemmed form of every stemmable word, no positions (also
+ *               when the stem equals the word), so a stemmed query for s
+ *               is the one term Z<s>. Schema 1 left Z<stem> out when the
+ *               stem equalled the word and queried OP_SYNONYM(Z<s>, <s>):
+ *               6% smaller, but every stemmed word then merged two
+ *               posting lists, and 7-word fragment queries (the open
+ *               set's "bare") were 20% slower at the median (0.35 ->
+ *               0.29 ms). Stem terms carry no positions, unlike
+ *               TermGenerator's, so the index is still 0.65x its size.
  *   S<word>     title words, no positions (a title phrase is matched on
  *               the unprefixed terms, which hold the title's positions);
  *               ZS<stem> likewise.
@@ -73,7 +71,8 @@
  *   and quotes cite it exactly.
  *
  * Metadata (in every shard):
- *   quire.schema    "1"; a reader refuses any other value
+ *   quire.schema    "2"; a reader refuses any other value (an index of
+ *                   another version is rebuilt with quire-index)
  *   quire.language  the Snowball language of the Z terms ("english")
  *   quire.shards    the shard count
  *

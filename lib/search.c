@@ -3,7 +3,7 @@
  * snippets, quotes and JSON.
  *
  * Term mapping (the schema is in index.cc):
- *   word w (stemmable)    OP_SYNONYM(Z<stem>, <stem>)  (see "Z<stem>")
+ *   word w (stemmable)    Z<stem>  (see "Z<stem>" in index.cc)
  *   word w (digits, ID)   <w>
  *   "a b c"               OP_PHRASE(a, b, c) on unstemmed positional terms
  *   "a b c"~N             OP_NEAR(a, b, c), window 3 + N
@@ -136,9 +136,9 @@ static quirei_q *word_q(build_t *b, const char *t, int stemmable, qn_field f)
     snprintf(stem, sizeof stem, "%.*s", (int)n, s);
     quirei_buf zp = QUIREI_BUF_INIT;
     quirei_buf_addf(&zp, "%s%s", QUIREI_PREFIX_STEM, prefix);
-    quirei_q *v[2] = {term_q(b, zp.ptr, stem), term_q(b, prefix, stem)};
+    quirei_q *z = term_q(b, zp.ptr, stem);
     quirei_buf_release(&zp);
-    return combine(b, QUIREI_OP_SYNONYM, v, 2, 0);
+    return z;
 }
 
 /* The words of a node, AND-ed (each stemmed). */

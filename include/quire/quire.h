@@ -36,7 +36,7 @@ extern "C" {
 #define QUIRE_VERSION "0.1.0"
 
 /* Index schema version written to every index (see lib/index.cc). */
-#define QUIRE_SCHEMA_VERSION 1
+#define QUIRE_SCHEMA_VERSION 2
 
 typedef enum quire_status {
     QUIRE_OK = 0,
@@ -94,7 +94,7 @@ typedef struct quire_writer_options {
      * existing index keeps its shard count. Documents are routed to a shard
      * by a hash of their id, so re-adding an id always replaces it. */
     unsigned shards;
-    /* Documents per shard between automatic commits; 0 = 4000. Everything
+    /* Documents per shard between automatic commits; 0 = 1000. Everything
      * committed survives a crash (kill -9) of the writing process. */
     unsigned batch_size;
     /* quire_writer_close() merges all shards into one compacted database
