@@ -69,6 +69,8 @@ mkdir -p "$BENCH_DIR"
 QUIRE_DB=$BENCH_DIR/quire
 BASE_DB=$BENCH_DIR/baseline
 STAMP=$(stat -L -c '%n %s %Y' "${FILES[@]}")
+# A kept Quire index is reused only if it has this build's schema version.
+SCHEMA=$(sed -n 's/^#define QUIRE_SCHEMA_VERSION \([0-9]*\).*/\1/p' include/quire/quire.h)
 
 SCRATCH=$(mktemp -d /tmp/quire-bench-query-out.XXXXXX)
 trap 'rm -rf "$SCRATCH"' EXIT
@@ -77,12 +79,14 @@ declare -A BUILT=()
 build_index() {  # system db
   local sys=$1 db=$2 err=$SCRATCH/index.$1.err
   local -a cmd
+  local stamp=$STAMP
+  [[ $sys == quire ]] && stamp+=$'\n'"quire schema $SCHEMA"
   case $sys in
     quire)    cmd=("$QUIRE_INDEX" --db "$db.partial" --quiet "${FILES[@]}") ;;
     baseline) cmd=("$BASE_INDEX" "$db.partial" "${FILES[@]}") ;;
   esac
   if [[ -n ${QUIRE_BENCH_KEEP:-} && -d $db && -f $db.stamp ]] &&
-     [[ $(cat "$db.stamp") == "$STAMP" ]]; then
+     [[ $(cat "$db.stamp") == "$stamp" ]]; then
     echo "Reusing the $sys index $db (QUIRE_BENCH_KEEP is set)"
     BUILT[$sys]="reused"
     return
@@ -98,7 +102,7 @@ build_index() {  # system db
   fi
   t1=$(date +%s.%N)
   mv "$db.partial" "$db"
-  printf '%s\n' "$STAMP" >"$db.stamp"
+  printf '%s\n' "$stamp" >"$db.stamp"
   BUILT[$sys]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "built in %.0f s", b - a }')
   echo "  ${BUILT[$sys]}"
 }
