@@ -48,25 +48,37 @@ struct quire_tokenizer {
 
 typedef enum cls { CL_SEP, CL_WORD, CL_APOS, CL_HYPHEN, CL_DOT, CL_AT, CL_COLON } cls_t;
 
+/* ASCII classes, by table: classify_cp() runs once per character of every
+ * body indexed or scanned for a snippet, and isalpha() is a locale lookup
+ * through a function call. ('C' locale letters, as isalpha() gave.) */
+#define W_ CL_WORD
+#define S_ CL_SEP
+static const unsigned char ascii_cls[128] = {
+    S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_,
+    S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_,
+    /* space ! " # $ % & ' ( ) * + , - . / */
+    S_, S_, S_, S_, S_, S_, S_, CL_APOS, S_, S_, S_, S_, S_, CL_HYPHEN, CL_DOT, S_,
+    /* 0-9 : ; < = > ? */
+    W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, CL_COLON, S_, S_, S_, S_, S_,
+    /* @ A-O */
+    CL_AT, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,
+    /* P-Z [ \ ] ^ _ */
+    W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, S_, S_, S_, S_, W_,
+    /* ` a-o */
+    S_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_,
+    /* p-z { | } ~ DEL */
+    W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, W_, S_, S_, S_, S_, S_,
+};
+#undef W_
+#undef S_
+
 static cls_t classify_cp(int32_t cp, int *digit)
 {
-    *digit = 0;
-    if (cp < 0x80) {
-        if (cp >= '0' && cp <= '9') {
-            *digit = 1;
-            return CL_WORD;
-        }
-        if (isalpha(cp) || cp == '_')
-            return CL_WORD;
-        switch (cp) {
-        case '\'': return CL_APOS;
-        case '-': return CL_HYPHEN;
-        case '.': return CL_DOT;
-        case '@': return CL_AT;
-        case ':': return CL_COLON;
-        default: return CL_SEP;
-        }
+    if ((uint32_t)cp < 0x80) {
+        *digit = cp >= '0' && cp <= '9';
+        return (cls_t)ascii_cls[cp];
     }
+    *digit = 0;
     switch (cp) {
     case 0x2019: case 0x2018: case 0x02BC: case 0xFF07: case 0x2032:
         return CL_APOS;
