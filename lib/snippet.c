@@ -342,6 +342,13 @@ static int add_match(scan_t *sc, size_t start, size_t end, size_t unit, int phra
     return 0;
 }
 
+/* strcmp() == 0, but most body tokens already differ in their first byte,
+ * and this runs for every token against every query term. */
+static int same_term(const char *a, const char *b)
+{
+    return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 static int phrase_step(scan_t *sc, const quire_token_t *tok, size_t start, size_t end)
 {
     phrase_ref_t *refs = (phrase_ref_t *)sc->prefs.ptr;
@@ -354,7 +361,7 @@ static int phrase_step(scan_t *sc, const quire_token_t *tok, size_t start, size_
         /* Descending, so a token advances each partial match at most once
          * even when the phrase repeats a term. */
         for (size_t k = n; k-- > 0;) {
-            if (strcmp(tok->term, u->terms[k]) != 0)
+            if (!same_term(tok->term, u->terms[k]))
                 continue;
             size_t mstart;
             if (k == 0) {
@@ -424,7 +431,7 @@ static int term_step(scan_t *sc, const quire_token_t *tok, size_t start, size_t 
             continue;
         int hit = 0;
         for (size_t k = 0; !hit && u->terms && k < u->nterms; k++)
-            hit = u->terms[k] && strcmp(tok->term, u->terms[k]) == 0;
+            hit = u->terms[k] && same_term(tok->term, u->terms[k]);
         /* PART and HYPHENATED tokens are never stemmable, so parts of a
          * compound only match their exact term. */
         if (!hit && tok->stemmable && sc->want_stems && u->stems && u->nstems &&
