@@ -42,11 +42,14 @@
  *               when the stem equals the word), so a stemmed query for s
  *               is the one term Z<s>. Schema 1 left Z<stem> out when the
  *               stem equalled the word and queried OP_SYNONYM(Z<s>, <s>):
- *               6% smaller, but every stemmed word then merged two
+ *               5% smaller, but every stemmed word then merged two
  *               posting lists, and 7-word fragment queries (the open
  *               set's "bare") were 20% slower at the median (0.35 ->
- *               0.29 ms). Stem terms carry no positions, unlike
- *               TermGenerator's, so the index is still 0.65x its size.
+ *               0.29 ms). The extra postings cost indexing time (57 ->
+ *               66 s on the shared corpus), won back by committing
+ *               every 1000 documents instead of 4000 (writer.c,
+ *               DEFAULT_BATCH): 53-55 s. Stem terms carry no positions,
+ *               unlike TermGenerator's, so the index is 0.68x its size.
  *   S<word>     title words, no positions (a title phrase is matched on
  *               the unprefixed terms, which hold the title's positions);
  *               ZS<stem> likewise.

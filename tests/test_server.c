@@ -16,88 +16,37 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "server_harness.h"
 #include "strbuf.h"
 
 static char tmp[64];
+static char db_path[128];
 static const char *extra_header; /* one more request header, or NULL */
 static int curl_decodes_gzip;     /* ask for gzip and let libcurl decode it */
 static quirei_buf resp_headers;   /* headers of the last response */
-static pid_t server;
+static qt_server srv = {.pid = -1};
 static unsigned port;
-static FILE *server_err;
-
-static int run(const char *const *argv)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 1);
-        dup2(devnull, 2);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int status;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static pthread_t drainer;
-
-static void *drain(void *arg)
-{
-    char line[4096];
-    while (fgets(line, sizeof line, arg))
-        ;
-    return NULL;
-}
 
 static void start_server(void)
 {
     strcpy(tmp, "/tmp/quire-test-server-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmp));
-    char db[128];
-    snprintf(db, sizeof db, "%s/db", tmp);
-    const char *idx[] = {QUIRE_BIN_DIR "/quire-index", "--db", db, "--quiet",
-                         QUIRE_SOURCE_DIR "/corpus", NULL};
-    cr_assert_eq(run(idx), 0);
-
-    int fds[2];
-    cr_assert_eq(pipe(fds), 0);
-    server = fork();
-    if (server == 0) {
-        dup2(fds[1], 2);
-        close(fds[0]);
-        execl(QUIRE_BIN_DIR "/quire-serve", "quire-serve", "--db", db, "--port", "0",
-              "--threads", "2", "--cors", "https://portal.example", (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    server_err = fdopen(fds[0], "r");
-    char line[256] = "";
-    cr_assert_not_null(fgets(line, sizeof line, server_err), "server printed nothing");
-    cr_assert_eq(sscanf(line, "listening on http://127.0.0.1:%u", &port), 1, "line: %s", line);
-    /* Keep reading the access log so the server never blocks on a full pipe. */
-    cr_assert_eq(pthread_create(&drainer, NULL, drain, server_err), 0);
+    qt_index_sample(tmp, db_path, sizeof db_path);
+    const char *extra[] = {"--threads", "2", "--cors", "https://portal.example", NULL};
+    qt_server_start(&srv, db_path, extra);
+    port = srv.port;
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 static void stop_server(void)
 {
-    if (server > 0) {
-        kill(server, SIGTERM);
-        int status;
-        waitpid(server, &status, 0);
+    if (srv.pid > 0) {
+        int status = qt_server_stop(&srv, 30);
         cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "SIGTERM exits 0");
     }
-    if (server_err) {
-        pthread_join(drainer, NULL); /* ends at EOF: the server has exited */
-        fclose(server_err);
-    }
+    qt_server_kill(&srv);
     quirei_buf_release(&resp_headers);
     curl_global_cleanup();
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-    cr_expect_eq(system(cmd), 0);
+    qt_remove_tree(tmp);
 }
 
 TestSuite(server, .init = start_server, .fini = stop_server, .timeout = 120);
@@ -501,24 +450,10 @@ Test(server, api_key_required_when_set)
     FILE *kf = fopen(keyfile, "w");
     fputs("s3cret-key\n", kf);
     fclose(kf);
-    int fds[2];
-    cr_assert_eq(pipe(fds), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 2);
-        close(fds[0]);
-        execl(QUIRE_BIN_DIR "/quire-serve", "quire-serve", "--db", db, "--port", "0",
-              "--api-key-file", keyfile, (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    FILE *err = fdopen(fds[0], "r");
-    char line[256] = "";
-    cr_assert_not_null(fgets(line, sizeof line, err));
-    unsigned keyed_port = 0;
-    cr_assert_eq(sscanf(line, "listening on http://127.0.0.1:%u", &keyed_port), 1, "%s", line);
-    pthread_t dr;
-    pthread_create(&dr, NULL, drain, err);
+    qt_server keyed = {.pid = -1};
+    const char *extra[] = {"--api-key-file", keyfile, NULL};
+    qt_server_start(&keyed, db, extra);
+    unsigned keyed_port = keyed.port;
     unsigned saved = port;
     port = keyed_port;
     quirei_buf b = QUIREI_BUF_INIT;
@@ -533,12 +468,8 @@ Test(server, api_key_required_when_set)
     cr_expect_eq(http("GET", "/api/search?q=spying", NULL, &b, NULL), 200);
     extra_header = NULL;
     port = saved;
-    kill(pid, SIGTERM);
-    int status;
-    waitpid(pid, &status, 0);
+    int status = qt_server_stop(&keyed, 30);
     cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    pthread_join(dr, NULL);
-    fclose(err);
     quirei_buf_release(&b);
 }
 

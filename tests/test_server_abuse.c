@@ -29,123 +29,39 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "server_harness.h"
 #include "strbuf.h"
 
 static char tmp[64];
 static char db[128];
-static pid_t server = -1;
+static qt_server srv = {.pid = -1};
 static unsigned port;
-static FILE *server_err;
-static pthread_t drainer;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_s(double s)
-{
-    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-static int run_quiet(const char *const *argv)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 1);
-        dup2(devnull, 2);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int status;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 static void setup(void)
 {
     signal(SIGPIPE, SIG_IGN);
     strcpy(tmp, "/tmp/quire-test-abuse-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmp));
-    snprintf(db, sizeof db, "%s/db", tmp);
-    const char *idx[] = {QUIRE_BIN_DIR "/quire-index", "--db", db, "--quiet",
-                         QUIRE_SOURCE_DIR "/corpus", NULL};
-    cr_assert_eq(run_quiet(idx), 0);
-}
-
-static void *drain(void *arg)
-{
-    char line[4096];
-    while (fgets(line, sizeof line, arg))
-        ;
-    return NULL;
+    qt_index_sample(tmp, db, sizeof db);
 }
 
 /* Start quire-serve on the test index with extra options (NULL-terminated). */
 static void start_server(const char *const *extra)
 {
-    const char *argv[32] = {QUIRE_BIN_DIR "/quire-serve", "--db", db, "--port", "0"};
-    size_t n = 5;
-    for (size_t i = 0; extra && extra[i] && n < 31; i++)
-        argv[n++] = extra[i];
-    argv[n] = NULL;
-    int fds[2];
-    cr_assert_eq(pipe(fds), 0);
-    server = fork();
-    if (server == 0) {
-        dup2(fds[1], 2);
-        close(fds[0]);
-        close(fds[1]);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    server_err = fdopen(fds[0], "r");
-    char line[256] = "";
-    cr_assert_not_null(fgets(line, sizeof line, server_err), "server printed nothing");
-    cr_assert_eq(sscanf(line, "listening on http://127.0.0.1:%u", &port), 1, "line: %s", line);
-    /* Keep reading the access log so the server never blocks on a full pipe. */
-    cr_assert_eq(pthread_create(&drainer, NULL, drain, server_err), 0);
+    qt_server_start(&srv, db, extra);
+    port = srv.port;
 }
 
 static void teardown(void)
 {
-    if (server > 0) {
-        kill(server, SIGKILL);
-        waitpid(server, NULL, 0);
-        server = -1;
-    }
-    if (server_err) {
-        pthread_join(drainer, NULL); /* ends at EOF: the server is gone */
-        fclose(server_err);
-        server_err = NULL;
-    }
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-    cr_expect_eq(system(cmd), 0);
+    qt_server_kill(&srv);
+    qt_remove_tree(tmp);
 }
 
 /* Stop the server with SIGTERM: it must exit 0 (and, in the sanitizer build,
  * without a report). */
 static void stop_server(void)
 {
-    cr_assert_gt(server, 0);
-    kill(server, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 100 && waitpid(server, &status, WNOHANG) == 0; i++)
-        sleep_s(0.05);
-    if (waitpid(server, &status, WNOHANG) == 0) {
-        kill(server, SIGKILL);
-        waitpid(server, &status, 0);
-        server = -1;
-        cr_assert_fail("quire-serve did not exit within 5 s of SIGTERM");
-    }
-    server = -1;
+    int status = qt_server_stop(&srv, 5);
     cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "SIGTERM exits 0 (status %d)",
               status);
 }
@@ -226,12 +142,12 @@ static size_t response_len(const quirei_buf *raw)
 static reply_t exchange_fd(int fd, const char *req, size_t len, double max_s, int wait_close)
 {
     reply_t r = {.how = HUNG};
-    double t0 = now(), deadline = t0 + max_s;
+    double t0 = qt_now(), deadline = t0 + max_s;
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     size_t sent = 0;
     int answered = 0;
     for (;;) {
-        double left = deadline - now();
+        double left = deadline - qt_now();
         if (left <= 0)
             break;
         struct pollfd p = {.fd = fd, .events = POLLIN | (sent < len ? POLLOUT : 0)};
@@ -250,7 +166,7 @@ static reply_t exchange_fd(int fd, const char *req, size_t len, double max_s, in
             if (k < 0 && (errno == EAGAIN || errno == EINTR))
                 continue;
             if (k <= 0) { /* end of file, or reset */
-                r.secs = now() - t0;
+                r.secs = qt_now() - t0;
                 if (answered)
                     r.closed_after = 1;
                 else
@@ -261,7 +177,7 @@ static reply_t exchange_fd(int fd, const char *req, size_t len, double max_s, in
             if (!answered && response_len(&r.raw)) {
                 answered = 1;
                 r.how = ANSWERED;
-                r.secs = now() - t0;
+                r.secs = qt_now() - t0;
                 sscanf(r.raw.ptr, "HTTP/1.%*d %d", &r.status);
                 if (!wait_close)
                     break;
@@ -304,9 +220,9 @@ static int get_status(const char *path, double max_s, double *secs)
  * *got counts the bytes received. */
 static double wait_closed(int fd, double max_s, size_t *got)
 {
-    double t0 = now();
+    double t0 = qt_now();
     for (;;) {
-        double left = t0 + max_s - now();
+        double left = t0 + max_s - qt_now();
         if (left <= 0)
             return -1;
         struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -317,7 +233,7 @@ static double wait_closed(int fd, double max_s, size_t *got)
         if (k < 0 && (errno == EAGAIN || errno == EINTR))
             continue;
         if (k <= 0)
-            return now() - t0;
+            return qt_now() - t0;
         if (got)
             *got += (size_t)k;
     }
@@ -346,7 +262,7 @@ static void *probe_loop(void *arg)
             p->failures++;
         if (secs > p->worst)
             p->worst = secs;
-        sleep_s(0.1);
+        qt_sleep(0.1);
     }
     return NULL;
 }
@@ -363,8 +279,8 @@ static void prober_start(prober_t *p)
  * have started yet. */
 static void prober_check(prober_t *p, int min_probes, double max_s)
 {
-    for (double t0 = now(); atomic_load(&p->probes) < min_probes && now() - t0 < 5.0;)
-        sleep_s(0.05);
+    for (double t0 = qt_now(); atomic_load(&p->probes) < min_probes && qt_now() - t0 < 5.0;)
+        qt_sleep(0.05);
     atomic_store(&p->stop, 1);
     pthread_join(p->th, NULL);
     cr_expect_eq(p->failures, 0, "%d of %d health probes failed", p->failures,
@@ -465,16 +381,16 @@ Test(abuse, slowloris)
                               "X-Slow: one byte a second\r\n\r\n";
     int fd = dial();
     cr_assert_geq(fd, 0);
-    double t0 = now(), closed_at = -1;
+    double t0 = qt_now(), closed_at = -1;
     size_t got = 0;
-    for (size_t i = 0; i < sizeof req - 1 && now() - t0 < 10; i++) {
+    for (size_t i = 0; i < sizeof req - 1 && qt_now() - t0 < 10; i++) {
         if (send(fd, req + i, 1, MSG_NOSIGNAL) != 1) {
-            closed_at = now() - t0; /* reset by the server */
+            closed_at = qt_now() - t0; /* reset by the server */
             break;
         }
         double w = wait_closed(fd, 1.0, &got);
         if (w >= 0) {
-            closed_at = now() - t0;
+            closed_at = qt_now() - t0;
             break;
         }
     }
@@ -523,7 +439,7 @@ static void *keepalive_loop(void *arg)
         if (r.secs > k->worst)
             k->worst = r.secs;
         reply_free(&r);
-        sleep_s(0.2);
+        qt_sleep(0.2);
     }
     return NULL;
 }
@@ -559,11 +475,11 @@ Test(abuse, more_connections_than_the_limit)
     keepalive_t ka = {.fd = dial()};
     cr_assert_geq(ka.fd, 0);
     cr_assert_eq(pthread_create(&ka.th, NULL, keepalive_loop, &ka), 0);
-    sleep_s(0.3);
+    qt_sleep(0.3);
 
     /* 20 idle connections: 7 take the remaining places, 13 wait. */
     int fds[IDLE];
-    double t0 = now();
+    double t0 = qt_now();
     for (int i = 0; i < IDLE; i++) {
         fds[i] = dial();
         cr_assert_geq(fds[i], 0, "connection %d was refused: %s", i, strerror(errno));
@@ -578,7 +494,7 @@ Test(abuse, more_connections_than_the_limit)
     int open = IDLE;
     for (int i = 0; i < IDLE; i++)
         closed_at[i] = -1;
-    while (open && now() - t0 < 3 * TIMEOUT) {
+    while (open && qt_now() - t0 < 3 * TIMEOUT) {
         struct pollfd p[IDLE];
         for (int i = 0; i < IDLE; i++)
             p[i] = (struct pollfd){.fd = closed_at[i] < 0 ? fds[i] : -1, .events = POLLIN};
@@ -592,7 +508,7 @@ Test(abuse, more_connections_than_the_limit)
             if (k > 0) {
                 got += (size_t)k;
             } else if (k == 0 || (errno != EAGAIN && errno != EINTR)) {
-                closed_at[i] = now() - t0;
+                closed_at[i] = qt_now() - t0;
                 open--;
             }
         }
@@ -705,7 +621,7 @@ Test(abuse, request_bodies)
     /* A client that pushes a 256 MB body: the server stops reading and closes;
      * the client's sends fail long before 256 MB, and the server's memory
      * does not grow by the body. */
-    long rss0 = vm_rss_kb(server);
+    long rss0 = vm_rss_kb(srv.pid);
     int fd = dial();
     cr_assert_geq(fd, 0);
     static const char head[] = "POST /api/search?q=x HTTP/1.1\r\nHost: h\r\n"
@@ -714,10 +630,10 @@ Test(abuse, request_bodies)
     static char chunk[65536];
     memset(chunk, 'x', sizeof chunk);
     size_t pushed = 0;
-    double t0 = now();
+    double t0 = qt_now();
     struct timeval tv = {2, 0};
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    while (pushed < 268435456 && now() - t0 < 10) {
+    while (pushed < 268435456 && qt_now() - t0 < 10) {
         ssize_t k = send(fd, chunk, sizeof chunk, MSG_NOSIGNAL);
         if (k <= 0)
             break;
@@ -725,8 +641,8 @@ Test(abuse, request_bodies)
     }
     close(fd);
     cr_expect_lt(pushed, (size_t)64 << 20, "the client pushed %zu bytes of body", pushed);
-    cr_expect_lt(now() - t0, 5.0, "pushing the body took %.3f s", now() - t0);
-    long rss1 = vm_rss_kb(server);
+    cr_expect_lt(qt_now() - t0, 5.0, "pushing the body took %.3f s", qt_now() - t0);
+    long rss1 = vm_rss_kb(srv.pid);
     cr_expect_lt(rss1 - rss0, 16 * 1024, "server RSS grew from %ld to %ld kB", rss0, rss1);
 
     /* Content-Length: 0 is no body: answered normally, connection kept. */
