@@ -72,6 +72,12 @@ static const unsigned char ascii_cls[128] = {
 #undef W_
 #undef S_
 
+/* ASCII lower case without the locale lookup of tolower(). */
+static char ascii_lower(unsigned char c)
+{
+    return (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+}
+
 static cls_t classify_cp(int32_t cp, int *digit)
 {
     if ((uint32_t)cp < 0x80) {
@@ -155,7 +161,7 @@ static int fold_segment(quire_tokenizer_t *t, const char *text, size_t start, si
             return -1;
         char *o = t->fold.ptr + t->fold.len;
         for (size_t i = start; i < end; i++)
-            o[i - start] = (char)tolower((unsigned char)text[i]);
+            o[i - start] = ascii_lower((unsigned char)text[i]);
         t->fold.len += end - start;
         t->fold.ptr[t->fold.len] = '\0';
     } else {
@@ -516,7 +522,7 @@ static int emit_url(quire_tokenizer_t *t, quire_token_cb cb, void *ctx, const ch
     if (ascii && end - start <= QUIRE_MAX_TERM_BYTES) {
         char tmp[QUIRE_MAX_TERM_BYTES];
         for (size_t i = start; i < end; i++)
-            tmp[i - start] = (char)tolower((unsigned char)text[i]);
+            tmp[i - start] = ascii_lower((unsigned char)text[i]);
         r = emit(t, cb, ctx, tmp, end - start, QUIRE_TOK_COMPOUND, pos, start, end, 0);
     }
     if (r)
