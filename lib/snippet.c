@@ -413,8 +413,9 @@ static int could_stem_to(const quire_token_t *tok, const quirei_unit *u)
         const char *st = u->stems[k];
         if (!st)
             continue;
-        size_t n = tok->len < 2 ? tok->len : 2;
-        if (strncmp(st, tok->term, n) == 0)
+        /* strncmp(st, tok->term, min(len, 2)) == 0, inline: this runs for
+         * every body token and unit. */
+        if (tok->len == 0 || (st[0] == tok->term[0] && (tok->len < 2 || st[1] == tok->term[1])))
             return 1;
     }
     return 0;
