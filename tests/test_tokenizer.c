@@ -380,3 +380,33 @@ Test(tokenizer_property, case_and_apostrophe_insensitive)
     quirei_buf_release(&text);
     quirei_buf_release(&alt);
 }
+
+/* Every ASCII character, one by one between two words: letters, digits and
+ * '_' join them; '-', '.' and the apostrophe join them into a hyphenated
+ * word, a dotted name or a contraction; '@' and ':' are connectors only in
+ * an e-mail address or an IPv6 address (checked last), so between two plain
+ * words they separate, as everything else does, controls included. Upper case folds to lower case. (The
+ * ASCII classes are a table in tokenizer.c; this pins every entry.) */
+Test(tokenizer, every_ascii_character_has_its_class)
+{
+    for (int c = 1; c < 128; c++) {
+        char text[8], joined[8];
+        snprintf(text, sizeof text, "ab%ccd", c);
+        char *got = toks(text);
+        int lower = c >= 'A' && c <= 'Z' ? c + 32 : c;
+        snprintf(joined, sizeof joined, "ab%ccd", lower);
+        if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+            c == '_') {
+            char want[32];
+            snprintf(want, sizeof want, "W:%s@1", joined);
+            cr_expect_str_eq(got, want, "character 0x%02x", c);
+        } else if (c == '-' || c == '.' || c == '\'') {
+            cr_expect(strstr(got, joined) != NULL, "character 0x%02x joins: %s", c, got);
+        } else {
+            cr_expect_str_eq(got, "W:ab@1 W:cd@2", "character 0x%02x separates", c);
+        }
+        free(got);
+    }
+    cr_expect(has_term("mail ab@cd.io now", "ab@cd.io"));
+    cr_expect(has_term("host fe80::1 up", "fe80::1"));
+}
