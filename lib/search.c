@@ -132,13 +132,10 @@ static quirei_q *word_q(build_t *b, const char *t, int stemmable, qn_field f)
         b->oom = 1;
         return NULL;
     }
-    char stem[QUIRE_MAX_TERM_BYTES + 1];
+    char stem[QUIRE_MAX_TERM_BYTES + 1], zp[8]; /* "Z" + a field prefix */
     snprintf(stem, sizeof stem, "%.*s", (int)n, s);
-    quirei_buf zp = QUIREI_BUF_INIT;
-    quirei_buf_addf(&zp, "%s%s", QUIREI_PREFIX_STEM, prefix);
-    quirei_q *z = term_q(b, zp.ptr, stem);
-    quirei_buf_release(&zp);
-    return z;
+    snprintf(zp, sizeof zp, "%s%s", QUIREI_PREFIX_STEM, prefix);
+    return term_q(b, zp, stem);
 }
 
 /* The words of a node, AND-ed (each stemmed). */
