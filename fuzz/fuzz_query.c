@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "query_parser.h"
+#include "query/query_parser.h"
 #include "strbuf.h"
 
 static quire_reader_t *reader;

@@ -3,6 +3,8 @@
  */
 #include "result_cache.h"
 
+#include "hash.h"
+
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,14 +33,6 @@ struct rcache {
 static size_t entry_cost(size_t keylen, size_t len)
 {
     return sizeof(entry_t) + keylen + len + 2 * sizeof(void *);
-}
-
-static uint64_t hash_key(const char *key, size_t n)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a, 64 bit */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
-    return h;
 }
 
 rcache_t *rcache_new(size_t max_bytes)
@@ -142,7 +136,7 @@ char *rcache_get(rcache_t *c, const char *key, size_t keylen, size_t *len, const
 {
     if (!c)
         return NULL;
-    uint64_t h = hash_key(key, keylen);
+    uint64_t h = quirei_fnv1a64(QUIREI_FNV64_INIT, key, keylen);
     char *copy = NULL;
     pthread_mutex_lock(&c->mu);
     entry_t *e = *find_link(c, h, key, keylen);
@@ -172,7 +166,7 @@ void rcache_put(rcache_t *c, const char *key, size_t keylen, const char *body, s
     entry_t *e = malloc(sizeof *e + keylen + len);
     if (!e)
         return;
-    e->hash = hash_key(key, keylen);
+    e->hash = quirei_fnv1a64(QUIREI_FNV64_INIT, key, keylen);
     e->keylen = keylen;
     e->len = len;
     e->type = type;

@@ -8,11 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "index.h"
-#include "record.h"
-#include "stemmer.h"
+#include "store/index.h"
+#include "schema/record.h"
+#include "text/stemmer.h"
 #include "strbuf.h"
-#include "writer_internal.h"
+#include "schema/schema.h"
 
 static char dir[64];
 
@@ -446,9 +446,9 @@ Test(index, query_side_terms_exist_in_index)
 
 Test(index_helpers, record_round_trip_and_corruption)
 {
-    const char *f[QUIREI_RECORD_FIELDS] = {"id-1", NULL, "src", NULL, NULL, "2016", "body text"};
-    size_t n[QUIREI_RECORD_FIELDS];
-    for (int i = 0; i < QUIREI_RECORD_FIELDS; i++)
+    const char *f[QUIRE_FIELD_COUNT] = {"id-1", NULL, "src", NULL, NULL, "2016", "body text"};
+    size_t n[QUIRE_FIELD_COUNT];
+    for (int i = 0; i < QUIRE_FIELD_COUNT; i++)
         n[i] = f[i] ? strlen(f[i]) : 0;
     quirei_buf b = QUIREI_BUF_INIT;
     cr_assert_eq(quirei_record_encode(&b, f, n), 0);

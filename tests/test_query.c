@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query_parser.h"
+#include "query/query_parser.h"
 #include "strbuf.h"
 
 /* ---------------------------------------------------------------- parser */

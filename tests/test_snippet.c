@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "snippet.h"
+#include "render/snippet.h"
 #include "utf8.h"
 
 /* ---- helpers ------------------------------------------------------- */

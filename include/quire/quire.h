@@ -80,6 +80,32 @@ typedef struct quire_doc {
     const char *body;
 } quire_doc_t;
 
+/*
+ * The fields of a document, in the order above (and of the stored record,
+ * the JSON Lines input and the JSON output). Loops over fields use these
+ * instead of naming the seven members one by one.
+ */
+typedef enum quire_field {
+    QUIRE_FIELD_ID = 0,
+    QUIRE_FIELD_TITLE,
+    QUIRE_FIELD_SOURCE,
+    QUIRE_FIELD_URL,
+    QUIRE_FIELD_AUTHOR,
+    QUIRE_FIELD_DATE,
+    QUIRE_FIELD_BODY,
+    QUIRE_FIELD_COUNT /* not a field: the number of fields */
+} quire_field_t;
+
+/* The field's name as in JSON ("id", "title", ...); "" when out of range. */
+const char *quire_field_name(quire_field_t f);
+
+/* The value of field f of d (NULL when absent or f is out of range). */
+const char *quire_doc_get(const quire_doc_t *d, quire_field_t f);
+
+/* Set field f of d to v (not copied; NULL = absent). Does nothing when f
+ * is out of range. */
+void quire_doc_set(quire_doc_t *d, quire_field_t f, const char *v);
+
 /* ------------------------------------------------------------------------ */
 /* Writer                                                                   */
 /* ------------------------------------------------------------------------ */

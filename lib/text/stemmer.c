@@ -1,5 +1,7 @@
 /* stemmer.c - libstemmer behind a direct-mapped cache; see stemmer.h. */
-#include "stemmer.h"
+#include "text/stemmer.h"
+
+#include "hash.h"
 
 #include <libstemmer.h>
 #include <stdint.h>
@@ -52,19 +54,11 @@ void quirei_stemmer_free(quirei_stemmer *s)
     free(s);
 }
 
-static uint32_t hash_word(const char *w, size_t len)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)w[i]) * 16777619u;
-    return h;
-}
-
 const char *quirei_stem(quirei_stemmer *s, const char *word, size_t len, size_t *out_len)
 {
     slot_t *sl = NULL;
     if (len > 0 && len < CACHE_WORD) {
-        sl = &s->cache[hash_word(word, len) & (CACHE_SLOTS - 1)];
+        sl = &s->cache[quirei_fnv1a32(QUIREI_FNV32_INIT, word, len) & (CACHE_SLOTS - 1)];
         if (sl->wlen == len && memcmp(sl->word, word, len) == 0) {
             *out_len = sl->slen;
             return sl->stem;

@@ -7,7 +7,7 @@
  * looking at the bytes around the chosen matches only, so the cost after
  * tokenizing does not grow with the body.
  */
-#include "snippet.h"
+#include "render/snippet.h"
 
 #include <float.h>
 #include <quire/tokenizer.h>

@@ -29,12 +29,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "index.h"
-#include "record.h"
-#include "stemmer.h"
+#include "store/index.h"
+#include "store/layout.h"
+#include "schema/record.h"
+#include "text/stemmer.h"
 #include "strbuf.h"
 #include "utf8.h"
-#include "writer_internal.h"
+#include "schema/schema.h"
 
 #define QUEUE_CAP 64
 #define DEFAULT_SHARDS 2
@@ -45,17 +46,14 @@
  * loses less to a crash. */
 #define DEFAULT_BATCH 1000
 #define MAX_SHARDS 64
-#define MAX_ID_BYTES 200
-
-enum { F_ID, F_TITLE, F_SOURCE, F_URL, F_AUTHOR, F_DATE, F_BODY, F_COUNT };
 
 typedef enum rec_kind { REC_DOC, REC_COMMIT, REC_COMPACT, REC_STOP } rec_kind_t;
 
 /* One queued document: a single allocation, strings in `text`. */
 typedef struct rec {
     rec_kind_t kind;
-    const char *f[F_COUNT]; /* NULL when absent */
-    size_t flen[F_COUNT];
+    const char *f[QUIRE_FIELD_COUNT]; /* NULL when absent */
+    size_t flen[QUIRE_FIELD_COUNT];
     char text[];
 } rec_t;
 
@@ -120,51 +118,6 @@ static quire_status_t sticky(quire_writer_t *w)
     quire_status_t st = w->sticky;
     pthread_mutex_unlock(&w->mu);
     return st;
-}
-
-/* ------------------------------------------------------------ routing --- */
-
-uint32_t quirei_shard_of(const char *id, size_t len, unsigned nshards)
-{
-    uint32_t h = 2166136261u; /* FNV-1a: stable across platforms and runs */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)id[i]) * 16777619u;
-    return nshards ? h % nshards : 0;
-}
-
-/* ------------------------------------------------------------ dates ----- */
-
-size_t quirei_date_key(const char *date, char out[11])
-{
-    /* YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by a time. */
-    if (!date)
-        return 0;
-    static const char shape[] = "dddd-dd-dd";
-    size_t n = 0;
-    while (n < 10 && date[n]) {
-        char c = date[n];
-        if (shape[n] == 'd' ? !(c >= '0' && c <= '9') : c != '-')
-            break;
-        n++;
-    }
-    if (n != 4 && n != 7 && n != 10)
-        return 0;
-    char next = date[n];
-    if (next != '\0' && next != 'T' && next != ' ' && next != 't')
-        return 0;
-    if (n >= 7) {
-        int month = (date[5] - '0') * 10 + (date[6] - '0');
-        if (month < 1 || month > 12)
-            return 0;
-    }
-    if (n == 10) {
-        int day = (date[8] - '0') * 10 + (date[9] - '0');
-        if (day < 1 || day > 31)
-            return 0;
-    }
-    memcpy(out, date, n);
-    out[n] = '\0';
-    return n;
 }
 
 /* ------------------------------------------------------------ queue ----- */
@@ -273,12 +226,12 @@ static quire_status_t make_data(shard_t *s, const rec_t *r)
     /* The same record without the body goes into one value, so a result
      * page without snippets never reads (and decompresses) the body, and
      * reads one value per hit, not six. */
-    const char *f[F_COUNT];
-    size_t n[F_COUNT];
+    const char *f[QUIRE_FIELD_COUNT];
+    size_t n[QUIRE_FIELD_COUNT];
     memcpy(f, r->f, sizeof f);
     memcpy(n, r->flen, sizeof n);
-    f[F_BODY] = "";
-    n[F_BODY] = 0;
+    f[QUIRE_FIELD_BODY] = "";
+    n[QUIRE_FIELD_BODY] = 0;
     quirei_buf_reset(&s->term);
     if (quirei_record_encode(&s->term, f, n) < 0)
         return QUIRE_ENOMEM;
@@ -292,29 +245,29 @@ static quire_status_t index_doc(shard_t *s, const rec_t *r)
     if (st)
         return st;
     quire_tokenizer_set_pos(s->tok, 1);
-    if (r->f[F_TITLE] && (st = tokenize_field(s, r->f[F_TITLE], r->flen[F_TITLE],
+    if (r->f[QUIRE_FIELD_TITLE] && (st = tokenize_field(s, r->f[QUIRE_FIELD_TITLE], r->flen[QUIRE_FIELD_TITLE],
                                               QUIREI_PREFIX_TITLE, 1)))
         return st;
     quire_tokenizer_set_pos(s->tok, quire_tokenizer_get_pos(s->tok) + QUIREI_TITLE_GAP);
-    if ((st = tokenize_field(s, r->f[F_BODY], r->flen[F_BODY], "", 0)))
+    if ((st = tokenize_field(s, r->f[QUIRE_FIELD_BODY], r->flen[QUIRE_FIELD_BODY], "", 0)))
         return st;
-    if (r->f[F_AUTHOR]) {
+    if (r->f[QUIRE_FIELD_AUTHOR]) {
         quire_tokenizer_set_pos(s->tok, 1);
-        if ((st = tokenize_field(s, r->f[F_AUTHOR], r->flen[F_AUTHOR], QUIREI_PREFIX_AUTHOR,
+        if ((st = tokenize_field(s, r->f[QUIRE_FIELD_AUTHOR], r->flen[QUIRE_FIELD_AUTHOR], QUIREI_PREFIX_AUTHOR,
                                  0)))
             return st;
     }
-    if (r->f[F_SOURCE]) {
-        const char *src = r->f[F_SOURCE];
-        if ((st = add_lower_boolean(s, QUIREI_PREFIX_SOURCE, src, r->flen[F_SOURCE])))
+    if (r->f[QUIRE_FIELD_SOURCE]) {
+        const char *src = r->f[QUIRE_FIELD_SOURCE];
+        if ((st = add_lower_boolean(s, QUIREI_PREFIX_SOURCE, src, r->flen[QUIRE_FIELD_SOURCE])))
             return st;
-        const char *slash = memchr(src, '/', r->flen[F_SOURCE]);
+        const char *slash = memchr(src, '/', r->flen[QUIRE_FIELD_SOURCE]);
         if (slash && slash > src &&
             (st = add_lower_boolean(s, QUIREI_PREFIX_SOURCE, src, (size_t)(slash - src))))
             return st;
     }
     char date[11];
-    size_t dlen = quirei_date_key(r->f[F_DATE], date);
+    size_t dlen = quirei_date_key(r->f[QUIRE_FIELD_DATE], date);
     if (dlen && (st = quirei_xdoc_set_value(s->xdoc, QUIREI_SLOT_DATE, date, dlen, &s->err)))
         return st;
     if ((st = make_data(s, r)))
@@ -322,7 +275,7 @@ static quire_status_t index_doc(shard_t *s, const rec_t *r)
 
     quirei_buf_reset(&s->term);
     if (quirei_buf_adds(&s->term, QUIREI_PREFIX_ID) < 0 ||
-        quirei_buf_add(&s->term, r->f[F_ID], r->flen[F_ID]) < 0)
+        quirei_buf_add(&s->term, r->f[QUIRE_FIELD_ID], r->flen[QUIRE_FIELD_ID]) < 0)
         return QUIRE_ENOMEM;
     if ((st = quirei_xdoc_add_boolean_term(s->xdoc, s->term.ptr, s->term.len, &s->err)))
         return st;
@@ -331,7 +284,7 @@ static quire_status_t index_doc(shard_t *s, const rec_t *r)
     if (st)
         return st;
     atomic_fetch_add(replaced ? &s->w->replaced : &s->w->added, 1);
-    atomic_fetch_add(&s->w->body_bytes, r->flen[F_BODY]);
+    atomic_fetch_add(&s->w->body_bytes, r->flen[QUIRE_FIELD_BODY]);
     return QUIRE_OK;
 }
 
@@ -759,29 +712,28 @@ quire_status_t quire_writer_add(quire_writer_t *w, const quire_doc_t *doc)
     quire_status_t st = sticky(w);
     if (st)
         return st;
-    const char *in[F_COUNT] = {doc->id,     doc->title, doc->source, doc->url,
-                               doc->author, doc->date,  doc->body};
     if (!doc->id || !*doc->id || !doc->body) {
         pthread_mutex_lock(&w->mu);
         quirei_buf_setf(&w->detail, "document has no %s", !doc->body ? "body" : "id");
         pthread_mutex_unlock(&w->mu);
         return QUIRE_EINVAL;
     }
-    if (strlen(doc->id) > MAX_ID_BYTES) {
+    if (strlen(doc->id) > QUIREI_MAX_ID_BYTES) {
         pthread_mutex_lock(&w->mu);
-        quirei_buf_setf(&w->detail, "document id longer than %d bytes", MAX_ID_BYTES);
+        quirei_buf_setf(&w->detail, "document id longer than %d bytes", QUIREI_MAX_ID_BYTES);
         pthread_mutex_unlock(&w->mu);
         return QUIRE_EINVAL;
     }
     /* Repair every field into one buffer, then move it into the record. */
     quirei_buf b = QUIREI_BUF_INIT;
-    size_t off[F_COUNT], len[F_COUNT];
+    size_t off[QUIRE_FIELD_COUNT], len[QUIRE_FIELD_COUNT];
     long bad = 0;
-    for (int i = 0; i < F_COUNT; i++) {
+    for (int i = 0; i < QUIRE_FIELD_COUNT; i++) {
         off[i] = b.len;
-        if (!in[i])
+        const char *in = quire_doc_get(doc, (quire_field_t)i);
+        if (!in)
             continue;
-        long r = quirei_utf8_sanitize(&b, in[i], strlen(in[i]));
+        long r = quirei_utf8_sanitize(&b, in, strlen(in));
         if (r < 0 || quirei_buf_addc(&b, '\0') < 0) {
             quirei_buf_release(&b);
             return QUIRE_ENOMEM;
@@ -797,13 +749,14 @@ quire_status_t quire_writer_add(quire_writer_t *w, const quire_doc_t *doc)
     r->kind = REC_DOC;
     if (b.len)
         memcpy(r->text, b.ptr, b.len);
-    for (int i = 0; i < F_COUNT; i++) {
-        r->f[i] = in[i] ? r->text + off[i] : NULL;
-        r->flen[i] = in[i] ? len[i] : 0;
+    for (int i = 0; i < QUIRE_FIELD_COUNT; i++) {
+        int present = quire_doc_get(doc, (quire_field_t)i) != NULL;
+        r->f[i] = present ? r->text + off[i] : NULL;
+        r->flen[i] = present ? len[i] : 0;
     }
     quirei_buf_release(&b);
     atomic_fetch_add(&w->invalid, (uint64_t)bad);
-    push(&w->shards[quirei_shard_of(r->f[F_ID], r->flen[F_ID], w->nshards)], r);
+    push(&w->shards[quirei_shard_of(r->f[QUIRE_FIELD_ID], r->flen[QUIRE_FIELD_ID], w->nshards)], r);
     return QUIRE_OK;
 }
 

@@ -1,90 +1,17 @@
 /*
  * index.cc - the thin C++ wrapper over Xapian. The only C++ in Quire.
  *
- * ===========================================================================
- * The Quire index, schema version 2
- * ===========================================================================
- *
- * An index is a directory:
- *
- *     DIR/XAPIANDB        a Xapian stub file: one "auto NAME" line a shard
- *     DIR/shard0/ ...     one glass database per shard ("shard0", after a
- *                         compaction "shard0.1", "shard0.2", ...)
- *     DIR/writer.lock     flock()ed by the one writer
- *
- * The stub is the index's commit point for its layout: a compaction writes
- * each shard anew into its next-generation directory, then renames a new
- * stub into place, then deletes the old generation. Readers that open the
- * index after the rename see the new shards; a crash at any point leaves a
- * stub naming complete shards (orphans are removed by the next writer).
- *
- * Opening DIR with Xapian (or xapian-delve, or a remote xapian-tcpsrv) sees
- * all shards as one database. Documents are routed to a shard by a hash of
- * their id (FNV-1a mod shard count, see writer.c), so a re-indexed id always
- * lands in the shard that holds its previous version and replaces it. The
- * shard count is fixed when the index is created. Shards exist so that one
- * writer thread per core can index in parallel; they can be merged with
- * xapian-compact, or moved to other hosts behind xapian-tcpsrv by editing
- * the stub ("remote ..." lines) without any change to Quire.
- *
- * Terms (all text terms come from the one tokenizer, tokenizer.c; they are
- * NFKC + case-folded, so they never begin with an ASCII capital, which keeps
- * them apart from the capital-letter prefixes below):
- *
- *   word        unprefixed, WITH positions: every WORD and COMPOUND token
- *               of the title and the body (title first, then a gap of
- *               QUIREI_TITLE_GAP positions so no phrase spans the two).
- *               Exact phrases and security tokens are matched on these.
- *   part        unprefixed, no positions: the PART tokens (pieces of a
- *               compound: "44228" of "cve-2021-44228") and HYPHENATED
- *               wholes ("state-sponsored").
- *   Z<stem>     stemmed form of every stemmable word, no positions (also
- *               when the stem equals the word), so a stemmed query for s
- *               is the one term Z<s>. Schema 1 left Z<stem> out when the
- *               stem equalled the word and queried OP_SYNONYM(Z<s>, <s>):
- *               5% smaller, but every stemmed word then merged two
- *               posting lists, and 7-word fragment queries (the open
- *               set's "bare") were 20% slower at the median (0.35 ->
- *               0.29 ms). The extra postings cost indexing time (57 ->
- *               66 s on the shared corpus), won back by committing
- *               every 1000 documents instead of 4000 (writer.c,
- *               DEFAULT_BATCH): 53-55 s. Stem terms carry no positions,
- *               unlike TermGenerator's, so the index is 0.68x its size.
- *   S<word>     title words, no positions (a title phrase is matched on
- *               the unprefixed terms, which hold the title's positions);
- *               ZS<stem> likewise.
- *   A<word>     author words, no positions.
- *   Q<id>       boolean, the document id (unique; replace_document key).
- *   XS<source>  boolean, the lower-cased source ("ti-corpus/theregister"),
- *               plus XS<top> for its part before the first '/'.
- *
- * Values:
- *   slot 0      the date as YYYY, YYYY-MM or YYYY-MM-DD (string order is
- *               date order); absent when the document has no parsable date.
- *
- *   slot 1      the document record (below) with an empty body, so a
- *               result page without snippets reads one value per hit and
- *               never the body.
- *
- * Document data:
- *   the record of record.h: a version byte and the seven fields id,
- *   title, source, url, author, date, body, each length-prefixed. The body
- *   is the text the terms were made from, byte for byte (after UTF-8
- *   repair), so term spans from the tokenizer are offsets into it: snippets
- *   and quotes cite it exactly.
- *
- * Metadata (in every shard):
- *   quire.schema    "2"; a reader refuses any other value (an index of
- *                   another version is rebuilt with quire-index)
- *   quire.language  the Snowball language of the Z terms ("english")
- *   quire.shards    the shard count
- *
- * Any change to the above that an old reader would misread must bump
- * QUIRE_SCHEMA_VERSION.
+ * It knows Xapian and nothing of Quire's schema: the prefixes, slots and
+ * metadata keys it is given come from schema/schema.h (whose essay
+ * describes what an index holds), and the shard list of an index
+ * directory from layout.h (the one reader of the stub file).
  */
-#include "index.h"
+#include "store/index.h"
+#include "store/layout.h"
 
 #include <xapian.h>
+
+#include "hash.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -418,11 +345,10 @@ quire_status_t quirei_rdb_revision(quirei_rdb *db, uint64_t *rev, quirei_buf *er
 quire_status_t quirei_rdb_generation(quirei_rdb *db, uint64_t *gen, quirei_buf *err)
 {
     GUARD("read generation", {
-        uint64_t h = 1469598103934665603ull; /* FNV-1a over "uuid:revision;" */
+        uint64_t h = QUIREI_FNV64_INIT; /* over "uuid:revision;" of each shard */
         for (auto &s : db->shards) {
             std::string k = s.get_uuid() + ":" + std::to_string(s.get_revision()) + ";";
-            for (unsigned char ch : k)
-                h = (h ^ ch) * 1099511628211ull;
+            h = quirei_fnv1a64(h, k.data(), k.size());
         }
         *gen = h;
     })
@@ -556,7 +482,7 @@ static uint64_t postings_over(Xapian::Database &db, const Xapian::Query &q, uint
 }
 
 quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, unsigned offset,
-                                 unsigned limit, int by_date, uint64_t max_postings,
+                                 unsigned limit, int sort_slot, uint64_t max_postings,
                                  quirei_mset **out, quirei_buf *err)
 {
     *out = nullptr;
@@ -574,8 +500,8 @@ quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, unsigned off
         }
         Xapian::Enquire enq(db->db);
         enq.set_query(q->q);
-        if (by_date)
-            enq.set_sort_by_value_then_relevance(QUIREI_SLOT_DATE, true);
+        if (sort_slot >= 0)
+            enq.set_sort_by_value_then_relevance((Xapian::valueno)sort_slot, true);
         *out = new quirei_mset{enq.get_mset(offset, limit)};
         return QUIRE_OK;
     } catch (...) {

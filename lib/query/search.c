@@ -38,15 +38,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "index.h"
-#include "query_parser.h"
-#include "record.h"
-#include "reader_internal.h"
-#include "snippet.h"
-#include "stemmer.h"
+#include "store/index.h"
+#include "query/query_parser.h"
+#include "schema/record.h"
+#include "query/reader.h"
+#include "render/snippet.h"
+#include "text/stemmer.h"
 #include "strbuf.h"
 #include "utf8.h"
-#include "writer_internal.h"
+#include "schema/schema.h"
 
 #define WILDCARD_LIMIT 100 /* terms a prefix expands to */
 #define SNIPPET_BYTES 250
@@ -633,8 +633,8 @@ static quire_status_t run(quire_reader_t *r, const qn *tree, build_t *b, quirei_
     if ((!o->max_postings && b->nterms <= QUIRE_WORK_CHECK_TERMS) ||
         (uint64_t)b->nterms * quirei_rdb_doc_count_cached(r->db) <= maxp)
         maxp = 0;
-    quire_status_t st = quirei_rdb_search(r->db, q, offset, limit, o->sort == QUIRE_SORT_DATE,
-                                          maxp, out, &r->detail);
+    quire_status_t st = quirei_rdb_search(r->db, q, offset, limit,
+                                          o->sort == QUIRE_SORT_DATE ? QUIREI_SLOT_DATE : -1, maxp, out, &r->detail);
     quirei_q_free(q);
     return st;
 }

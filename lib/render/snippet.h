@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "stemmer.h"
+#include "text/stemmer.h"
 #include "strbuf.h"
 
 typedef enum quirei_unit_kind { QUIREI_UNIT_TERM, QUIREI_UNIT_PHRASE } quirei_unit_kind;

@@ -11,14 +11,14 @@
  *   primary := "(" or_expr [")"] | FIELD ":" (word | phrase | range)
  *            | phrase ["~" N] | word ["*"]
  */
-#include "query_parser.h"
+#include "query/query_parser.h"
 
 #include <quire/tokenizer.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "writer_internal.h"
+#include "schema/schema.h"
 
 typedef struct parser {
     const char *q;

@@ -4,8 +4,8 @@
 
 #include <quire/quire.h>
 
-#include "index.h"
-#include "stemmer.h"
+#include "store/index.h"
+#include "text/stemmer.h"
 #include "strbuf.h"
 
 struct quire_reader {

@@ -7,9 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "index.h"
-#include "reader_internal.h"
-#include "record.h"
+#include "schema/schema.h"
+#include "store/index.h"
+#include "query/reader.h"
+#include "schema/record.h"
 #include "strbuf.h"
 
 static quire_status_t fail(char **detail, quire_status_t st, const char *msg)

@@ -4,7 +4,8 @@
  * This is the only boundary between C and C++ in Quire. Every function here
  * catches Xapian::Error and every other exception, and turns them into a
  * quire_status_t plus a message appended to `err` (which may be NULL).
- * The schema these functions write is described at the top of index.cc.
+ * These functions know nothing of Quire's schema (schema/schema.h): slots,
+ * prefixes and metadata keys are the caller's.
  */
 #ifndef QUIRE_INDEX_H
 #define QUIRE_INDEX_H
@@ -18,22 +19,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Term prefixes (see the essay in index.cc). */
-#define QUIREI_PREFIX_ID "Q"        /* boolean: document id */
-#define QUIREI_PREFIX_STEM "Z"      /* stemmed body/title word */
-#define QUIREI_PREFIX_TITLE "S"     /* title words (positional) */
-#define QUIREI_PREFIX_AUTHOR "A"    /* author words (positional) */
-#define QUIREI_PREFIX_SOURCE "XS"   /* boolean: source, lower-cased */
-#define QUIREI_SLOT_DATE 0          /* value: YYYY[-MM[-DD]] */
-#define QUIREI_SLOT_FIELDS 1        /* value: the record (record.h) with an
-                                       empty body */
-#define QUIREI_TITLE_GAP 100        /* positions between title and body */
-
-/* Metadata keys, stored in every shard. */
-#define QUIREI_META_SCHEMA "quire.schema"
-#define QUIREI_META_LANGUAGE "quire.language"
-#define QUIREI_META_SHARDS "quire.shards"
 
 /* ---- documents under construction (one per writer thread) ---- */
 typedef struct quirei_xdoc quirei_xdoc;
@@ -113,12 +98,13 @@ void quirei_q_free(quirei_q *q);
 
 /* ---- running a query ---- */
 typedef struct quirei_mset quirei_mset;
-/* Run q. QUIRE_EQUERY (message in err) when its terms' document
+/* Run q, ranked by relevance, or with sort_slot >= 0 by that value
+ * (descending), then relevance. QUIRE_EQUERY (message in err) when its terms' document
  * frequencies sum to more than max_postings (0 = no limit; the lookups
  * cost a B-tree descent a term, so callers pass 0 when q is too small to
  * reach the limit). */
 quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, unsigned offset,
-                                 unsigned limit, int by_date, uint64_t max_postings,
+                                 unsigned limit, int sort_slot, uint64_t max_postings,
                                  quirei_mset **out, quirei_buf *err);
 uint64_t quirei_mset_estimate(const quirei_mset *m);
 size_t quirei_mset_size(const quirei_mset *m);
@@ -132,11 +118,6 @@ quire_status_t quirei_mset_value(quirei_mset *m, size_t i, unsigned slot, quirei
 void quirei_mset_free(quirei_mset *m);
 /* Number of documents in the index, for idf weights. */
 uint64_t quirei_rdb_doc_count_cached(quirei_rdb *db);
-
-/* The stub file naming the shards of index directory `dir`. */
-#define QUIREI_STUB_FILE "XAPIANDB"
-/* The file a writer flock()s for the whole index. */
-#define QUIREI_LOCK_FILE "writer.lock"
 
 /* Write a compacted copy of the (closed) shard at src to the new directory
  * dst. */

@@ -1,0 +1,119 @@
+/*
+ * schema.h - what a Quire index holds: terms, values, data and metadata.
+ *
+ * ===========================================================================
+ * The Quire index, schema version 2
+ * ===========================================================================
+ *
+ * An index is a directory:
+ *
+ *     DIR/XAPIANDB        a Xapian stub file: one "auto NAME" line a shard
+ *     DIR/shard0/ ...     one glass database per shard ("shard0", after a
+ *                         compaction "shard0.1", "shard0.2", ...)
+ *     DIR/writer.lock     flock()ed by the one writer
+ *
+ * The stub is the index's commit point for its layout: a compaction writes
+ * each shard anew into its next-generation directory, then renames a new
+ * stub into place, then deletes the old generation. Readers that open the
+ * index after the rename see the new shards; a crash at any point leaves a
+ * stub naming complete shards (orphans are removed by the next writer).
+ *
+ * Opening DIR with Xapian (or xapian-delve, or a remote xapian-tcpsrv) sees
+ * all shards as one database. Documents are routed to a shard by a hash of
+ * their id (FNV-1a mod shard count, see quirei_shard_of() below), so a
+ * re-indexed id always lands in the shard that holds its previous version and replaces it. The
+ * shard count is fixed when the index is created. Shards exist so that one
+ * writer thread per core can index in parallel; they can be merged with
+ * xapian-compact, or moved to other hosts behind xapian-tcpsrv by editing
+ * the stub ("remote ..." lines) without any change to Quire.
+ *
+ * Terms (all text terms come from the one tokenizer, tokenizer.c; they are
+ * NFKC + case-folded, so they never begin with an ASCII capital, which keeps
+ * them apart from the capital-letter prefixes below):
+ *
+ *   word        unprefixed, WITH positions: every WORD and COMPOUND token
+ *               of the title and the body (title first, then a gap of
+ *               QUIREI_TITLE_GAP positions so no phrase spans the two).
+ *               Exact phrases and security tokens are matched on these.
+ *   part        unprefixed, no positions: the PART tokens (pieces of a
+ *               compound: "44228" of "cve-2021-44228") and HYPHENATED
+ *               wholes ("state-sponsored").
+ *   Z<stem>     stemmed form of every stemmable word, no positions (also
+ *               when the stem equals the word), so a stemmed query for s
+ *               is the one term Z<s>. Schema 1 left Z<stem> out when the
+ *               stem equalled the word and queried OP_SYNONYM(Z<s>, <s>):
+ *               5% smaller, but every stemmed word then merged two
+ *               posting lists, and 7-word fragment queries (the open
+ *               set's "bare") were 20% slower at the median (0.35 ->
+ *               0.29 ms). The extra postings cost indexing time (57 ->
+ *               66 s on the shared corpus), won back by committing
+ *               every 1000 documents instead of 4000 (writer.c,
+ *               DEFAULT_BATCH): 53-55 s. Stem terms carry no positions,
+ *               unlike TermGenerator's, so the index is 0.68x its size.
+ *   S<word>     title words, no positions (a title phrase is matched on
+ *               the unprefixed terms, which hold the title's positions);
+ *               ZS<stem> likewise.
+ *   A<word>     author words, no positions.
+ *   Q<id>       boolean, the document id (unique; replace_document key).
+ *   XS<source>  boolean, the lower-cased source ("ti-corpus/theregister"),
+ *               plus XS<top> for its part before the first '/'.
+ *
+ * Values:
+ *   slot 0      the date as YYYY, YYYY-MM or YYYY-MM-DD (string order is
+ *               date order); absent when the document has no parsable date.
+ *
+ *   slot 1      the document record (below) with an empty body, so a
+ *               result page without snippets reads one value per hit and
+ *               never the body.
+ *
+ * Document data:
+ *   the record of record.h (quirei_record_encode): a version byte and the seven fields id,
+ *   title, source, url, author, date, body, each length-prefixed. The body
+ *   is the text the terms were made from, byte for byte (after UTF-8
+ *   repair), so term spans from the tokenizer are offsets into it: snippets
+ *   and quotes cite it exactly.
+ *
+ * Metadata (in every shard):
+ *   quire.schema    "2"; a reader refuses any other value (an index of
+ *                   another version is rebuilt with quire-index)
+ *   quire.language  the Snowball language of the Z terms ("english")
+ *   quire.shards    the shard count
+ *
+ * Any change to the above that an old reader would misread must bump
+ * QUIRE_SCHEMA_VERSION.
+ */
+#ifndef QUIRE_SCHEMA_H
+#define QUIRE_SCHEMA_H
+
+#include <quire/quire.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Term prefixes (see above). */
+#define QUIREI_PREFIX_ID "Q"        /* boolean: document id */
+#define QUIREI_PREFIX_STEM "Z"      /* stemmed word (body, or with S: title) */
+#define QUIREI_PREFIX_TITLE "S"     /* title words (no positions) */
+#define QUIREI_PREFIX_AUTHOR "A"    /* author words (no positions) */
+#define QUIREI_PREFIX_SOURCE "XS"   /* boolean: source, lower-cased */
+#define QUIREI_SLOT_DATE 0          /* value: YYYY[-MM[-DD]] */
+#define QUIREI_SLOT_FIELDS 1        /* value: the record (record.h) with an
+                                       empty body */
+#define QUIREI_TITLE_GAP 100        /* positions between title and body */
+
+/* Metadata keys, stored in every shard. */
+#define QUIREI_META_SCHEMA "quire.schema"
+#define QUIREI_META_LANGUAGE "quire.language"
+#define QUIREI_META_SHARDS "quire.shards"
+
+/* Longest document id, in bytes (the Q term must fit Xapian's term limit). */
+#define QUIREI_MAX_ID_BYTES 200
+
+/* The shard that holds document `id`: FNV-1a (base/hash.h) of the id, mod
+ * nshards. Part of the format: a re-indexed id must land where it was. */
+uint32_t quirei_shard_of(const char *id, size_t len, unsigned nshards);
+
+/* Write the sortable date key (YYYY, YYYY-MM or YYYY-MM-DD) of an ISO 8601
+ * date to out; returns its length, 0 when `date` is not such a date. */
+size_t quirei_date_key(const char *date, char out[11]);
+
+#endif
