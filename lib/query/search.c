@@ -461,7 +461,7 @@ static void collect_units(quire_reader_t *r, const qn *n, int approximate, quire
         return;
     if (n->nterms == 0)
         return;
-    uint64_t N = quirei_rdb_doc_count_cached(r->db);
+    uint64_t N = quirei_rdb_doc_count_or_0(r->db);
     if (n->kind == QN_PHRASE || n->nterms > 1) {
         quirei_unit u = {.kind = QUIREI_UNIT_PHRASE,
                          .terms = (const char *const *)n->terms,
@@ -631,7 +631,7 @@ static quire_status_t run(quire_reader_t *r, const qn *tree, build_t *b, quirei_
      * (n terms read at most n * N postings). */
     uint64_t maxp = o->max_postings ? o->max_postings : QUIRE_MAX_QUERY_POSTINGS;
     if ((!o->max_postings && b->nterms <= QUIRE_WORK_CHECK_TERMS) ||
-        (uint64_t)b->nterms * quirei_rdb_doc_count_cached(r->db) <= maxp)
+        (uint64_t)b->nterms * quirei_rdb_doc_count_or_0(r->db) <= maxp)
         maxp = 0;
     quire_status_t st = quirei_rdb_search(r->db, q, offset, limit,
                                           o->sort == QUIRE_SORT_DATE ? QUIREI_SLOT_DATE : -1, maxp, out, &r->detail);

@@ -546,7 +546,7 @@ void quirei_mset_free(quirei_mset *m)
     delete m;
 }
 
-uint64_t quirei_rdb_doc_count_cached(quirei_rdb *db)
+uint64_t quirei_rdb_doc_count_or_0(quirei_rdb *db)
 {
     try {
         return db->db.get_doccount();

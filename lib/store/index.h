@@ -116,8 +116,9 @@ quire_status_t quirei_mset_data(quirei_mset *m, size_t i, quirei_buf *data, quir
 quire_status_t quirei_mset_value(quirei_mset *m, size_t i, unsigned slot, quirei_buf *out,
                                  quirei_buf *err);
 void quirei_mset_free(quirei_mset *m);
-/* Number of documents in the index, for idf weights. */
-uint64_t quirei_rdb_doc_count_cached(quirei_rdb *db);
+/* Number of documents in the index, for idf weights and the work limit;
+ * 0 when Xapian fails (the caller then only loses a weight or a check). */
+uint64_t quirei_rdb_doc_count_or_0(quirei_rdb *db);
 
 /* Write a compacted copy of the (closed) shard at src to the new directory
  * dst. */

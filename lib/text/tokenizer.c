@@ -15,7 +15,6 @@
  */
 #include <quire/tokenizer.h>
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -71,6 +70,13 @@ static const unsigned char ascii_cls[128] = {
 };
 #undef W_
 #undef S_
+
+/* A hex digit, without the locale lookup of isxdigit() (the folded text
+ * holds no capitals, but A-F are accepted all the same). */
+static int ascii_hex(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
 
 /* ASCII lower case without the locale lookup of tolower(). */
 static char ascii_lower(unsigned char c)
@@ -391,7 +397,7 @@ static int is_hex_segment(const quire_tokenizer_t *t, const seg_t *s)
     if (s->flen == 0 || s->flen > 4)
         return 0;
     for (size_t i = 0; i < s->flen; i++)
-        if (!isxdigit((unsigned char)t->fold.ptr[s->fstart + i]))
+        if (!ascii_hex((unsigned char)t->fold.ptr[s->fstart + i]))
             return 0;
     return 1;
 }
