@@ -3,6 +3,7 @@
  */
 #include "gzip_encode.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,10 @@
 
 int gzip_encode(const char *in, size_t len, char **out, size_t *outlen)
 {
+    /* zlib counts input in uInt: a larger body (never a result page) is
+     * sent plain rather than cut short. */
+    if (len > UINT_MAX)
+        return -1;
     z_stream z;
     memset(&z, 0, sizeof z);
     /* windowBits 15 + 16: a gzip header and trailer, not a zlib one. */
@@ -29,7 +34,12 @@ int gzip_encode(const char *in, size_t len, char **out, size_t *outlen)
     int r = deflate(&z, Z_FINISH);
     size_t n = z.total_out;
     deflateEnd(&z);
-    if (r != Z_STREAM_END) { /* cannot happen with deflateBound's room */
+    /* deflateBound() promises room for the whole stream, so one
+     * deflate(Z_FINISH) ends it: r is Z_STREAM_END with every zlib we know.
+     * The check stays because that promise is zlib's, not ours: a stream
+     * not ended would be a truncated gzip body, which the client takes for
+     * a damaged answer, so the caller is told to send the body plain. */
+    if (r != Z_STREAM_END) {
         free(buf);
         return -1;
     }

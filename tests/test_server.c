@@ -172,6 +172,9 @@ Test(server, errors)
         {"GET", "/api/search?q=x&limit=0", 400, "bad_parameter"},
         {"GET", "/api/search?q=x&limit=1000000000", 400, "bad_parameter"},
         {"GET", "/api/search?q=x&limit=-1", 400, "bad_parameter"},
+        /* Numbers are digits only (number.h): no space ('+' decodes to one). */
+        {"GET", "/api/search?q=x&limit=+5", 400, "bad_parameter"},
+        {"GET", "/api/search?q=x&offset=%205", 400, "bad_parameter"},
         {"GET", "/api/search?q=x&offset=20000", 400, "bad_parameter"},
         {"GET", "/api/search?q=x&sort=size", 400, "bad_parameter"},
         {"GET", "/api/search?q=x&from=2016-99", 400, "bad_query"},
@@ -192,6 +195,20 @@ Test(server, errors)
     }
     /* The server is still there. */
     cr_expect_eq(http("GET", "/api/health", NULL, &b, NULL), 200);
+    quirei_buf_release(&b);
+}
+
+/* Error messages quote user input, which may be invalid UTF-8: each invalid
+ * sequence becomes U+FFFD (as in the results JSON), valid text is kept. */
+Test(server, invalid_utf8_in_a_message_becomes_U_FFFD)
+{
+    quirei_buf b = QUIREI_BUF_INIT;
+    cr_assert_eq(http("GET", "/api/doc/caf%C3%A9%FF", NULL, &b, NULL), 404, "%s", b.ptr);
+    json_t *o = json_of(&b);
+    cr_expect_str_eq(error_code(o), "not_found");
+    cr_expect_str_eq(json_string_value(json_object_get(json_object_get(o, "error"), "message")),
+                     "no document with id 'caf\xc3\xa9\xef\xbf\xbd'");
+    json_decref(o);
     quirei_buf_release(&b);
 }
 

@@ -672,6 +672,10 @@ Test(abuse, limit_options)
         {"--timeout", "-3", "--timeout"},
         {"--timeout", "3601", "--timeout"},
         {"--timeout", "", "--timeout"},
+        /* digits only (number.h): no sign, no spaces */
+        {"--timeout", "+5", "--timeout"},
+        {"--timeout", " 5", "--timeout"},
+        {"--max-connections", "8k", "--max-connections"},
     };
     char cmd[512];
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {

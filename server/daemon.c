@@ -1,0 +1,440 @@
+/*
+ * daemon.c - quire-serve's libmicrohttpd glue (see daemon.h); the routes
+ * themselves are http_api.c's.
+ */
+#include "daemon.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "clock.h"
+#include "gzip_encode.h"
+#include "http_api.h"
+
+/* What the daemon was started with (daemon_start); read-only while it
+ * runs. */
+static struct {
+    api_config_t api;
+    const char *api_key; /* or NULL: no key needed */
+    long max_connections;
+    int64_t timeout_ms;
+    struct MHD_Daemon *mhd;
+    pthread_t watchdog;
+} srv;
+
+static double now_us(void)
+{
+    return quirei_now_ms() * 1e3;
+}
+
+/* ---------------------------------------------------- request deadlines ---
+ *
+ * libmicrohttpd's own timeout is an idle timeout: every byte received resets
+ * it, so a client sending one byte a second (slowloris) could hold its
+ * connection for as long as it likes. So each connection also gets a
+ * deadline: its whole request line and headers must arrive within the
+ * timeout of the connection opening or of the previous answer being sent.
+ *
+ * And connections over the limit are not refused by libmicrohttpd: they wait
+ * in the kernel's listen queue until one of the served connections closes,
+ * so a client holding the limit's worth of idle sockets would make every
+ * newcomer wait for a whole timeout, or several. So when all connections are
+ * in use and another is waiting to be accepted, the connections that have
+ * been waiting for a request for DAEMON_EVICT_AFTER_MS or more make room.
+ *
+ * A watchdog thread does both, by shutting down the sockets concerned;
+ * libmicrohttpd then sees end-of-file and closes them itself. */
+
+#define WATCHDOG_TICK_MS 100
+
+typedef struct conn_slot {
+    struct conn_slot *prev, *next;
+    int fd;
+    int shut;                    /* shutdown() done (under slots_mu) */
+    _Atomic int64_t deadline_ms; /* 0 while a request is being answered */
+} conn_slot_t;
+
+static pthread_mutex_t slots_mu = PTHREAD_MUTEX_INITIALIZER;
+static conn_slot_t *slots; /* the open connections */
+static long nslots;
+static atomic_int listen_fd = -1;
+static atomic_int watchdog_stop;
+
+static int64_t now_ms(void)
+{
+    return (int64_t)quirei_now_ms();
+}
+
+static conn_slot_t *slot_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void slot_add(struct MHD_Connection *conn, void **socket_context)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    conn_slot_t *s = calloc(1, sizeof *s);
+    if (!s || !ci) {
+        free(s);
+        return; /* no deadline; the idle timeout still applies */
+    }
+    s->fd = ci->connect_fd;
+    atomic_store(&s->deadline_ms, now_ms() + srv.timeout_ms);
+    pthread_mutex_lock(&slots_mu);
+    s->next = slots;
+    if (slots)
+        slots->prev = s;
+    slots = s;
+    nslots++;
+    pthread_mutex_unlock(&slots_mu);
+    *socket_context = s;
+}
+
+static void slot_remove(conn_slot_t *s)
+{
+    pthread_mutex_lock(&slots_mu);
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        slots = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    nslots--;
+    pthread_mutex_unlock(&slots_mu);
+    free(s);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode what)
+{
+    (void)cls;
+    if (what == MHD_CONNECTION_NOTIFY_STARTED) {
+        slot_add(conn, socket_context);
+    } else if (what == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+        /* Called before libmicrohttpd closes the socket, so the watchdog
+         * never shuts down a descriptor already reused by another one. */
+        slot_remove(*socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/* The answer has been sent: the next request has the timeout to arrive. */
+static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)state;
+    (void)toe;
+    conn_slot_t *s = slot_of(conn);
+    if (s)
+        atomic_store(&s->deadline_ms, now_ms() + srv.timeout_ms);
+}
+
+/* Is a connection waiting in the listen queue? */
+static int connection_pending(void)
+{
+    struct pollfd p = {.fd = atomic_load(&listen_fd), .events = POLLIN};
+    return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
+static void *watchdog(void *arg)
+{
+    (void)arg;
+    const struct timespec tick = {0, WATCHDOG_TICK_MS * 1000000L};
+    int64_t timeout_ms = srv.timeout_ms;
+    int64_t evict_after =
+        timeout_ms / 2 < DAEMON_EVICT_AFTER_MS ? timeout_ms / 2 : DAEMON_EVICT_AFTER_MS;
+    while (!atomic_load(&watchdog_stop)) {
+        nanosleep(&tick, NULL);
+        int64_t now = now_ms();
+        pthread_mutex_lock(&slots_mu);
+        int full = nslots >= srv.max_connections && connection_pending();
+        for (conn_slot_t *s = slots; s; s = s->next) {
+            int64_t d = atomic_load(&s->deadline_ms);
+            /* d - timeout_ms: since when it has been waiting for a request */
+            if (d && !s->shut && (now > d || (full && now - (d - timeout_ms) >= evict_after))) {
+                shutdown(s->fd, SHUT_RDWR);
+                s->shut = 1;
+            }
+        }
+        pthread_mutex_unlock(&slots_mu);
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------- requests --- */
+
+/* One request being answered. */
+typedef struct exchange {
+    struct MHD_Connection *conn;
+    const char *method, *url;
+    const char *allow; /* the Access-Control-Allow-Origin value, or NULL */
+    int closing;       /* a body was announced: close after the answer */
+    double t0;         /* when answering began (now_us) */
+    double us;         /* set by queue(): microseconds the answer took */
+} exchange_t;
+
+static const char *header(struct MHD_Connection *conn, const char *name)
+{
+    return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+static const char *get_arg(const api_request_t *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Does the request announce a body (Content-Length > 0, or chunked)? */
+static int announces_body(struct MHD_Connection *conn)
+{
+    const char *len = header(conn, "Content-Length");
+    if (header(conn, "Transfer-Encoding"))
+        return 1;
+    return len && strspn(len, "0 \t") != strlen(len);
+}
+
+/* The access log: one line per answered request (method, path, status,
+ * bytes, microseconds). The only place it is written. */
+static void log_access(exchange_t *ex, unsigned status, size_t bytes)
+{
+    ex->us = now_us() - ex->t0;
+    fprintf(stderr, "%s %s %u %zu %.0f\n", ex->method, ex->url, status, bytes, ex->us);
+}
+
+/* Queue resp (bytes long) with our usual headers, free it and log the
+ * request. With a body announced, tell the client the connection closes
+ * (we never read request bodies). */
+static enum MHD_Result queue(exchange_t *ex, unsigned status, struct MHD_Response *resp,
+                             size_t bytes, const char *type)
+{
+    if (type)
+        MHD_add_response_header(resp, "Content-Type", type);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (ex->allow) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", ex->allow);
+        if (strcmp(ex->allow, "*") != 0)
+            MHD_add_response_header(resp, "Vary", "Origin");
+    }
+    if (ex->closing)
+        MHD_add_response_header(resp, "Connection", "close");
+    enum MHD_Result r = MHD_queue_response(ex->conn, status, resp);
+    MHD_destroy_response(resp);
+    log_access(ex, status, bytes);
+    return r;
+}
+
+/* An answer the daemon gives by itself, from a static JSON body. */
+static enum MHD_Result queue_static(exchange_t *ex, unsigned status, const char *json)
+{
+    size_t n = strlen(json);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(n, (void *)json, MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    if (status == 401)
+        MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+    return queue(ex, status, resp, n, "application/json; charset=utf-8");
+}
+
+static enum MHD_Result answer_preflight(exchange_t *ex)
+{
+    struct MHD_Response *pre = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+    if (!pre)
+        return MHD_NO;
+    MHD_add_response_header(pre, "Access-Control-Allow-Methods", "GET, OPTIONS");
+    MHD_add_response_header(pre, "Access-Control-Allow-Headers", "Authorization, Content-Type");
+    MHD_add_response_header(pre, "Access-Control-Max-Age", "86400");
+    return queue(ex, 204, pre, 0, NULL);
+}
+
+/* Compare in time independent of where the strings differ, so the key
+ * cannot be guessed byte by byte from response times. */
+static int key_matches(const char *given)
+{
+    size_t n = strlen(srv.api_key), m = strlen(given);
+    unsigned char diff = (unsigned char)(n != m);
+    for (size_t i = 0; i < n; i++)
+        diff |= (unsigned char)(srv.api_key[i] ^ (i < m ? given[i] : 0));
+    return diff == 0;
+}
+
+/* Does the request carry "Authorization: Bearer KEY" with our key? */
+static int authorized(struct MHD_Connection *conn)
+{
+    const char *auth = header(conn, "Authorization");
+    return auth && strncmp(auth, "Bearer ", 7) == 0 && key_matches(auth + 7);
+}
+
+/* Hand the request to the routes (http_api.h) and queue their answer. */
+static enum MHD_Result answer_route(exchange_t *ex)
+{
+    const char *accept = header(ex->conn, "Accept");
+    api_request_t rq = {
+        .method = ex->method,
+        .path = ex->url,
+        .wants_text = accept && strstr(accept, "text/plain") && !strstr(accept, "json"),
+        .accepts_gzip = accepts_gzip(header(ex->conn, "Accept-Encoding")),
+        .arg = get_arg,
+        .ctx = ex->conn,
+    };
+    api_response_t r = api_handle(&srv.api, &rq);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(r.len, r.body, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(r.body);
+        return MHD_NO;
+    }
+    if (r.encoding)
+        MHD_add_response_header(resp, "Content-Encoding", r.encoding);
+    if (r.vary_encoding)
+        MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    enum MHD_Result ret = queue(ex, r.status, resp, r.len, r.type);
+    api_record(ex->us);
+    return ret;
+}
+
+/* The request line and headers are in: answer. A body, if announced, is
+ * never read (no endpoint takes one). */
+static enum MHD_Result answer(struct MHD_Connection *conn, const char *method, const char *url,
+                              int closing)
+{
+    exchange_t ex = {.conn = conn, .method = method, .url = url, .closing = closing};
+    ex.t0 = now_us();
+    ex.allow = api_cors_origin(&srv.api, header(conn, "Origin"));
+    if (ex.allow && strcmp(method, "OPTIONS") == 0)
+        return answer_preflight(&ex);
+    if (srv.api_key && !authorized(conn))
+        return queue_static(&ex, 401,
+                            "{\"error\":{\"code\":\"unauthorized\",\"message\":"
+                            "\"this server needs the header Authorization: Bearer KEY\"}}");
+    if (closing && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
+        return queue_static(&ex, 413,
+                            "{\"error\":{\"code\":\"payload_too_large\",\"message\":"
+                            "\"request bodies are not accepted: every endpoint is GET\"}}");
+    return answer_route(&ex);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **state)
+{
+    (void)cls;
+    (void)version;
+    (void)upload_data;
+    static int headers_in, answered;
+    if (*state == &answered) {
+        /* libmicrohttpd offers the body of a request already answered:
+         * drop the connection rather than read it. */
+        return *upload_size ? MHD_NO : MHD_YES;
+    }
+    if (*state == &headers_in && *upload_size)
+        return MHD_NO; /* a body no header announced: drop the connection */
+    int body = 0;
+    if (*state == NULL) {
+        /* First call: the request line and headers are in. */
+        conn_slot_t *slot = slot_of(conn);
+        if (slot)
+            atomic_store(&slot->deadline_ms, 0); /* no deadline while answering */
+        body = announces_body(conn);
+        if (!body) {
+            /* Answer on the second call, which follows at once; answering
+             * now would make libmicrohttpd close the connection. */
+            *state = &headers_in;
+            return MHD_YES;
+        }
+        /* No endpoint takes a body: answer now, so the body is never
+         * waited for, read or buffered, and the connection closes. */
+    }
+    *state = &answered;
+    return answer(conn, method, url, body);
+}
+
+/* ---------------------------------------------------------- the daemon --- */
+
+static struct MHD_Daemon *start_mhd(const serve_options_t *o)
+{
+    /* A pool of one thread is no pool: libmicrohttpd warns about it, so the
+     * option is left out (END) and its one internal thread serves alone. */
+    struct MHD_OptionItem pool[] = {
+        {o->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)o->threads,
+         NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    return MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_POLL, 0, NULL, NULL,
+        on_request, NULL, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&o->addr,
+        MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)DAEMON_CONNECTION_MEMORY,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, NULL, MHD_OPTION_END);
+}
+
+static void stop_watchdog(void)
+{
+    atomic_store(&watchdog_stop, 1);
+    pthread_join(srv.watchdog, NULL);
+}
+
+int daemon_start(const serve_options_t *o)
+{
+    if (!o->api_key && (ntohl(o->addr.sin_addr.s_addr) >> 24) != 127)
+        fprintf(stderr, "quire-serve: warning: listening on %s without --api-key: anyone "
+                        "who can reach this address can search the index\n",
+                o->listen_addr);
+    srv.api = (api_config_t){.db = o->db, .cors = o->cors};
+    srv.api_key = o->api_key;
+    srv.max_connections = o->max_connections;
+    srv.timeout_ms = (int64_t)o->timeout_s * 1000;
+    if (o->cache_mb && !(srv.api.cache = rcache_new((size_t)o->cache_mb << 20))) {
+        fprintf(stderr, "quire-serve: out of memory for the result cache\n");
+        return -1;
+    }
+    int err = pthread_create(&srv.watchdog, NULL, watchdog, NULL);
+    if (err != 0) {
+        fprintf(stderr, "quire-serve: cannot start a thread: %s\n", strerror(err));
+        rcache_free(srv.api.cache);
+        return -1;
+    }
+    api_init(); /* the uptime clock starts before the first request */
+    if (!(srv.mhd = start_mhd(o))) {
+        err = errno;
+        fprintf(stderr, "quire-serve: cannot listen on %s:%u: %s\n", o->listen_addr, o->port,
+                strerror(err));
+        stop_watchdog();
+        rcache_free(srv.api.cache);
+        return -1;
+    }
+    const union MHD_DaemonInfo *lfd = MHD_get_daemon_info(srv.mhd, MHD_DAEMON_INFO_LISTEN_FD);
+    if (lfd)
+        atomic_store(&listen_fd, lfd->listen_fd);
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv.mhd, MHD_DAEMON_INFO_BIND_PORT);
+    fprintf(stderr, "listening on http://%s:%u\n", o->listen_addr,
+            info ? (unsigned)info->port : o->port);
+    fflush(stderr);
+    return 0;
+}
+
+void daemon_stop(void)
+{
+    atomic_store(&listen_fd, -1);
+    MHD_stop_daemon(srv.mhd); /* waits for the threads, so requests in flight finish */
+    stop_watchdog();
+    api_shutdown();
+    rcache_free(srv.api.cache);
+    srv.mhd = NULL;
+    srv.api.cache = NULL;
+}

@@ -1,0 +1,259 @@
+/*
+ * options.c - quire-serve's command line (see options.h).
+ */
+#include "options.h"
+
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <quire/quire.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "array.h"
+#include "daemon.h"
+#include "number.h"
+
+/* One text, the --help page (60 lines), with the limits printed from their
+ * constants so that it cannot drift from them. */
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: quire-serve --db DIR [--listen ADDR] [--port N] [--threads N]\n"
+            "                   [--max-connections N] [--timeout SECONDS] [--cache-mb N]\n"
+            "\n"
+            "Serve the Quire index in DIR over HTTP.\n"
+            "\n"
+            "Options:\n"
+            "  --db DIR        the index directory (required; must be a Quire index)\n"
+            "  --listen ADDR   IPv4 address to bind (default 127.0.0.1)\n"
+            "  --port N        TCP port (default %d; 0 picks a free port)\n"
+            "  --threads N     worker threads (default: one per core, at most\n"
+            "                  --max-connections)\n"
+            "  --max-connections N\n"
+            "                  connections served at once (default %d, 1 to %d; shared\n"
+            "                  evenly between the threads). Further connections wait in the\n"
+            "                  kernel's listen queue; while one waits, connections that have\n"
+            "                  been waiting for a request for %d s (or half the timeout, if\n"
+            "                  shorter) are closed to make room for it\n"
+            "  --timeout SECONDS\n"
+            "                  default %d, 1 to %d. A client must send its request line\n"
+            "                  and headers within SECONDS of connecting or of its previous\n"
+            "                  answer, else the connection is closed without an answer\n"
+            "                  (idle keep-alive connections and slow senders alike); a\n"
+            "                  connection whose answer makes no progress for SECONDS is\n"
+            "                  closed too. The time a search takes does not count\n"
+            "  --cache-mb N    memory for cached search responses (default %d, 0 = no\n"
+            "                  cache). A repeated search (same q and parameters) is\n"
+            "                  answered from the cache until the index changes; its\n"
+            "                  took_ms is the original search's\n"
+            "  --cors ORIGIN   allow browser pages from ORIGIN (repeatable, or '*'):\n"
+            "                  adds Access-Control-Allow-Origin and answers OPTIONS\n"
+            "  --api-key KEY   every request needs 'Authorization: Bearer KEY' (else 401)\n"
+            "  --api-key-file F  the same, the key being the first line of F (keeps it\n"
+            "                  out of the process list)\n"
+            "  --help, --version\n"
+            "\n"
+            "Numbers are decimal digits only (no sign, no spaces).\n"
+            "On start it prints 'listening on http://ADDR:PORT' to stderr, then one\n"
+            "access-log line per request: method, path, status, bytes, microseconds.\n"
+            "SIGINT/SIGTERM stop accepting, finish requests in flight and exit 0.\n"
+            "\n"
+            "Request limits: the request line and headers must fit in %d KB together:\n"
+            "a longer URL gets 414, longer or too many headers 431, and a request within\n"
+            "a few hundred bytes of the limit is closed without an answer. A request\n"
+            "with a body is answered as soon as its headers are in, without reading the\n"
+            "body, and the connection is then closed: GET and HEAD get 413, other\n"
+            "methods 405 (404 on an unknown path).\n"
+            "Search queries (q) are limited to %d bytes (400).\n"
+            "\n"
+            "Endpoints (see README.md, \"HTTP API\"):\n"
+            "  GET /api/search?q=...&limit=10&offset=0&sort=relevance|date&source=...\n"
+            "                 &from=YYYY-MM-DD&to=YYYY-MM-DD&format=json|text\n"
+            "  GET /api/doc/{id}\n"
+            "  GET /api/health, GET /api/stats, GET /openapi.json\n"
+            "Index updates by quire-index are picked up within about a second.\n",
+            SERVE_DEFAULT_PORT, SERVE_DEFAULT_MAX_CONNECTIONS, SERVE_MAX_CONNECTIONS,
+            DAEMON_EVICT_AFTER_MS / 1000, SERVE_DEFAULT_TIMEOUT_S, SERVE_MAX_TIMEOUT_S,
+            SERVE_DEFAULT_CACHE_MB, DAEMON_CONNECTION_MEMORY / 1024, QUIRE_MAX_QUERY_BYTES);
+}
+
+/* The value of the numeric option `name` in [lo, hi]; else says why on
+ * stderr and returns -1. */
+static int number_arg(const char *name, const char *arg, long lo, long hi, long *out)
+{
+    uint64_t v;
+    if (quirei_parse_number(arg, (uint64_t)lo, (uint64_t)hi, &v) < 0) {
+        fprintf(stderr, "quire-serve: %s takes a number from %ld to %ld, not '%s'\n", name, lo,
+                hi, arg);
+        return -1;
+    }
+    *out = (long)v;
+    return 0;
+}
+
+/* The first line of the file at path (malloc'd), or NULL when it cannot be
+ * read, is empty, or memory is short. */
+static char *read_key_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char line[1024];
+    char *key = NULL;
+    if (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (*line)
+            key = strdup(line);
+    }
+    fclose(f);
+    return key;
+}
+
+QUIREI_ARRAY(origin_list, const char *)
+
+/* The options parsed so far, and what parsing them owns. */
+typedef struct parse_state {
+    serve_options_t *o;
+    origin_list cors;
+    int threads_given;
+} parse_state_t;
+
+/* Apply option c (getopt_long's value) with argument arg. Returns
+ * SERVE_OPTIONS_RUN to go on, else the exit status (see options.h). */
+static int apply_option(parse_state_t *ps, int c, const char *arg)
+{
+    serve_options_t *o = ps->o;
+    long port;
+    switch (c) {
+    case 'd': o->db = arg; break;
+    case 'l': o->listen_addr = arg; break;
+    case 'p':
+        if (number_arg("--port", arg, 0, UINT16_MAX, &port) < 0)
+            return 2;
+        o->port = (unsigned)port;
+        break;
+    case 'C':
+        if (number_arg("--cache-mb", arg, 0, SERVE_MAX_CACHE_MB, &o->cache_mb) < 0)
+            return 2;
+        break;
+    case 't':
+        if (number_arg("--threads", arg, 1, SERVE_MAX_THREADS, &o->threads) < 0)
+            return 2;
+        ps->threads_given = 1;
+        break;
+    case 'm':
+        if (number_arg("--max-connections", arg, 1, SERVE_MAX_CONNECTIONS,
+                       &o->max_connections) < 0)
+            return 2;
+        break;
+    case 'T':
+        if (number_arg("--timeout", arg, 1, SERVE_MAX_TIMEOUT_S, &o->timeout_s) < 0)
+            return 2;
+        break;
+    case 'c':
+        if (origin_list_push(&ps->cors, arg) < 0)
+            return 1;
+        break;
+    case 'k':
+        free(o->api_key);
+        if (!(o->api_key = strdup(arg)))
+            return 1;
+        break;
+    case 'K':
+        free(o->api_key);
+        if (!(o->api_key = read_key_file(arg))) {
+            fprintf(stderr, "quire-serve: --api-key-file: cannot read a key from %s\n", arg);
+            return 2;
+        }
+        break;
+    case 'h': usage(stdout); return 0;
+    case 'V': printf("quire-serve %s\n", QUIRE_VERSION); return 0;
+    default: fprintf(stderr, "Try 'quire-serve --help'.\n"); return 2;
+    }
+    return SERVE_OPTIONS_RUN;
+}
+
+/* The checks that need every option; SERVE_OPTIONS_RUN or 2 (said why). */
+static int check_options(parse_state_t *ps)
+{
+    serve_options_t *o = ps->o;
+    if (!o->db) {
+        fprintf(stderr, "quire-serve: --db DIR is required\nTry 'quire-serve --help'.\n");
+        return 2;
+    }
+    if (o->threads < 1)
+        o->threads = 1;
+    /* libmicrohttpd shares the connection limit between the threads: each
+     * needs at least one. */
+    if (o->threads > o->max_connections) {
+        if (ps->threads_given) {
+            fprintf(stderr, "quire-serve: --threads %ld is more than --max-connections %ld: each "
+                            "thread needs at least one connection\n",
+                    o->threads, o->max_connections);
+            return 2;
+        }
+        o->threads = o->max_connections;
+    }
+    o->addr.sin_family = AF_INET;
+    o->addr.sin_port = htons((uint16_t)o->port);
+    if (inet_pton(AF_INET, o->listen_addr, &o->addr.sin_addr) != 1) {
+        fprintf(stderr, "quire-serve: --listen: not an IPv4 address: %s\n", o->listen_addr);
+        return 2;
+    }
+    if (o->api_key && !*o->api_key) {
+        fprintf(stderr, "quire-serve: --api-key: the key is empty\n");
+        return 2;
+    }
+    return SERVE_OPTIONS_RUN;
+}
+
+int serve_options_parse(int argc, char **argv, serve_options_t *o)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
+        {"port", required_argument, NULL, 'p'},    {"threads", required_argument, NULL, 't'},
+        {"cors", required_argument, NULL, 'c'},    {"help", no_argument, NULL, 'h'},
+        {"api-key", required_argument, NULL, 'k'}, {"api-key-file", required_argument, NULL, 'K'},
+        {"version", no_argument, NULL, 'V'},       {"max-connections", required_argument, NULL, 'm'},
+        {"timeout", required_argument, NULL, 'T'}, {"cache-mb", required_argument, NULL, 'C'},
+        {NULL, 0, NULL, 0},
+    };
+    *o = (serve_options_t){
+        .listen_addr = "127.0.0.1",
+        .port = SERVE_DEFAULT_PORT,
+        .threads = sysconf(_SC_NPROCESSORS_ONLN),
+        .max_connections = SERVE_DEFAULT_MAX_CONNECTIONS,
+        .timeout_s = SERVE_DEFAULT_TIMEOUT_S,
+        .cache_mb = SERVE_DEFAULT_CACHE_MB,
+    };
+    parse_state_t ps = {.o = o};
+    int rc = SERVE_OPTIONS_RUN, c;
+    while (rc == SERVE_OPTIONS_RUN && (c = getopt_long(argc, argv, "d:l:p:t:c:hV", longopts,
+                                                       NULL)) != -1)
+        rc = apply_option(&ps, c, optarg);
+    if (rc == SERVE_OPTIONS_RUN)
+        rc = check_options(&ps);
+    /* The list ends with NULL, as api_config_t wants it. */
+    if (rc == SERVE_OPTIONS_RUN && origin_list_push(&ps.cors, NULL) < 0)
+        rc = 1;
+    if (rc == 1)
+        fprintf(stderr, "quire-serve: out of memory\n");
+    if (rc != SERVE_OPTIONS_RUN) {
+        origin_list_release(&ps.cors);
+        serve_options_free(o);
+        return rc;
+    }
+    o->cors = ps.cors.v;
+    return rc;
+}
+
+void serve_options_free(serve_options_t *o)
+{
+    free(o->cors);
+    free(o->api_key);
+    o->cors = NULL;
+    o->api_key = NULL;
+}

@@ -1,0 +1,81 @@
+/*
+ * search_params.c - GET /api/search's parameters (see search_params.h).
+ */
+#include "search_params.h"
+
+#include <string.h>
+
+#include "number.h"
+
+/* The limits in the messages are the library's constants, spelt once. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* An optional number parameter in [lo, hi]: absent or empty leaves *out
+ * (the default); 0, or -1 when it is not such a number. */
+static int number_param(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+    if (!s || !*s)
+        return 0;
+    uint64_t v;
+    if (quirei_parse_number(s, lo, hi, &v) < 0)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+int search_params_parse(const api_request_t *rq, search_params_t *p, const char **code,
+                        const char **message)
+{
+    *p = (search_params_t){.q = rq->arg(rq, "q"), .opts = {.limit = 10}};
+    *code = "bad_parameter";
+    if (!p->q || !*p->q) {
+        *code = "bad_request";
+        *message = "missing parameter q (the query)";
+        return -1;
+    }
+    if (number_param(rq->arg(rq, "limit"), 1, QUIRE_MAX_LIMIT, &p->opts.limit) < 0) {
+        *message = "limit must be a number from 1 to " STR(QUIRE_MAX_LIMIT);
+        return -1;
+    }
+    if (number_param(rq->arg(rq, "offset"), 0, QUIRE_MAX_OFFSET, &p->opts.offset) < 0) {
+        *message = "offset must be a number from 0 to " STR(QUIRE_MAX_OFFSET);
+        return -1;
+    }
+    const char *sort = rq->arg(rq, "sort");
+    if (sort && strcmp(sort, "date") == 0)
+        p->opts.sort = QUIRE_SORT_DATE;
+    else if (sort && *sort && strcmp(sort, "relevance") != 0) {
+        *message = "sort must be relevance or date";
+        return -1;
+    }
+    p->opts.source = rq->arg(rq, "source");
+    p->opts.date_from = rq->arg(rq, "from");
+    p->opts.date_to = rq->arg(rq, "to");
+    /* format wins over the Accept header; format= (empty) is no format. */
+    const char *format = rq->arg(rq, "format");
+    p->text = format ? strcmp(format, "text") == 0 : rq->wants_text;
+    if (format && !p->text && strcmp(format, "json") != 0) {
+        *message = "format must be json or text";
+        return -1;
+    }
+    p->gzip = rq->accepts_gzip;
+    return 0;
+}
+
+int search_params_cache_key(const search_params_t *p, uint64_t generation, quirei_buf *key)
+{
+    const quire_search_options_t *o = &p->opts;
+    /* The numbers, then the strings, each ended by its NUL: the strings
+     * are C strings (no NUL inside), so fields cannot run into each other. */
+    const char *strings[] = {p->q, o->source ? o->source : "",
+                             o->date_from ? o->date_from : "", o->date_to ? o->date_to : ""};
+    if (quirei_buf_setf(key, "%016llx %u %u %d %d %d", (unsigned long long)generation,
+                        o->limit, o->offset, (int)o->sort, p->text, p->gzip) < 0 ||
+        quirei_buf_addc(key, '\0') < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
+        if (quirei_buf_add(key, strings[i], strlen(strings[i]) + 1) < 0)
+            return -1;
+    return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * search_params.h - the parameters of GET /api/search: the query string
+ * (q, limit, offset, sort, source, from, to, format) and the request's
+ * headers (Accept, Accept-Encoding) into search options, and the
+ * result-cache key naming the response they make.
+ *
+ * limit and offset are read with quirei_parse_number (number.h): decimal
+ * digits only; an absent or empty parameter means the default.
+ */
+#ifndef QUIRE_SERVE_SEARCH_PARAMS_H
+#define QUIRE_SERVE_SEARCH_PARAMS_H
+
+#include <quire/quire.h>
+#include <stdint.h>
+
+#include "http_api.h"
+#include "strbuf.h"
+
+typedef struct search_params {
+    const char *q;               /* the query, never NULL or "" */
+    quire_search_options_t opts; /* source, date_from, date_to: the request's strings */
+    int text;                    /* answer in text (format=text, Accept: text/plain) */
+    int gzip;                    /* the client accepts a gzip body */
+} search_params_t;
+
+/* Read the parameters of rq into *p (which points into rq's strings
+ * afterwards). Returns 0; or -1 with a 400's error code and message (both
+ * static strings) in *code and *message. */
+int search_params_parse(const api_request_t *rq, search_params_t *p, const char **code,
+                        const char **message);
+
+/* Replace key's contents with the result-cache key of the response p makes
+ * on the index generation `generation`: every parameter that shapes the
+ * response, gzip included. Returns 0, or -1 when out of memory (key is then
+ * to be ignored; it stays the caller's to release either way). */
+int search_params_cache_key(const search_params_t *p, uint64_t generation, quirei_buf *key);
+
+#endif

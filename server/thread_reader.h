@@ -1,0 +1,27 @@
+/*
+ * thread_reader.h - one quire_reader_t per worker thread of quire-serve.
+ *
+ * Xapian objects are never shared between threads, so every thread opens
+ * its own reader of the index on first use and reopens it at most once a
+ * second: commits by a running indexer become visible within a second or
+ * two without a restart. A registry of every thread's reader lets
+ * thread_readers_close_all() close them once the threads are gone.
+ */
+#ifndef QUIRE_SERVE_THREAD_READER_H
+#define QUIRE_SERVE_THREAD_READER_H
+
+#include <quire/quire.h>
+#include <stddef.h>
+
+/* The calling thread's reader of the index in db, in *out (owned by the
+ * thread; valid until this thread's next call). Returns QUIRE_OK; or, with
+ * a message in err (errlen bytes), QUIRE_EIO when db is missing, QUIRE_ENOMEM,
+ * or another status of quire_reader_open(). */
+quire_status_t thread_reader_get(const char *db, quire_reader_t **out, char *err,
+                                 size_t errlen);
+
+/* Close every thread's reader; call only after the threads that used
+ * thread_reader_get() have stopped. */
+void thread_readers_close_all(void);
+
+#endif
