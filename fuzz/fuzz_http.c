@@ -1,6 +1,6 @@
 /* libFuzzer target: HTTP path and query-string decoding, and quire-serve's
- * routes behind it (server/http_api.c, with its result cache) on a small
- * index built once.
+ * routes behind it (server/http_api.c, with the search parameters, the
+ * per-thread reader and the result cache) on a small index built once.
  *
  * Input: a request target ("/api/search?q=...&limit=3"), optionally followed
  * by '\n' and one flags byte (bits 0-1: GET, HEAD, POST, OPTIONS; bit 2:

@@ -50,7 +50,8 @@ static void reply_json(reply_t *rp, unsigned status, json_t *o)
 static void reply_error(reply_t *rp, unsigned status, const char *code, const char *msg)
 {
     reply_json(rp, status,
-               json_pack("{s:{s:s, s:o}}", "error", "code", code, "message", quirei_json_text(msg)));
+               json_pack("{s:{s:s, s:o}}", "error", "code", code, "message",
+                         quirei_json_text(msg)));
 }
 
 /* The one place where library statuses become HTTP statuses. */
