@@ -33,10 +33,14 @@ struct Stats {
     unsigned long long malformed = 0;
 };
 
+}  // namespace
+
+// Every function but main is file-local (static).
+
 // Reads one line (without the trailing '\n' / "\r\n") into `line`, growing it
 // as needed (lines may be several MB). Returns false at end of input with
 // nothing read (an empty line returns true); sets `err` on a read error or a truncated gzip stream.
-bool read_line(gzFile gz, std::string &line, char *chunk, int chunk_size, bool &err) {
+static bool read_line(gzFile gz, std::string &line, char *chunk, int chunk_size, bool &err) {
     line.clear();
     err = false;
     bool got = false;
@@ -60,15 +64,57 @@ bool read_line(gzFile gz, std::string &line, char *chunk, int chunk_size, bool &
 }
 
 // Returns the string value of `key` in `obj`, or nullptr when absent/null/not a string.
-const char *get_str(json_t *obj, const char *key, size_t *len) {
+static const char *get_str(json_t *obj, const char *key, size_t *len) {
     json_t *v = json_object_get(obj, key);
     if (!v || !json_is_string(v)) return nullptr;
     *len = json_string_length(v);
     return json_string_value(v);
 }
 
-bool index_file(Xapian::WritableDatabase &db, Xapian::TermGenerator &tg,
-                const char *path, Stats &st) {
+// Index one line (line number `lineno` of `path`) as one document, or count
+// and report it as malformed.
+static void index_line(Xapian::WritableDatabase &db, Xapian::TermGenerator &tg,
+                       const std::string &line, const char *path, unsigned long long lineno,
+                       Stats &st) {
+    json_error_t jerr;
+    json_t *rec = json_loadb(line.data(), line.size(), 0, &jerr);
+    size_t id_len = 0, body_len = 0, title_len = 0, date_len = 0;
+    const char *id = nullptr, *body = nullptr;
+    if (rec && json_is_object(rec)) {
+        id = get_str(rec, "id", &id_len);
+        body = get_str(rec, "body", &body_len);
+    }
+    if (!rec || !id || id_len == 0 || !body) {
+        ++st.malformed;
+        std::fprintf(stderr, "baseline_xapian_index: %s:%llu: skipping malformed record%s%s\n",
+                     path, lineno, rec ? "" : ": ", rec ? "" : jerr.text);
+        if (rec) json_decref(rec);
+        return;
+    }
+    const char *title = get_str(rec, "title", &title_len);
+    const char *date = get_str(rec, "date", &date_len);
+
+    Xapian::Document doc;
+    doc.set_data(line);
+    std::string idterm("Q");
+    idterm.append(id, id_len);
+    doc.add_boolean_term(idterm);
+    if (date) doc.add_value(0, std::string(date, date_len));
+
+    tg.set_document(doc);
+    if (title) tg.index_text(std::string(title, title_len));
+    tg.increase_termpos(100);
+    tg.index_text(std::string(body, body_len));
+
+    db.replace_document(idterm, doc);
+
+    ++st.docs;
+    st.body_bytes += body_len;
+    json_decref(rec);
+}
+
+static bool index_file(Xapian::WritableDatabase &db, Xapian::TermGenerator &tg,
+                       const char *path, Stats &st) {
     gzFile gz = gzopen(path, "rb");
     if (!gz) {
         std::fprintf(stderr, "baseline_xapian_index: cannot open %s: %s\n", path,
@@ -84,42 +130,7 @@ bool index_file(Xapian::WritableDatabase &db, Xapian::TermGenerator &tg,
     while (read_line(gz, line, chunk, sizeof chunk, err)) {
         ++lineno;
         if (line.empty()) continue;
-
-        json_error_t jerr;
-        json_t *rec = json_loadb(line.data(), line.size(), 0, &jerr);
-        size_t id_len = 0, body_len = 0, title_len = 0, date_len = 0;
-        const char *id = nullptr, *body = nullptr;
-        if (rec && json_is_object(rec)) {
-            id = get_str(rec, "id", &id_len);
-            body = get_str(rec, "body", &body_len);
-        }
-        if (!rec || !id || id_len == 0 || !body) {
-            ++st.malformed;
-            std::fprintf(stderr, "baseline_xapian_index: %s:%llu: skipping malformed record%s%s\n",
-                         path, lineno, rec ? "" : ": ", rec ? "" : jerr.text);
-            if (rec) json_decref(rec);
-            continue;
-        }
-        const char *title = get_str(rec, "title", &title_len);
-        const char *date = get_str(rec, "date", &date_len);
-
-        Xapian::Document doc;
-        doc.set_data(line);
-        std::string idterm("Q");
-        idterm.append(id, id_len);
-        doc.add_boolean_term(idterm);
-        if (date) doc.add_value(0, std::string(date, date_len));
-
-        tg.set_document(doc);
-        if (title) tg.index_text(std::string(title, title_len));
-        tg.increase_termpos(100);
-        tg.index_text(std::string(body, body_len));
-
-        db.replace_document(idterm, doc);
-
-        ++st.docs;
-        st.body_bytes += body_len;
-        json_decref(rec);
+        index_line(db, tg, line, path, lineno, st);
     }
     if (err) {
         int errnum = 0;
@@ -132,8 +143,6 @@ bool index_file(Xapian::WritableDatabase &db, Xapian::TermGenerator &tg,
     gzclose(gz);
     return true;
 }
-
-}  // namespace
 
 int main(int argc, char **argv) {
     if (argc < 3) {

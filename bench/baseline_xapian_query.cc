@@ -46,15 +46,27 @@ struct KindStats {
     std::vector<double> lat;
 };
 
+// One query of the eval set.
+struct Case {
+    std::string q, mode;
+    size_t kind;             // index into the KindStats
+    json_t *want, *allowed;  // borrowed from obj
+    json_t *obj;
+};
+
+}  // namespace
+
+// Every function but main is file-local (static).
+
 // Same percentile rule as eval_quotes.c: nearest rank on the sorted sample.
-double pct(std::vector<double> v, double p) {
+static double pct(std::vector<double> v, double p) {
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
     size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
     return v[i];
 }
 
-bool in_list(json_t *arr, const std::string &id) {
+static bool in_list(json_t *arr, const std::string &id) {
     size_t i;
     json_t *v;
     json_array_foreach(arr, i, v) {
@@ -64,7 +76,7 @@ bool in_list(json_t *arr, const std::string &id) {
 }
 
 // The document's id: its "Q" boolean term, else the "id" field of its JSON data.
-std::string doc_id(const Xapian::Document &doc, const std::string &data) {
+static std::string doc_id(const Xapian::Document &doc, const std::string &data) {
     Xapian::TermIterator t = doc.termlist_begin();
     t.skip_to("Q");
     if (t != doc.termlist_end()) {
@@ -81,42 +93,21 @@ std::string doc_id(const Xapian::Document &doc, const std::string &data) {
     return id;
 }
 
-int usage() {
+static int usage() {
     std::fprintf(stderr, "usage: baseline_xapian_query --db DIR --set EVALDIR [--runs N]\n");
     return 2;
 }
 
-}  // namespace
-
-int main(int argc, char **argv) {
-    const char *dbdir = nullptr, *set = nullptr;
-    int runs = 3;
-    for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--db") && i + 1 < argc)
-            dbdir = argv[++i];
-        else if (!std::strcmp(argv[i], "--set") && i + 1 < argc)
-            set = argv[++i];
-        else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc)
-            runs = std::atoi(argv[++i]);
-        else
-            return usage();
-    }
-    if (!dbdir || !set || runs < 1) return usage();
-
+// Read EVALDIR/expected.jsonl into cases (and one KindStats per kind, in
+// order of first appearance); lines that are not a well-formed case are
+// skipped. False when the file cannot be opened.
+static bool load_cases(const char *set, std::vector<Case> &cases, std::vector<KindStats> &ks) {
     std::string path = std::string(set) + "/expected.jsonl";
     std::ifstream in(path);
     if (!in) {
         std::fprintf(stderr, "baseline_xapian_query: %s: cannot open\n", path.c_str());
-        return 2;
+        return false;
     }
-    struct Case {
-        std::string q, mode;
-        size_t kind;
-        json_t *want, *allowed;  // borrowed from obj
-        json_t *obj;
-    };
-    std::vector<Case> cases;
-    std::vector<KindStats> ks;
     std::string line;
     while (std::getline(in, line)) {
         json_t *c = json_loadb(line.data(), line.size(), 0, nullptr);
@@ -138,90 +129,97 @@ int main(int argc, char **argv) {
         json_t *allowed = json_object_get(c, "allowed");
         cases.push_back({q, mode, k, want, json_is_array(allowed) ? allowed : nullptr, c});
     }
+    return true;
+}
 
-    int parse_errors = 0;
-    try {
-        Xapian::Database db(dbdir);
-        Xapian::QueryParser qp;
-        qp.set_database(db);
-        qp.set_stemmer(Xapian::Stem("english"));
-        qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-        qp.set_default_op(Xapian::Query::OP_AND);
-        const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PHRASE |
-                               Xapian::QueryParser::FLAG_LOVEHATE |
-                               Xapian::QueryParser::FLAG_BOOLEAN;
-        Xapian::Enquire enquire(db);
-
-        std::vector<Xapian::Document> docs;
-        std::vector<std::string> datas;
-        size_t data_bytes = 0;  // keeps the data reads observable
-        for (int run = 0; run < runs; ++run) {
-            bool timed = runs == 1 || run > 0;
-            for (const Case &c : cases) {
-                KindStats &s = ks[c.kind];
-                docs.clear();
-                datas.clear();
-                bool failed = false;
-                auto t0 = std::chrono::steady_clock::now();
-                try {
-                    Xapian::Query query = qp.parse_query(c.q, flags);
-                    enquire.set_query(query);
-                    Xapian::MSet mset = enquire.get_mset(0, 10);
-                    for (Xapian::MSetIterator m = mset.begin(); m != mset.end(); ++m) {
-                        Xapian::Document doc = m.get_document();
-                        datas.push_back(doc.get_data());
-                        data_bytes += datas.back().size();
-                        docs.push_back(std::move(doc));
-                    }
-                } catch (const Xapian::QueryParserError &e) {
-                    failed = true;
-                    if (run == 0)
-                        std::fprintf(stderr, "baseline_xapian_query: [%s] %s: %s\n",
-                                     s.name.c_str(), c.q.c_str(), e.get_msg().c_str());
-                }
-                double dt = std::chrono::duration<double, std::milli>(
-                                std::chrono::steady_clock::now() - t0)
-                                .count();
-                if (timed) s.lat.push_back(dt);
-                if (run != 0) continue;
-
-                s.n++;
-                if (failed) {
-                    parse_errors++;
-                    continue;
-                }
-                std::vector<std::string> ids;
-                for (size_t i = 0; i < docs.size(); ++i) ids.push_back(doc_id(docs[i], datas[i]));
-                bool ok = false;
-                double rr = 0;
-                if (c.mode == "top1") {
-                    for (size_t i = 0; i < ids.size(); ++i)
-                        if (in_list(c.want, ids[i])) {
-                            rr = 1.0 / static_cast<double>(i + 1);
-                            break;
-                        }
-                    ok = rr == 1.0;
-                } else {
-                    size_t need = std::min<size_t>(json_array_size(c.want), 10);
-                    ok = ids.size() == need;
-                    for (size_t i = 0; ok && i < ids.size(); ++i)
-                        ok = in_list(c.want, ids[i]) || (c.allowed && in_list(c.allowed, ids[i]));
-                }
-                s.ok += ok;
-                s.rr += rr;
+// Score one answered case into s (top1: reciprocal rank, success when first;
+// all: every hit wanted or allowed and min(10, |want|) hits).
+static void score(const Case &c, const std::vector<Xapian::Document> &docs,
+                  const std::vector<std::string> &datas, KindStats &s) {
+    std::vector<std::string> ids;
+    for (size_t i = 0; i < docs.size(); ++i) ids.push_back(doc_id(docs[i], datas[i]));
+    bool ok = false;
+    double rr = 0;
+    if (c.mode == "top1") {
+        for (size_t i = 0; i < ids.size(); ++i)
+            if (in_list(c.want, ids[i])) {
+                rr = 1.0 / static_cast<double>(i + 1);
+                break;
             }
-        }
-        if (data_bytes == 0 && !cases.empty())
-            std::fprintf(stderr, "baseline_xapian_query: no document data read\n");
-    } catch (const Xapian::Error &e) {
-        std::fprintf(stderr, "baseline_xapian_query: Xapian error: %s\n",
-                     e.get_description().c_str());
-        return 3;
+        ok = rr == 1.0;
+    } else {
+        size_t need = std::min<size_t>(json_array_size(c.want), 10);
+        ok = ids.size() == need;
+        for (size_t i = 0; ok && i < ids.size(); ++i)
+            ok = in_list(c.want, ids[i]) || (c.allowed && in_list(c.allowed, ids[i]));
     }
-    if (parse_errors)
-        std::fprintf(stderr, "baseline_xapian_query: %d query parse error(s) (counted as failures)\n",
-                     parse_errors);
+    s.ok += ok;
+    s.rr += rr;
+}
 
+// Run every case `runs` times (latency recorded on the timed runs, quality
+// scored on the first). Returns the number of query parse errors. Throws
+// Xapian::Error when the database cannot be read.
+static int run_cases(const char *dbdir, int runs, const std::vector<Case> &cases,
+                     std::vector<KindStats> &ks) {
+    int parse_errors = 0;
+    Xapian::Database db(dbdir);
+    Xapian::QueryParser qp;
+    qp.set_database(db);
+    qp.set_stemmer(Xapian::Stem("english"));
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_default_op(Xapian::Query::OP_AND);
+    const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PHRASE |
+                           Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_BOOLEAN;
+    Xapian::Enquire enquire(db);
+
+    std::vector<Xapian::Document> docs;
+    std::vector<std::string> datas;
+    size_t data_bytes = 0;  // keeps the data reads observable
+    for (int run = 0; run < runs; ++run) {
+        bool timed = runs == 1 || run > 0;
+        for (const Case &c : cases) {
+            KindStats &s = ks[c.kind];
+            docs.clear();
+            datas.clear();
+            bool failed = false;
+            auto t0 = std::chrono::steady_clock::now();
+            try {
+                Xapian::Query query = qp.parse_query(c.q, flags);
+                enquire.set_query(query);
+                Xapian::MSet mset = enquire.get_mset(0, 10);
+                for (Xapian::MSetIterator m = mset.begin(); m != mset.end(); ++m) {
+                    Xapian::Document doc = m.get_document();
+                    datas.push_back(doc.get_data());
+                    data_bytes += datas.back().size();
+                    docs.push_back(std::move(doc));
+                }
+            } catch (const Xapian::QueryParserError &e) {
+                failed = true;
+                if (run == 0)
+                    std::fprintf(stderr, "baseline_xapian_query: [%s] %s: %s\n", s.name.c_str(),
+                                 c.q.c_str(), e.get_msg().c_str());
+            }
+            double dt =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                    .count();
+            if (timed) s.lat.push_back(dt);
+            if (run != 0) continue;
+
+            s.n++;
+            if (failed)
+                parse_errors++;
+            else
+                score(c, docs, datas, s);
+        }
+    }
+    if (data_bytes == 0 && !cases.empty())
+        std::fprintf(stderr, "baseline_xapian_query: no document data read\n");
+    return parse_errors;
+}
+
+// The Markdown table, one row per kind and an **all** row.
+static void print_table(const std::vector<KindStats> &ks) {
     std::printf("| kind | queries | success@1 | MRR@10 | p50 ms | p99 ms |\n");
     std::printf("|---|---:|---:|---:|---:|---:|\n");
     int tn = 0, tok = 0;
@@ -239,6 +237,38 @@ int main(int argc, char **argv) {
     }
     std::printf("| **all** | %d | %.3f | | %.3f | %.3f |\n", tn,
                 tn ? static_cast<double>(tok) / tn : 0.0, pct(all, 0.5), pct(all, 0.99));
+}
+
+int main(int argc, char **argv) {
+    const char *dbdir = nullptr, *set = nullptr;
+    int runs = 3;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--db") && i + 1 < argc)
+            dbdir = argv[++i];
+        else if (!std::strcmp(argv[i], "--set") && i + 1 < argc)
+            set = argv[++i];
+        else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc)
+            runs = std::atoi(argv[++i]);
+        else
+            return usage();
+    }
+    if (!dbdir || !set || runs < 1) return usage();
+
+    std::vector<Case> cases;
+    std::vector<KindStats> ks;
+    if (!load_cases(set, cases, ks)) return 2;
+    int parse_errors = 0;
+    try {
+        parse_errors = run_cases(dbdir, runs, cases, ks);
+    } catch (const Xapian::Error &e) {
+        std::fprintf(stderr, "baseline_xapian_query: Xapian error: %s\n",
+                     e.get_description().c_str());
+        return 3;
+    }
+    if (parse_errors)
+        std::fprintf(stderr, "baseline_xapian_query: %d query parse error(s) (counted as failures)\n",
+                     parse_errors);
+    print_table(ks);
     for (Case &c : cases) json_decref(c.obj);
     return 0;
 }

@@ -2,7 +2,6 @@
  * quire-search - search an index from the command line (no server needed).
  * The JSON output is exactly what quire-serve's /api/search returns.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <quire/quire.h>
 #include <stdio.h>
@@ -10,7 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "option_number.h"
+#include "strbuf.h"
+
 enum { EXIT_NO_HITS = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
+
+static const char PROG[] = "quire-search";
 
 static void usage(FILE *out)
 {
@@ -40,21 +44,18 @@ static void usage(FILE *out)
           out);
 }
 
-static int parse_num(const char *s, unsigned max, unsigned *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end || end == s || s[0] == '-' || v > max)
-        return -1;
-    *out = (unsigned)v;
-    return 0;
-}
+/* The command line. */
+typedef struct search_options {
+    const char *db;
+    const char *format;        /* "text" or "json" */
+    quire_search_options_t so;
+    int first_word;            /* argv[first_word..argc) make the query */
+} search_options;
 
-int main(int argc, char **argv)
+/* Fill *o from argv. Returns -1 when the search should go on, else the exit
+ * status to return at once (--help, --version, a usage error). */
+static int parse_options(int argc, char **argv, search_options *o)
 {
-    const char *db = NULL, *format = "text";
-    quire_search_options_t o = {0};
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},     {"limit", required_argument, NULL, 'l'},
         {"offset", required_argument, NULL, 'o'}, {"sort", required_argument, NULL, 's'},
@@ -63,67 +64,110 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
+    *o = (search_options){.format = "text"};
     int c;
     while ((c = getopt_long(argc, argv, "d:l:o:s:S:f:t:F:hV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
+        case 'd': o->db = optarg; break;
         case 'l':
-            if (parse_num(optarg, QUIRE_MAX_LIMIT, &o.limit) < 0 || o.limit == 0) {
-                fprintf(stderr, "quire-search: --limit takes a number from 1 to %d\n",
-                        QUIRE_MAX_LIMIT);
+            if (quirei_option_number(PROG, "limit", optarg, 1, QUIRE_MAX_LIMIT, &o->so.limit) < 0)
                 return EXIT_USAGE;
-            }
             break;
         case 'o':
-            if (parse_num(optarg, QUIRE_MAX_OFFSET, &o.offset) < 0) {
-                fprintf(stderr, "quire-search: --offset takes a number from 0 to %d\n",
-                        QUIRE_MAX_OFFSET);
+            if (quirei_option_number(PROG, "offset", optarg, 0, QUIRE_MAX_OFFSET,
+                                     &o->so.offset) < 0)
                 return EXIT_USAGE;
-            }
             break;
         case 's':
             if (!strcmp(optarg, "date"))
-                o.sort = QUIRE_SORT_DATE;
+                o->so.sort = QUIRE_SORT_DATE;
             else if (strcmp(optarg, "relevance") != 0) {
                 fprintf(stderr, "quire-search: --sort takes relevance or date\n");
                 return EXIT_USAGE;
             }
             break;
-        case 'S': o.source = optarg; break;
-        case 'f': o.date_from = optarg; break;
-        case 't': o.date_to = optarg; break;
+        case 'S': o->so.source = optarg; break;
+        case 'f': o->so.date_from = optarg; break;
+        case 't': o->so.date_to = optarg; break;
         case 'F':
             if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
                 fprintf(stderr, "quire-search: --format takes text or json\n");
                 return EXIT_USAGE;
             }
-            format = optarg;
+            o->format = optarg;
             break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("quire-search %s\n", QUIRE_VERSION); return 0;
         default: fprintf(stderr, "Try 'quire-search --help'.\n"); return EXIT_USAGE;
         }
     }
-    if (!db || optind >= argc) {
+    if (!o->db || optind >= argc) {
         fprintf(stderr, "quire-search: %s\nTry 'quire-search --help'.\n",
-                !db ? "--db DIR is required" : "no QUERY given");
+                !o->db ? "--db DIR is required" : "no QUERY given");
         return EXIT_USAGE;
     }
-    size_t qlen = 0;
-    for (int i = optind; i < argc; i++)
-        qlen += strlen(argv[i]) + 1;
-    char *query = calloc(1, qlen + 1);
-    if (!query)
+    o->first_word = optind;
+    return -1;
+}
+
+/* The QUERY arguments joined with single spaces (malloc'd), or NULL on OOM. */
+static char *join_query(int argc, char **argv, int first)
+{
+    quirei_buf q = QUIREI_BUF_INIT;
+    for (int i = first; i < argc; i++) {
+        if ((i > first && quirei_buf_addc(&q, ' ') < 0) || quirei_buf_adds(&q, argv[i]) < 0) {
+            quirei_buf_release(&q);
+            return NULL;
+        }
+    }
+    return quirei_buf_detach(&q, NULL);
+}
+
+/* Print the results (or the error of the search) and return the exit
+ * status. A query error shows where in the query it is. */
+static int report(quire_reader_t *r, quire_status_t st, const quire_results_t *res,
+                  const char *query, const char *format)
+{
+    if (st == QUIRE_EQUERY) {
+        fprintf(stderr, "quire-search: %s\n", quire_reader_detail(r));
+        long pos = quire_reader_error_pos(r);
+        if (pos >= 0)
+            fprintf(stderr, "  %s\n  %*s^\n", query, (int)pos, "");
+        return EXIT_USAGE;
+    }
+    if (st != QUIRE_OK) {
+        fprintf(stderr, "quire-search: %s: %s\n", quire_strerror(st), quire_reader_detail(r));
         return EXIT_FAIL;
-    for (int i = optind; i < argc; i++) {
-        if (i > optind)
-            strcat(query, " ");
-        strcat(query, argv[i]);
+    }
+    char *out = strcmp(format, "json") == 0 ? quire_results_json(res)
+                                            : quire_results_text(res, isatty(STDOUT_FILENO));
+    if (!out) {
+        fprintf(stderr, "quire-search: out of memory\n");
+        return EXIT_FAIL;
+    }
+    puts(out);
+    free(out);
+    return res->nhits ? 0 : EXIT_NO_HITS;
+}
+
+/* One search. A search that a concurrent commit interrupts (QUIRE_EMODIFIED)
+ * is retried inside quire_search(), the one place for that retry, so the
+ * CLI has no retry loop of its own. */
+int main(int argc, char **argv)
+{
+    search_options o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    char *query = join_query(argc, argv, o.first_word);
+    if (!query) {
+        fprintf(stderr, "quire-search: out of memory\n");
+        return EXIT_FAIL;
     }
 
     quire_reader_t *r = NULL;
     char *detail = NULL;
-    quire_status_t st = quire_reader_open(db, &r, &detail);
+    quire_status_t st = quire_reader_open(o.db, &r, &detail);
     if (st != QUIRE_OK) {
         fprintf(stderr, "quire-search: %s\n", detail ? detail : quire_strerror(st));
         free(detail);
@@ -131,29 +175,8 @@ int main(int argc, char **argv)
         return EXIT_FAIL;
     }
     quire_results_t *res = NULL;
-    st = quire_search(r, query, &o, &res);
-    int rc = 0;
-    if (st == QUIRE_EQUERY) {
-        fprintf(stderr, "quire-search: %s\n", quire_reader_detail(r));
-        long pos = quire_reader_error_pos(r);
-        if (pos >= 0)
-            fprintf(stderr, "  %s\n  %*s^\n", query, (int)pos, "");
-        rc = EXIT_USAGE;
-    } else if (st != QUIRE_OK) {
-        fprintf(stderr, "quire-search: %s: %s\n", quire_strerror(st), quire_reader_detail(r));
-        rc = EXIT_FAIL;
-    } else {
-        char *out = strcmp(format, "json") == 0 ? quire_results_json(res)
-                                                : quire_results_text(res, isatty(STDOUT_FILENO));
-        if (!out) {
-            fprintf(stderr, "quire-search: out of memory\n");
-            rc = EXIT_FAIL;
-        } else {
-            puts(out);
-            free(out);
-            rc = res->nhits ? 0 : EXIT_NO_HITS;
-        }
-    }
+    st = quire_search(r, query, &o.so, &res);
+    rc = report(r, st, res, query, o.format);
     quire_results_free(res);
     quire_reader_close(r);
     free(query);

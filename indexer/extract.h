@@ -25,8 +25,38 @@ typedef struct qx_fields {
 void qx_fields_init(qx_fields *f);      /* all empty */
 void qx_fields_reset(qx_fields *f);     /* empty, keep memory */
 void qx_fields_release(qx_fields *f);   /* free memory */
-/* Each returns 0 on success, or -1 with a short lower-case reason in err (e.g. "no text content", "out of memory"). Input need not be NUL-terminated; it may be invalid UTF-8 (pass bytes through; a later stage repairs it). They must never crash, hang or leak on any input. */
-int qx_extract_text(const char *data, size_t len, qx_fields *out, char *err, size_t errlen);
-int qx_extract_html(const char *data, size_t len, qx_fields *out, char *err, size_t errlen);
-int qx_extract_markdown(const char *data, size_t len, qx_fields *out, char *err, size_t errlen);
+/*
+ * What an extractor made of a file. The indexer decides how to count a
+ * failure from this code, never from the message text.
+ */
+typedef enum qx_extract_status {
+    QX_EXTRACTED = 0,   /* the fields are filled; the body is not empty */
+    QX_NO_TEXT,         /* nothing to index: empty, blank, or only markup */
+    QX_UNPARSABLE,      /* the parser gave up on the input */
+    QX_TOO_LARGE,       /* larger than the parser can take */
+    QX_EXTRACT_NOMEM,   /* out of memory */
+    QX_EXTRACT_STATUS_COUNT
+} qx_extract_status;
+
+/*
+ * The extractors. Each returns QX_EXTRACTED, or another status with a short
+ * lower-case message for the report in err (e.g. "no text content", "empty
+ * file", "out of memory"; err may be NULL when errlen is 0). Input need not
+ * be NUL-terminated; it may be invalid UTF-8 (bytes are passed through; a
+ * later stage repairs them). They must never crash, hang or leak on any
+ * input.
+ */
+typedef qx_extract_status (*qx_extract_fn)(const char *data, size_t len, qx_fields *out,
+                                           char *err, size_t errlen);
+qx_extract_status qx_extract_text(const char *data, size_t len, qx_fields *out, char *err,
+                                  size_t errlen);
+qx_extract_status qx_extract_html(const char *data, size_t len, qx_fields *out, char *err,
+                                  size_t errlen);
+qx_extract_status qx_extract_markdown(const char *data, size_t len, qx_fields *out, char *err,
+                                      size_t errlen);
+
+/* For the extractors themselves: empty `out`, copy `msg` into err and
+ * return `why` (never QX_EXTRACTED). */
+qx_extract_status qx_extract_fail(qx_fields *out, char *err, size_t errlen,
+                                  qx_extract_status why, const char *msg);
 #endif

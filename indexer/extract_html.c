@@ -21,18 +21,8 @@
 
 #include <ctype.h>
 #include <limits.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-/* Empty the fields and report `msg`; always returns -1. */
-static int fail(qx_fields *out, char *err, size_t errlen, const char *msg)
-{
-    qx_fields_reset(out);
-    if (err && errlen)
-        snprintf(err, errlen, "%s", msg);
-    return -1;
-}
 
 /* ------------------------------------------------------------------------ */
 /* Element classes. libxml2's HTML parser lower-cases element names.        */
@@ -437,19 +427,20 @@ static const char *pick_encoding(const char *data, size_t len)
     return "UTF-8";
 }
 
-int qx_extract_html(const char *data, size_t len, qx_fields *out, char *err, size_t errlen)
+qx_extract_status qx_extract_html(const char *data, size_t len, qx_fields *out,
+                                  char *err, size_t errlen)
 {
     qx_fields_reset(out);
     if (!data || len == 0)
-        return fail(out, err, errlen, "no text content");
+        return qx_extract_fail(out, err, errlen, QX_NO_TEXT, "no text content");
     if (len > INT_MAX)
-        return fail(out, err, errlen, "file too large");
+        return qx_extract_fail(out, err, errlen, QX_TOO_LARGE, "file too large");
 
     htmlDocPtr doc = htmlReadMemory(data, (int)len, NULL, pick_encoding(data, len),
                                     HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
                                         HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
     if (!doc)
-        return fail(out, err, errlen, "cannot parse html");
+        return qx_extract_fail(out, err, errlen, QX_UNPARSABLE, "cannot parse html");
     xmlNode *root = xmlDocGetRootElement(doc);
     int r = 0;
     if (root)
@@ -459,8 +450,8 @@ int qx_extract_html(const char *data, size_t len, qx_fields *out, char *err, siz
     xmlFreeDoc(doc);
 
     if (r < 0)
-        return fail(out, err, errlen, "out of memory");
+        return qx_extract_fail(out, err, errlen, QX_EXTRACT_NOMEM, "out of memory");
     if (out->body.len == 0)
-        return fail(out, err, errlen, "no text content");
-    return 0;
+        return qx_extract_fail(out, err, errlen, QX_NO_TEXT, "no text content");
+    return QX_EXTRACTED;
 }

@@ -10,22 +10,13 @@
  * every block a paragraph separated by one blank line.
  */
 #include "extract.h"
+#include "utf8.h"
 
 #include <md4c.h>
 
 #include <limits.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-/* Empty the fields and report `msg`; always returns -1. */
-static int fail(qx_fields *out, char *err, size_t errlen, const char *msg)
-{
-    qx_fields_reset(out);
-    if (err && errlen)
-        snprintf(err, errlen, "%s", msg);
-    return -1;
-}
 
 static int is_blank_char(char c)
 {
@@ -168,34 +159,10 @@ static int front_matter(const char *data, size_t len, qx_fields *out, size_t *bo
 /* ------------------------------------------------------------------------ */
 /* Entities.                                                                 */
 
-static size_t utf8_encode(unsigned long cp, char *o)
-{
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        cp = 0xFFFD; /* CommonMark: invalid code points become U+FFFD */
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* "&#123;" / "&#x1F;" -> UTF-8 in o; 0 if malformed. */
-static size_t decode_numeric(const char *e, size_t n, char *o)
+/* "&#123;" / "&#x1F;" -> its code point, or -1 if malformed. Invalid code
+ * points (NUL, surrogates, past U+10FFFF) become U+FFFD, as CommonMark
+ * says. */
+static long numeric_code_point(const char *e, size_t n)
 {
     size_t i = 2;
     int base = 10;
@@ -204,7 +171,7 @@ static size_t decode_numeric(const char *e, size_t n, char *o)
         i++;
     }
     if (i >= n - 1)
-        return 0;
+        return -1;
     unsigned long cp = 0;
     for (; i < n - 1; i++) {
         char c = e[i];
@@ -216,17 +183,20 @@ static size_t decode_numeric(const char *e, size_t n, char *o)
         else if (base == 16 && c >= 'A' && c <= 'F')
             d = c - 'A' + 10;
         else
-            return 0;
+            return -1;
         cp = cp * (unsigned long)base + (unsigned long)d;
         if (cp > 0x10FFFF)
             cp = 0x110000; /* saturate: still invalid, never overflows */
     }
-    return utf8_encode(cp, o);
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        cp = 0xFFFD;
+    return (long)cp;
 }
 
-/* Decode an entity ("&amp;", "&#65;", ...) into o (at least 8 bytes) and
- * its length into *olen. Returns 0 for an unknown entity (kept as is). */
-static int decode_entity(const char *e, size_t n, char *o, size_t *olen)
+/* Decode an entity ("&amp;", "&#65;", ...) into `out` (emptied first).
+ * Returns 1 when decoded, 0 for an unknown or malformed entity (kept as
+ * is), -1 on OOM. */
+static int decode_entity(const char *e, size_t n, quirei_buf *out)
 {
     static const struct {
         const char *name, *text;
@@ -241,19 +211,19 @@ static int decode_entity(const char *e, size_t n, char *o, size_t *olen)
         {"bull", "\xE2\x80\xA2"}, {"deg", "\xC2\xB0"}, {"times", "\xC3\x97"},
         {"euro", "\xE2\x82\xAC"}, {"shy", ""},
     };
+    quirei_buf_reset(out);
     if (n < 3 || e[0] != '&' || e[n - 1] != ';')
         return 0;
     if (e[1] == '#') {
-        *olen = decode_numeric(e, n, o);
-        return *olen > 0;
+        long cp = numeric_code_point(e, n);
+        if (cp < 0)
+            return 0;
+        return quirei_utf8_put(out, (int32_t)cp) < 0 ? -1 : 1;
     }
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
         size_t l = strlen(named[i].name);
-        if (l == n - 2 && memcmp(e + 1, named[i].name, l) == 0) {
-            *olen = strlen(named[i].text); /* 0 for &shy; */
-            memcpy(o, named[i].text, *olen);
-            return 1;
-        }
+        if (l == n - 2 && memcmp(e + 1, named[i].name, l) == 0)
+            return quirei_buf_adds(out, named[i].text) < 0 ? -1 : 1; /* "" for &shy; */
     }
     return 0;
 }
@@ -268,6 +238,7 @@ typedef struct md_ctx {
     quirei_buf heading;  /* raw text of that heading */
     quirei_buf title_h1; /* first level-1 heading, whitespace collapsed */
     quirei_buf title_any;/* first heading of any level */
+    quirei_buf entity;   /* scratch: the text of the last decoded entity */
     int oom;
 } md_ctx;
 
@@ -402,7 +373,6 @@ static int span_noop(MD_SPANTYPE type, void *detail, void *ud)
 static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud)
 {
     md_ctx *c = ud;
-    char tmp[8];
     const char *p = text;
     size_t n = size;
     switch (type) {
@@ -421,10 +391,14 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
         n = 3;
         break;
     case MD_TEXT_ENTITY: {
-        size_t d;
-        if (decode_entity(text, size, tmp, &d)) {
-            p = tmp;
-            n = d;
+        int r = decode_entity(text, size, &c->entity);
+        if (r < 0) {
+            c->oom = 1;
+            return -1;
+        }
+        if (r > 0) {
+            p = quirei_buf_cstr(&c->entity);
+            n = c->entity.len;
         }
         break;
     }
@@ -440,7 +414,7 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
 /* Render `data` into out->body and heading titles; -1 OOM, -2 md4c error. */
 static int render(const char *data, size_t len, qx_fields *out)
 {
-    md_ctx c = {&out->body, 0, 0, QUIREI_BUF_INIT, QUIREI_BUF_INIT, QUIREI_BUF_INIT, 0};
+    md_ctx c = {.body = &out->body}; /* the rest zero: empty buffers, no heading */
     MD_PARSER parser = {0, MD_DIALECT_GITHUB, enter_block, leave_block, span_noop,
                         span_noop, on_text, NULL, NULL};
     /* md4c 0.4.8 was seen (by fuzz/fuzz_markdown, not reproducibly) to hand
@@ -463,10 +437,12 @@ static int render(const char *data, size_t len, qx_fields *out)
     quirei_buf_release(&c.heading);
     quirei_buf_release(&c.title_h1);
     quirei_buf_release(&c.title_any);
+    quirei_buf_release(&c.entity);
     return c.oom ? -1 : r != 0 ? -2 : 0;
 }
 
-int qx_extract_markdown(const char *data, size_t len, qx_fields *out, char *err, size_t errlen)
+qx_extract_status qx_extract_markdown(const char *data, size_t len, qx_fields *out,
+                                      char *err, size_t errlen)
 {
     qx_fields_reset(out);
     if (!data)
@@ -478,16 +454,16 @@ int qx_extract_markdown(const char *data, size_t len, qx_fields *out, char *err,
     }
     size_t start = 0;
     if (len > 0 && front_matter(data, len, out, &start) < 0)
-        return fail(out, err, errlen, "out of memory");
+        return qx_extract_fail(out, err, errlen, QX_EXTRACT_NOMEM, "out of memory");
     if (len - start > UINT_MAX)
-        return fail(out, err, errlen, "file too large");
+        return qx_extract_fail(out, err, errlen, QX_TOO_LARGE, "file too large");
 
     int r = len > start ? render(data + start, len - start, out) : 0;
     if (r == -1)
-        return fail(out, err, errlen, "out of memory");
+        return qx_extract_fail(out, err, errlen, QX_EXTRACT_NOMEM, "out of memory");
     if (r < 0)
-        return fail(out, err, errlen, "cannot parse markdown");
+        return qx_extract_fail(out, err, errlen, QX_UNPARSABLE, "cannot parse markdown");
     if (out->body.len == 0)
-        return fail(out, err, errlen, "no text content");
-    return 0;
+        return qx_extract_fail(out, err, errlen, QX_NO_TEXT, "no text content");
+    return QX_EXTRACTED;
 }

@@ -1,11 +1,13 @@
 /*
- * extract_text.c - plain-text (.txt) extractor, plus the qx_fields helpers.
+ * extract_text.c - plain-text (.txt) extractor, plus the qx_fields helpers
+ * and qx_extract_fail (shared by all extractors).
  *
  * Rules: the first non-empty line (trimmed) is the title; the body is the
  * text after that line with leading blank lines (and the first line's
- * indentation) dropped and trailing whitespace trimmed. Line endings are normalised to "\n" (CRLF and lone CR
- * both count as a line end). A file with a title but no further text uses
- * the title line as its body, so one-line files are still searchable.
+ * indentation) dropped and trailing whitespace trimmed. Line endings are
+ * normalised to "\n" (CRLF and lone CR both count as a line end). A file
+ * with a title but no further text uses the title line as its body, so
+ * one-line files are still searchable.
  */
 #include "extract.h"
 
@@ -35,13 +37,13 @@ void qx_fields_release(qx_fields *f)
     quirei_buf_release(&f->body);
 }
 
-/* Empty the fields and report `msg`; always returns -1. */
-static int fail(qx_fields *out, char *err, size_t errlen, const char *msg)
+qx_extract_status qx_extract_fail(qx_fields *out, char *err, size_t errlen,
+                                  qx_extract_status why, const char *msg)
 {
     qx_fields_reset(out);
     if (err && errlen)
         snprintf(err, errlen, "%s", msg);
-    return -1;
+    return why;
 }
 
 static int is_space(char c)
@@ -92,7 +94,8 @@ static int add_normalised(quirei_buf *b, const char *p, size_t n)
     return quirei_buf_add(b, p + start, n - start);
 }
 
-int qx_extract_text(const char *data, size_t len, qx_fields *out, char *err, size_t errlen)
+qx_extract_status qx_extract_text(const char *data, size_t len, qx_fields *out,
+                                  char *err, size_t errlen)
 {
     qx_fields_reset(out);
     if (!data)
@@ -108,7 +111,7 @@ int qx_extract_text(const char *data, size_t len, qx_fields *out, char *err, siz
     size_t pos = 0, next = 0, n = 0;
     for (;;) {
         if (pos >= len)
-            return fail(out, err, errlen, "empty file");
+            return qx_extract_fail(out, err, errlen, QX_NO_TEXT, "empty file");
         n = line_len(data + pos, len - pos, &next);
         if (!is_blank(data + pos, n))
             break;
@@ -122,7 +125,7 @@ int qx_extract_text(const char *data, size_t len, qx_fields *out, char *err, siz
     while (n > 0 && is_space(t[n - 1]))
         n--;
     if (quirei_buf_add(&out->title, t, n) < 0)
-        return fail(out, err, errlen, "out of memory");
+        return qx_extract_fail(out, err, errlen, QX_EXTRACT_NOMEM, "out of memory");
     pos += next;
 
     /* Skip blank lines before the body, and the indentation of its first
@@ -131,10 +134,10 @@ int qx_extract_text(const char *data, size_t len, qx_fields *out, char *err, siz
     while (pos < len && is_space(data[pos]))
         pos++;
     if (add_normalised(&out->body, data + pos, len - pos) < 0)
-        return fail(out, err, errlen, "out of memory");
+        return qx_extract_fail(out, err, errlen, QX_EXTRACT_NOMEM, "out of memory");
     quirei_buf_rtrim(&out->body);
     if (out->body.len == 0 &&
         quirei_buf_set(&out->body, out->title.ptr, out->title.len) < 0)
-        return fail(out, err, errlen, "out of memory");
-    return 0;
+        return qx_extract_fail(out, err, errlen, QX_EXTRACT_NOMEM, "out of memory");
+    return QX_EXTRACTED;
 }

@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "extract.h"
+#include "formats.h"
 #include "jsonl_reader.h"
 #include "strbuf.h"
 
@@ -22,28 +24,6 @@ const char *const qi_reason_names[QI_REASON_COUNT] = {
 
 #define MAX_FILE_BYTES (256u * 1024 * 1024) /* larger single articles are not articles */
 
-typedef enum ftype { FT_NONE, FT_TEXT, FT_MARKDOWN, FT_HTML, FT_JSONL } ftype;
-
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcasecmp(s + n - m, suffix) == 0;
-}
-
-static ftype type_of(const char *path)
-{
-    if (ends_with(path, ".jsonl") || ends_with(path, ".jsonl.gz") || ends_with(path, ".ndjson") ||
-        ends_with(path, ".ndjson.gz"))
-        return FT_JSONL;
-    if (ends_with(path, ".txt"))
-        return FT_TEXT;
-    if (ends_with(path, ".md") || ends_with(path, ".markdown"))
-        return FT_MARKDOWN;
-    if (ends_with(path, ".html") || ends_with(path, ".htm"))
-        return FT_HTML;
-    return FT_NONE;
-}
-
 static void report(qi_run *run, qi_reason why, const char *path, unsigned long line,
                    const char *msg)
 {
@@ -54,6 +34,57 @@ static void report(qi_run *run, qi_reason why, const char *path, unsigned long l
         fprintf(run->log, "%s: %s\n", path, msg);
 }
 
+/* How the summary counts a line the JSON Lines reader rejected. */
+static qi_reason record_reason(qx_record_status st)
+{
+    switch (st) {
+    case QX_RECORD_MISSING_FIELD:
+        return QI_MISSING;
+    case QX_RECORD_OK: /* not a rejection; listed so -Wswitch sees every status */
+    case QX_RECORD_INVALID_JSON:
+    case QX_RECORD_NOT_OBJECT:
+    case QX_RECORD_NOT_STRING:
+    case QX_RECORD_NUL_IN_FIELD:
+    case QX_RECORD_STATUS_COUNT:
+        break;
+    }
+    return QI_BAD_JSON;
+}
+
+/* How the summary counts a file an extractor rejected: out of memory means
+ * the file could not be read; anything else, that it had no text to index. */
+static qi_reason extract_reason(qx_extract_status st)
+{
+    switch (st) {
+    case QX_EXTRACT_NOMEM:
+        return QI_UNREADABLE;
+    case QX_EXTRACTED: /* not a rejection; listed so -Wswitch sees every status */
+    case QX_NO_TEXT:
+    case QX_UNPARSABLE:
+    case QX_TOO_LARGE:
+    case QX_EXTRACT_STATUS_COUNT:
+        break;
+    }
+    return QI_EMPTY;
+}
+
+/* A failure that stops the run (the writer failed for good, or memory ran
+ * out): report it as "quire-index: STATUS: DETAIL" and record it in
+ * run->fatal. Always returns -1. */
+static int stop_run(qi_run *run, quire_status_t st, const char *detail)
+{
+    run->fatal = st;
+    fprintf(run->log, "quire-index: %s: %s\n", quire_strerror(st), detail);
+    return -1;
+}
+
+/* Out of memory while walking the inputs: what lies below `path` could not
+ * be listed or named, so the run stops instead of losing files silently. */
+static int out_of_memory(qi_run *run, const char *path)
+{
+    return stop_run(run, QUIRE_ENOMEM, path);
+}
+
 /* Hand one document to the writer; 0, or -1 when the writer failed for good. */
 static int add_doc(qi_run *run, const quire_doc_t *doc, const char *path, unsigned long line)
 {
@@ -62,12 +93,8 @@ static int add_doc(qi_run *run, const quire_doc_t *doc, const char *path, unsign
         report(run, QI_REJECTED, path, line, quire_writer_detail(run->writer));
         return 0;
     }
-    if (st != QUIRE_OK) {
-        run->fatal = st;
-        fprintf(run->log, "quire-index: %s: %s\n", quire_strerror(st),
-                quire_writer_detail(run->writer));
-        return -1;
-    }
+    if (st != QUIRE_OK)
+        return stop_run(run, st, quire_writer_detail(run->writer));
     run->docs++;
     if (run->progress)
         run->progress(run);
@@ -86,7 +113,8 @@ static int index_jsonl(qi_run *run, const char *path, uint64_t size)
     int rc = 0, any = 0;
     while (!*run->stop) {
         quire_doc_t doc;
-        qx_jsonl_result r = qx_jsonl_next(j, &doc, err, sizeof err);
+        qx_record_status why;
+        qx_jsonl_result r = qx_jsonl_next(j, &doc, &why, err, sizeof err);
         if (r == QX_JSONL_EOF)
             break;
         if (r == QX_JSONL_FATAL) {
@@ -96,8 +124,7 @@ static int index_jsonl(qi_run *run, const char *path, uint64_t size)
         }
         any = 1;
         if (r == QX_JSONL_BAD_RECORD) {
-            int missing = strncmp(err, "record has no", 13) == 0;
-            report(run, missing ? QI_MISSING : QI_BAD_JSON, path, qx_jsonl_line(j), err);
+            report(run, record_reason(why), path, qx_jsonl_line(j), err);
             continue;
         }
         run->bytes_done = base + qx_jsonl_offset(j);
@@ -148,8 +175,8 @@ static int read_file(const char *path, quirei_buf *out, char *err, size_t errlen
     return 0;
 }
 
-static int index_document_file(qi_run *run, const char *path, const char *id, ftype t,
-                               uint64_t size)
+static int index_document_file(qi_run *run, const char *path, const char *id,
+                               qx_extract_fn extract, uint64_t size)
 {
     quirei_buf data = QUIREI_BUF_INIT;
     char err[256];
@@ -168,11 +195,9 @@ static int index_document_file(qi_run *run, const char *path, const char *id, ft
         report(run, QI_BINARY, path, 0, "binary file (contains NUL bytes), not text");
         goto out;
     }
-    int r = t == FT_HTML       ? qx_extract_html(data.ptr, data.len, &f, err, sizeof err)
-            : t == FT_MARKDOWN ? qx_extract_markdown(data.ptr, data.len, &f, err, sizeof err)
-                               : qx_extract_text(data.ptr, data.len, &f, err, sizeof err);
-    if (r < 0) {
-        report(run, strstr(err, "memory") ? QI_UNREADABLE : QI_EMPTY, path, 0, err);
+    qx_extract_status xs = extract(data.ptr, data.len, &f, err, sizeof err);
+    if (xs != QX_EXTRACTED) {
+        report(run, extract_reason(xs), path, 0, err);
         goto out;
     }
     quire_doc_t doc = {
@@ -197,9 +222,78 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+QUIREI_ARRAY(name_array, char *)
+
+static void free_names(name_array *names)
+{
+    for (size_t i = 0; i < names->n; i++)
+        free(names->v[i]);
+    name_array_release(names);
+}
+
+/* The visible entries of directory `path` (hidden ones skipped: ., .., and
+ * editor droppings, .git), sorted. 0, or -1 after out_of_memory(). A
+ * directory that cannot be opened or read to the end is reported (not in
+ * measure mode) and gives what could be read. */
+static int list_dir(qi_run *run, const char *path, int measure, name_array *names)
+{
+    DIR *d = opendir(path);
+    if (!d) {
+        if (!measure)
+            report(run, QI_UNREADABLE, path, 0, strerror(errno));
+        return 0;
+    }
+    struct dirent *e;
+    for (;;) {
+        errno = 0;
+        if (!(e = readdir(d)))
+            break;
+        if (e->d_name[0] == '.')
+            continue;
+        char *name = strdup(e->d_name);
+        if (!name || name_array_push(names, name) < 0) {
+            free(name);
+            closedir(d);
+            return out_of_memory(run, path);
+        }
+    }
+    if (errno && !measure)
+        report(run, QI_UNREADABLE, path, 0, strerror(errno));
+    closedir(d);
+    if (names->n)
+        qsort(names->v, names->n, sizeof *names->v, cmp_names);
+    return 0;
+}
+
+static int visit(qi_run *run, const char *path, const char *id, int top, int measure);
+
+/* Visit the entries of directory `path` in name order; ids below a top
+ * directory are paths relative to it. 0, or -1 when the run must stop. */
+static int visit_dir(qi_run *run, const char *path, const char *id, int top, int measure)
+{
+    name_array names = {0};
+    int rc = list_dir(run, path, measure, &names);
+    quirei_buf child = QUIREI_BUF_INIT, cid = QUIREI_BUF_INIT;
+    for (size_t i = 0; i < names.n && rc == 0 && !*run->stop; i++) {
+        const char *name = names.v[i];
+        if (quirei_buf_setf(&child, "%s/%s", path, name) < 0 ||
+            (top ? quirei_buf_set(&cid, name, strlen(name))
+                 : quirei_buf_setf(&cid, "%s/%s", id, name)) < 0) {
+            rc = out_of_memory(run, path);
+            break;
+        }
+        rc = visit(run, child.ptr, cid.ptr, 0, measure);
+    }
+    quirei_buf_release(&child);
+    quirei_buf_release(&cid);
+    free_names(&names);
+    return rc;
+}
+
 /*
- * Visit `path` (id = its path relative to the INPUT argument). In
- * measure mode only sizes are added up.
+ * Visit `path` (id = its path relative to the INPUT argument; top = it is
+ * the INPUT argument itself). In measure mode only sizes are added up.
+ * 0, or -1 when the run must stop (run->fatal says why).
  */
 static int visit(qi_run *run, const char *path, const char *id, int top, int measure)
 {
@@ -209,57 +303,19 @@ static int visit(qi_run *run, const char *path, const char *id, int top, int mea
             report(run, QI_UNREADABLE, path, 0, strerror(errno));
         return 0;
     }
-    if (S_ISDIR(sb.st_mode)) {
-        DIR *d = opendir(path);
-        if (!d) {
-            if (!measure)
-                report(run, QI_UNREADABLE, path, 0, strerror(errno));
-            return 0;
-        }
-        /* The names, as an array of char * kept in a growing buffer. */
-        quirei_buf arr = QUIREI_BUF_INIT;
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.')
-                continue; /* ., .., and hidden files (editor droppings, .git) */
-            char *name = strdup(e->d_name);
-            if (!name || quirei_buf_add(&arr, &name, sizeof name) < 0) {
-                free(name);
-                break;
-            }
-        }
-        closedir(d);
-        char **names = (char **)(void *)arr.ptr;
-        size_t n = arr.len / sizeof *names;
-        if (n)
-            qsort(names, n, sizeof *names, cmp_names);
-        int rc = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (rc == 0 && !*run->stop) {
-                quirei_buf child = QUIREI_BUF_INIT, cid = QUIREI_BUF_INIT;
-                quirei_buf_addf(&child, "%s/%s", path, names[i]);
-                if (top)
-                    quirei_buf_adds(&cid, names[i]);
-                else
-                    quirei_buf_addf(&cid, "%s/%s", id, names[i]);
-                rc = visit(run, child.ptr, cid.ptr, 0, measure);
-                quirei_buf_release(&child);
-                quirei_buf_release(&cid);
-            }
-            free(names[i]);
-        }
-        quirei_buf_release(&arr);
-        return rc;
-    }
+    if (S_ISDIR(sb.st_mode))
+        return visit_dir(run, path, id, top, measure);
     if (!S_ISREG(sb.st_mode))
         return 0;
-    ftype t = type_of(path);
-    if (t == FT_NONE) {
+    const qi_format *fmt = qi_format_of(path);
+    if (!fmt) {
         /* Unknown files inside directories are passed over quietly; a file
          * named on the command line is the user's mistake: say so. */
-        if (top && !measure)
-            report(run, QI_UNSUPPORTED, path, 0,
-                   "unsupported file type (expected .txt .md .html .htm .jsonl .jsonl.gz)");
+        if (top && !measure) {
+            char msg[256];
+            qi_unsupported_message(msg, sizeof msg);
+            report(run, QI_UNSUPPORTED, path, 0, msg);
+        }
         return 0;
     }
     if (measure) {
@@ -267,9 +323,9 @@ static int visit(qi_run *run, const char *path, const char *id, int top, int mea
         return 0;
     }
     run->files++;
-    if (t == FT_JSONL)
+    if (qi_format_is_records(fmt))
         return index_jsonl(run, path, (uint64_t)sb.st_size);
-    return index_document_file(run, path, id, t, (uint64_t)sb.st_size);
+    return index_document_file(run, path, id, fmt->extract, (uint64_t)sb.st_size);
 }
 
 static const char *base_name(const char *p)
@@ -278,9 +334,9 @@ static const char *base_name(const char *p)
     return s ? s + 1 : p;
 }
 
-void qi_measure(qi_run *run, const char *input)
+int qi_measure(qi_run *run, const char *input)
 {
-    visit(run, input, base_name(input), 1, 1);
+    return visit(run, input, base_name(input), 1, 1);
 }
 
 int qi_index_input(qi_run *run, const char *input)
@@ -289,7 +345,7 @@ int qi_index_input(qi_run *run, const char *input)
      * get their path below it. Strip trailing slashes for clean ids. */
     char *in = strdup(input);
     if (!in)
-        return -1;
+        return out_of_memory(run, input);
     size_t n = strlen(in);
     while (n > 1 && in[n - 1] == '/')
         in[--n] = '\0';

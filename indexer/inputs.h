@@ -1,9 +1,11 @@
 /*
  * inputs.h - walking the indexer's INPUT arguments and feeding the writer.
  *
- * Each file is read by the reader for its extension; every problem is
- * reported once on stderr as "file:line: reason" (line 0 = the whole file,
- * printed without a line), the file or record is skipped and the run goes on.
+ * Each file is read by the reader its suffix names in the format table
+ * (formats.h); every problem is reported once on stderr as "file:line:
+ * reason" (line 0 = the whole file, printed without a line), the file or
+ * record is skipped and the run goes on. Only a writer failure or running
+ * out of memory stops the run.
  */
 #ifndef QUIRE_INPUTS_H
 #define QUIRE_INPUTS_H
@@ -33,17 +35,20 @@ typedef struct qi_run {
     /* counters */
     uint64_t files, docs, skipped[QI_REASON_COUNT];
     uint64_t bytes_total, bytes_done; /* input file bytes, for progress */
-    quire_status_t fatal;   /* a writer error: the run must stop */
+    quire_status_t fatal;   /* a writer error or out of memory: the run must stop */
     void (*progress)(struct qi_run *); /* called after each document */
 } qi_run;
 
 extern const char *const qi_reason_names[QI_REASON_COUNT];
 
-/* Add the sizes of all indexable files under `input` to run->bytes_total. */
-void qi_measure(qi_run *run, const char *input);
+/* Add the sizes of all indexable files under `input` to run->bytes_total.
+ * Returns 0, or -1 when out of memory (reported on run->log, run->fatal =
+ * QUIRE_ENOMEM). */
+int qi_measure(qi_run *run, const char *input);
 
 /* Index everything under `input` (a file or a directory, recursed in name
- * order). Returns 0, or -1 when a fatal writer error stopped the run. */
+ * order). Returns 0, or -1 when the run must stop: a fatal writer error or
+ * running out of memory, reported on run->log, with run->fatal set. */
 int qi_index_input(qi_run *run, const char *input);
 
 #endif

@@ -20,8 +20,37 @@ struct qx_jsonl {
     json_t *holder;    /* owns the strings of the last record */
 };
 
-int qx_jsonl_parse_line(const char *line, size_t len, json_t **holder, quire_doc_t *doc,
-                        char *err, size_t errlen)
+/* Set doc's fields from the object o; QX_RECORD_OK or the first bad field. */
+static qx_record_status fill_fields(json_t *o, quire_doc_t *doc, char *err, size_t errlen)
+{
+    for (quire_field_t f = 0; f < QUIRE_FIELD_COUNT; f++) {
+        const char *name = quire_field_name(f);
+        json_t *v = json_object_get(o, name);
+        if (!v || json_is_null(v))
+            continue;
+        if (!json_is_string(v)) {
+            snprintf(err, errlen, "field \"%s\" is not a string", name);
+            return QX_RECORD_NOT_STRING;
+        }
+        /* Strings holding NUL cannot be passed on as C strings. */
+        if (strlen(json_string_value(v)) != json_string_length(v)) {
+            snprintf(err, errlen, "field \"%s\" contains a NUL character", name);
+            return QX_RECORD_NUL_IN_FIELD;
+        }
+        quire_doc_set(doc, f, json_string_value(v));
+    }
+    const char *missing = !doc->id || !*doc->id ? "id" : !doc->body ? "body" : NULL;
+    if (!missing && doc->body[strspn(doc->body, " \t\r\n")] == '\0')
+        missing = "body text";
+    if (missing) {
+        snprintf(err, errlen, "record has no \"%s\"", missing);
+        return QX_RECORD_MISSING_FIELD;
+    }
+    return QX_RECORD_OK;
+}
+
+qx_record_status qx_jsonl_parse_line(const char *line, size_t len, json_t **holder,
+                                     quire_doc_t *doc, char *err, size_t errlen)
 {
     *holder = NULL;
     memset(doc, 0, sizeof *doc);
@@ -29,44 +58,20 @@ int qx_jsonl_parse_line(const char *line, size_t len, json_t **holder, quire_doc
     json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
     if (!o) {
         snprintf(err, errlen, "invalid JSON at column %d: %s", je.column, je.text);
-        return -1;
+        return QX_RECORD_INVALID_JSON;
     }
-    if (!json_is_object(o)) {
+    qx_record_status st = QX_RECORD_NOT_OBJECT;
+    if (!json_is_object(o))
         snprintf(err, errlen, "record is not a JSON object");
+    else
+        st = fill_fields(o, doc, err, errlen);
+    if (st != QX_RECORD_OK) {
+        memset(doc, 0, sizeof *doc); /* its strings die with o */
         json_decref(o);
-        return -1;
-    }
-    static const char *const names[] = {"id", "title", "source", "url", "author", "date",
-                                        "body"};
-    const char **dst[] = {&doc->id,     &doc->title, &doc->source, &doc->url,
-                          &doc->author, &doc->date,  &doc->body};
-    for (int i = 0; i < 7; i++) {
-        json_t *v = json_object_get(o, names[i]);
-        if (!v || json_is_null(v))
-            continue;
-        if (!json_is_string(v)) {
-            snprintf(err, errlen, "field \"%s\" is not a string", names[i]);
-            json_decref(o);
-            return -1;
-        }
-        /* Strings holding NUL cannot be passed on as C strings. */
-        if (strlen(json_string_value(v)) != json_string_length(v)) {
-            snprintf(err, errlen, "field \"%s\" contains a NUL character", names[i]);
-            json_decref(o);
-            return -1;
-        }
-        *dst[i] = json_string_value(v);
-    }
-    const char *missing = !doc->id || !*doc->id ? "id" : !doc->body ? "body" : NULL;
-    if (!missing && doc->body[strspn(doc->body, " \t\r\n")] == '\0')
-        missing = "body text";
-    if (missing) {
-        snprintf(err, errlen, "record has no \"%s\"", missing);
-        json_decref(o);
-        return -1;
+        return st;
     }
     *holder = o;
-    return 0;
+    return QX_RECORD_OK;
 }
 
 qx_jsonl *qx_jsonl_open(const char *path, char *err, size_t errlen)
@@ -126,8 +131,11 @@ static int fill(qx_jsonl *j, char *err, size_t errlen)
     return 0;
 }
 
-qx_jsonl_result qx_jsonl_next(qx_jsonl *j, quire_doc_t *doc, char *err, size_t errlen)
+qx_jsonl_result qx_jsonl_next(qx_jsonl *j, quire_doc_t *doc, qx_record_status *why, char *err,
+                              size_t errlen)
 {
+    if (why)
+        *why = QX_RECORD_OK;
     json_decref(j->holder);
     j->holder = NULL;
     for (;;) {
@@ -153,8 +161,12 @@ qx_jsonl_result qx_jsonl_next(qx_jsonl *j, quire_doc_t *doc, char *err, size_t e
             len--;
         if (strspn(line, " \t") >= len)
             continue; /* blank lines are allowed */
-        if (qx_jsonl_parse_line(line, len, &j->holder, doc, err, errlen) < 0)
+        qx_record_status st = qx_jsonl_parse_line(line, len, &j->holder, doc, err, errlen);
+        if (st != QX_RECORD_OK) {
+            if (why)
+                *why = st;
             return QX_JSONL_BAD_RECORD;
+        }
         return QX_JSONL_RECORD;
     }
 }

@@ -5,20 +5,21 @@
  * quire_writer_t (which tokenizes, stems and writes them on one thread per
  * shard), shows progress on a terminal and prints a summary.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <libxml/parser.h>
 #include <quire/quire.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "inputs.h"
+#include "option_number.h"
 
 enum { EXIT_SKIPPED = 1, EXIT_USAGE = 2, EXIT_FATAL = 3 };
+
+static const char PROG[] = "quire-index";
 
 static volatile sig_atomic_t stop_requested;
 
@@ -86,24 +87,17 @@ static void usage(FILE *out)
         out);
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double t_start, t_last;
+static double t_start_ms, t_last_ms; /* quirei_now_ms() at the start, at the last progress line */
 
 static void show_progress(qi_run *run)
 {
-    double t = now();
-    if (t - t_last < 0.5)
+    double t = quirei_now_ms();
+    if (t - t_last_ms < 500)
         return;
-    t_last = t;
+    t_last_ms = t;
     quire_writer_stats_t st;
     quire_writer_stats(run->writer, &st);
-    double el = t - t_start;
+    double el = (t - t_start_ms) / 1e3;
     double rate = el > 0 ? (double)run->docs / el : 0;
     double frac = run->bytes_total ? (double)run->bytes_done / (double)run->bytes_total : 0;
     char eta[32] = "?";
@@ -114,11 +108,17 @@ static void show_progress(qi_run *run)
     fflush(stderr);
 }
 
-static void summary(const qi_run *run, const quire_writer_stats_t *st, double secs)
+static uint64_t total_skipped(const qi_run *run)
 {
     uint64_t skipped = 0;
     for (int i = 0; i < QI_REASON_COUNT; i++)
         skipped += run->skipped[i];
+    return skipped;
+}
+
+static void summary(const qi_run *run, const quire_writer_stats_t *st, double secs)
+{
+    uint64_t skipped = total_skipped(run);
     double mb = (double)st->body_bytes / 1e6;
     fprintf(stderr,
             "indexed %llu documents (%llu new, %llu replaced) from %llu files: "
@@ -145,23 +145,19 @@ static void summary(const qi_run *run, const quire_writer_stats_t *st, double se
     }
 }
 
-static int parse_uint(const char *s, unsigned max, unsigned *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end || end == s || v == 0 || v > max || s[0] == '-')
-        return -1;
-    *out = (unsigned)v;
-    return 0;
-}
+/* The command line. */
+typedef struct index_options {
+    const char *db;
+    quire_writer_options_t wo;
+    const char *source;   /* --source, or NULL */
+    int quiet, compact, keep_shards;
+    int first_input;      /* argv[first_input..argc) are the INPUTs */
+} index_options;
 
-int main(int argc, char **argv)
+/* Fill *o from argv. Returns -1 when the run should go on, else the exit
+ * status to return at once (--help, --version, a usage error). */
+static int parse_options(int argc, char **argv, index_options *o)
 {
-    const char *db = NULL;
-    quire_writer_options_t wo = {0};
-    qi_run run = {0};
-    int quiet = 0, compact = 1, keep_shards = 0;
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},    {"language", required_argument, NULL, 'l'},
         {"shards", required_argument, NULL, 's'}, {"batch", required_argument, NULL, 'b'},
@@ -170,27 +166,24 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
+    *o = (index_options){.compact = 1};
     int c;
     while ((c = getopt_long(argc, argv, "d:l:s:b:S:qhV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
-        case 'l': wo.language = optarg; break;
+        case 'd': o->db = optarg; break;
+        case 'l': o->wo.language = optarg; break;
         case 's':
-            if (parse_uint(optarg, 64, &wo.shards) < 0) {
-                fprintf(stderr, "quire-index: --shards takes a number from 1 to 64\n");
+            if (quirei_option_number(PROG, "shards", optarg, 1, 64, &o->wo.shards) < 0)
                 return EXIT_USAGE;
-            }
             break;
         case 'b':
-            if (parse_uint(optarg, 10000000, &wo.batch_size) < 0) {
-                fprintf(stderr, "quire-index: --batch takes a number from 1 to 10000000\n");
+            if (quirei_option_number(PROG, "batch", optarg, 1, 10000000, &o->wo.batch_size) < 0)
                 return EXIT_USAGE;
-            }
             break;
-        case 'S': run.source = optarg; break;
-        case 'q': quiet = 1; break;
-        case 'C': compact = 0; break;
-        case 'K': keep_shards = 1; break;
+        case 'S': o->source = optarg; break;
+        case 'q': o->quiet = 1; break;
+        case 'C': o->compact = 0; break;
+        case 'K': o->keep_shards = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("quire-index %s\n", QUIRE_VERSION); return 0;
         default:
@@ -198,69 +191,94 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (!db || optind >= argc) {
+    if (!o->db || optind >= argc) {
         fprintf(stderr, "quire-index: %s\nTry 'quire-index --help'.\n",
-                !db ? "--db DIR is required" : "no INPUT given");
+                !o->db ? "--db DIR is required" : "no INPUT given");
         return EXIT_USAGE;
     }
+    o->first_input = optind;
+    o->wo.merge_on_close = o->compact && !o->keep_shards;
+    return -1;
+}
 
-    /* libxml2 must be initialised once, before any thread might use it. */
-    xmlInitParser();
-
+/* SIGINT/SIGTERM: stop reading, commit what was read, exit. */
+static void catch_stop_signals(void)
+{
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+}
 
-    wo.merge_on_close = compact && !keep_shards;
+/* Read every INPUT into the open writer (with a progress line on a
+ * terminal); stops early on a signal or when run->fatal is set. */
+static void read_inputs(qi_run *run, const index_options *o, int argc, char **argv)
+{
+    int show = !o->quiet && isatty(STDERR_FILENO);
+    int rc = 0;
+    if (show) {
+        for (int i = o->first_input; i < argc && rc == 0; i++)
+            rc = qi_measure(run, argv[i]);
+        run->progress = show_progress;
+    }
+    t_start_ms = t_last_ms = quirei_now_ms();
+    for (int i = o->first_input; i < argc && rc == 0 && !stop_requested; i++)
+        rc = qi_index_input(run, argv[i]);
+    if (show)
+        fputs("\r\033[K", stderr);
+}
+
+/* Commit (and compact) first so the counters are exact, then close (which
+ * merges by default), print the summary and return the exit status. */
+static int finish(qi_run *run, const index_options *o)
+{
+    quire_status_t st = o->compact && o->keep_shards && !stop_requested
+                            ? quire_writer_compact(run->writer)
+                            : quire_writer_commit(run->writer);
+    quire_writer_stats_t ws;
+    quire_writer_stats(run->writer, &ws);
+    if (st != QUIRE_OK && run->fatal == QUIRE_OK) {
+        fprintf(stderr, "quire-index: commit failed: %s: %s\n", quire_strerror(st),
+                quire_writer_detail(run->writer));
+        run->fatal = st;
+    }
+    quire_status_t cst = quire_writer_close(run->writer);
+    run->writer = NULL;
+    if (cst != QUIRE_OK && run->fatal == QUIRE_OK) {
+        fprintf(stderr, "quire-index: closing the index failed: %s\n", quire_strerror(cst));
+        run->fatal = cst;
+    }
+    double secs = (quirei_now_ms() - t_start_ms) / 1e3;
+    if (!o->quiet)
+        summary(run, &ws, secs);
+    if (run->fatal != QUIRE_OK)
+        return EXIT_FATAL;
+    if (stop_requested)
+        fprintf(stderr, "quire-index: interrupted; everything read so far is committed\n");
+    return total_skipped(run) || stop_requested ? EXIT_SKIPPED : 0;
+}
+
+int main(int argc, char **argv)
+{
+    index_options o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+
+    /* libxml2 must be initialised once, before any thread might use it. */
+    xmlInitParser();
+    catch_stop_signals();
+
+    qi_run run = {.source = o.source, .log = stderr, .stop = &stop_requested};
     char *detail = NULL;
-    quire_status_t st = quire_writer_open(db, &wo, &run.writer, &detail);
+    quire_status_t st = quire_writer_open(o.db, &o.wo, &run.writer, &detail);
     if (st != QUIRE_OK) {
         fprintf(stderr, "quire-index: cannot open index: %s\n",
                 detail ? detail : quire_strerror(st));
         free(detail);
         return EXIT_FATAL;
     }
-    run.log = stderr;
-    run.stop = &stop_requested;
-    int show = !quiet && isatty(STDERR_FILENO);
-    if (show) {
-        for (int i = optind; i < argc; i++)
-            qi_measure(&run, argv[i]);
-        run.progress = show_progress;
-    }
-    t_start = t_last = now();
-    int rc = 0;
-    for (int i = optind; i < argc && rc == 0 && !stop_requested; i++)
-        rc = qi_index_input(&run, argv[i]);
-    if (show)
-        fputs("\r\033[K", stderr);
-
-    /* Commit (and compact) first so the counters are exact, then close. */
-    st = compact && keep_shards && !stop_requested ? quire_writer_compact(run.writer)
-                                                   : quire_writer_commit(run.writer);
-    quire_writer_stats_t ws;
-    quire_writer_stats(run.writer, &ws);
-    if (st != QUIRE_OK && run.fatal == QUIRE_OK) {
-        fprintf(stderr, "quire-index: commit failed: %s: %s\n", quire_strerror(st),
-                quire_writer_detail(run.writer));
-        run.fatal = st;
-    }
-    quire_status_t cst = quire_writer_close(run.writer); /* merges by default */
-    if (cst != QUIRE_OK && run.fatal == QUIRE_OK) {
-        fprintf(stderr, "quire-index: closing the index failed: %s\n", quire_strerror(cst));
-        run.fatal = cst;
-    }
-    double secs = now() - t_start;
-    if (!quiet)
-        summary(&run, &ws, secs);
-    if (run.fatal != QUIRE_OK)
-        return EXIT_FATAL;
-    uint64_t skipped = 0;
-    for (int i = 0; i < QI_REASON_COUNT; i++)
-        skipped += run.skipped[i];
-    if (stop_requested)
-        fprintf(stderr, "quire-index: interrupted; everything read so far is committed\n");
-    return skipped || stop_requested ? EXIT_SKIPPED : 0;
+    read_inputs(&run, &o, argc, argv);
+    return finish(&run, &o);
 }

@@ -18,7 +18,10 @@
 #define CHECK_LEAKS() ((void)0)
 #endif
 
-typedef int (*extract_fn)(const char *, size_t, qx_fields *, char *, size_t);
+typedef qx_extract_fn extract_fn;
+
+/* A status an extractor may return. */
+#define IS_STATUS(r) ((r) >= QX_EXTRACTED && (r) < QX_EXTRACT_STATUS_COUNT)
 
 /* One fields object and error buffer per test (each test runs in its own
  * process). */
@@ -39,7 +42,7 @@ static char E[128];
     }                                                                          \
     static void suite##_##name##_body(void)
 
-static int run(extract_fn fn, const char *s)
+static qx_extract_status run(extract_fn fn, const char *s)
 {
     return fn(s, strlen(s), &F, E, sizeof E);
 }
@@ -133,9 +136,9 @@ QX_TEST(text, title_followed_by_blank_lines_only)
 
 QX_TEST(text, empty_file_fails)
 {
-    cr_assert_eq(qx_extract_text("", 0, &F, E, sizeof E), -1);
+    cr_assert_eq(qx_extract_text("", 0, &F, E, sizeof E), QX_NO_TEXT);
     cr_assert_str_eq(E, "empty file");
-    cr_assert_eq(run(qx_extract_text, " \n\t\r\n  \n"), -1);
+    cr_assert_eq(run(qx_extract_text, " \n\t\r\n  \n"), QX_NO_TEXT);
     cr_assert_str_eq(E, "empty file");
     cr_assert_eq(F.body.len, 0);
     cr_assert_eq(F.title.len, 0);
@@ -361,11 +364,11 @@ QX_TEST(html, undeclared_utf8_and_invalid_bytes)
 
 QX_TEST(html, empty_body_fails)
 {
-    cr_assert_eq(qx_extract_html("", 0, &F, E, sizeof E), -1);
+    cr_assert_eq(qx_extract_html("", 0, &F, E, sizeof E), QX_NO_TEXT);
     cr_assert_str_eq(E, "no text content");
     cr_assert_eq(run(qx_extract_html, "<html><head><title>Only title</title></head>"
                                       "<body><script>x()</script><nav>menu</nav>  </body></html>"),
-                 -1);
+                 QX_NO_TEXT);
     cr_assert_str_eq(E, "no text content");
     cr_assert_str_eq(TITLE, "", "fields are emptied on failure");
 }
@@ -480,6 +483,19 @@ QX_TEST(markdown, entities_decoded)
     cr_assert_str_eq(BODY, "& < > \" A B \xE2\x98\xBA \xC2\xA9 &bogus;");
 }
 
+QX_TEST(markdown, invalid_numeric_entities_become_replacement_characters)
+{
+    /* CommonMark: NUL, surrogates and code points past U+10FFFF become
+     * U+FFFD; every UTF-8 length is encoded; &shy; disappears. */
+    cr_assert_eq(run(qx_extract_markdown, "a&#0;b &#xD800; &#x110000; &#9999999; "
+                                          "&#x7F; &#x80; &#x7FF; &#xFFFF; &#x10000; "
+                                          "&#x10FFFF; c&shy;d\n"),
+                 0);
+    cr_assert_str_eq(BODY, "a\xEF\xBF\xBD" "b \xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD "
+                           "\x7F \xC2\x80 \xDF\xBF \xEF\xBF\xBF \xF0\x90\x80\x80 "
+                           "\xF4\x8F\xBF\xBF cd");
+}
+
 QX_TEST(markdown, soft_and_hard_breaks)
 {
     cr_assert_eq(run(qx_extract_markdown, "one\ntwo  \nthree\\\nfour\n"), 0);
@@ -512,13 +528,13 @@ QX_TEST(markdown, every_block_is_a_paragraph)
 
 QX_TEST(markdown, empty_inputs_fail)
 {
-    cr_assert_eq(qx_extract_markdown("", 0, &F, E, sizeof E), -1);
+    cr_assert_eq(qx_extract_markdown("", 0, &F, E, sizeof E), QX_NO_TEXT);
     cr_assert_str_eq(E, "no text content");
-    cr_assert_eq(run(qx_extract_markdown, "\n\n   \n"), -1);
+    cr_assert_eq(run(qx_extract_markdown, "\n\n   \n"), QX_NO_TEXT);
     cr_assert_str_eq(E, "no text content");
-    cr_assert_eq(run(qx_extract_markdown, "---\ntitle: Only FM\n---\n\n"), -1);
+    cr_assert_eq(run(qx_extract_markdown, "---\ntitle: Only FM\n---\n\n"), QX_NO_TEXT);
     cr_assert_str_eq(E, "no text content");
-    cr_assert_eq(run(qx_extract_markdown, "<!-- just a comment -->\n<div></div>\n"), -1);
+    cr_assert_eq(run(qx_extract_markdown, "<!-- just a comment -->\n<div></div>\n"), QX_NO_TEXT);
     cr_assert_str_eq(TITLE, "");
 }
 
@@ -546,9 +562,9 @@ static void run_all(const char *data, size_t len)
     static const extract_fn fns[] = {qx_extract_text, qx_extract_html, qx_extract_markdown};
     for (size_t i = 0; i < 3; i++) {
         E[0] = '\0';
-        int r = fns[i](data, len, &F, E, sizeof E);
-        cr_assert(r == 0 || r == -1, "unexpected return %d", r);
-        if (r < 0)
+        qx_extract_status r = fns[i](data, len, &F, E, sizeof E);
+        cr_assert(IS_STATUS(r), "unexpected return %d", (int)r);
+        if (r != QX_EXTRACTED)
             cr_assert_neq(E[0], '\0', "failure without a reason");
         assert_fields_valid(&F);
     }
@@ -658,8 +674,29 @@ QX_TEST(markdown, regress_unterminated_link_at_end)
     char *heap = malloc(sizeof crash);
     cr_assert_not_null(heap);
     memcpy(heap, crash, sizeof crash);
-    int r = qx_extract_markdown(heap, sizeof crash, &F, E, sizeof E);
-    cr_expect(r == 0 || r == -1);
+    qx_extract_status r = qx_extract_markdown(heap, sizeof crash, &F, E, sizeof E);
+    cr_expect(IS_STATUS(r));
     cr_expect(strlen(quirei_buf_cstr(&F.body)) == F.body.len);
     free(heap);
+}
+
+/* ======================================================================== */
+/* Status codes: the indexer counts failures by these, never by the text.    */
+
+QX_TEST(status, extractors_say_no_text_without_looking_at_the_message)
+{
+    cr_assert_eq(qx_extract_text("  \n", 3, &F, NULL, 0), QX_NO_TEXT);
+    cr_assert_eq(qx_extract_html("<p> </p>", 8, &F, NULL, 0), QX_NO_TEXT);
+    cr_assert_eq(qx_extract_markdown("<!-- -->\n", 9, &F, NULL, 0), QX_NO_TEXT);
+    cr_assert_eq(qx_extract_text("T\nbody", 6, &F, NULL, 0), QX_EXTRACTED);
+}
+
+QX_TEST(status, extract_fail_empties_and_reports)
+{
+    cr_assert_eq(run(qx_extract_text, "Title\nbody"), QX_EXTRACTED);
+    cr_assert_eq(qx_extract_fail(&F, E, sizeof E, QX_EXTRACT_NOMEM, "out of memory"),
+                 QX_EXTRACT_NOMEM);
+    cr_assert_str_eq(E, "out of memory");
+    cr_assert_eq(F.title.len, 0);
+    cr_assert_eq(F.body.len, 0);
 }

@@ -1,7 +1,8 @@
 /*
  * test_indexer.c - the real quire-index binary: formats, ids, re-indexing,
  * every bad-input case, kill -9 in the middle of a run, and a slice of the
- * shared corpus.
+ * shared corpus; and, as unit tests, how the JSON Lines parser classifies a
+ * bad line and the format table.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "formats.h"
 #include "jsonl_reader.h"
 #include "strbuf.h"
 
@@ -198,6 +200,9 @@ Test(indexer, reindexing_keeps_the_count)
     quirei_buf_release(&err);
 }
 
+/* Over 60 lines: one run over one directory that holds every kind of bad
+ * input, then one expected report line each; splitting it would only
+ * scatter that list. */
 Test(indexer, bad_inputs_are_reported_and_skipped)
 {
     write_text("in/good.txt", "Good\n\nfine text\n");
@@ -395,7 +400,7 @@ Test(indexer, slice_of_shared_corpus)
     quire_doc_t d;
     char first_id[256] = "";
     qx_jsonl_result res;
-    while ((res = qx_jsonl_next(j, &d, err, sizeof err)) != QX_JSONL_EOF) {
+    while ((res = qx_jsonl_next(j, &d, NULL, err, sizeof err)) != QX_JSONL_EOF) {
         cr_assert_eq(res, QX_JSONL_RECORD, "%s", err);
         if (!records)
             snprintf(first_id, sizeof first_id, "%s", d.id);
@@ -478,4 +483,127 @@ Test(indexer, unwritable_index_path)
     cr_expect(strstr(err.ptr, "cannot open index") && strstr(err.ptr, "Not a directory"), "%s",
               err.ptr);
     quirei_buf_release(&err);
+}
+
+/* ======================================================================== */
+/* JSON Lines records: every bad line has its status (the indexer counts by
+ * it, never by the message text).                                           */
+
+/* Parse one line; the holder is released at once (only the status and
+ * message are looked at). */
+static qx_record_status parse(const char *line, char *err, size_t errlen)
+{
+    json_t *holder = (json_t *)1; /* must be reset by the parser */
+    quire_doc_t doc;
+    qx_record_status st = qx_jsonl_parse_line(line, strlen(line), &holder, &doc, err, errlen);
+    if (st == QX_RECORD_OK) {
+        cr_assert_not_null(holder);
+        cr_assert_not_null(doc.id);
+        cr_assert_not_null(doc.body);
+    } else {
+        cr_assert_null(holder, "no holder on failure");
+        cr_assert_null(doc.id, "no dangling fields on failure");
+    }
+    json_decref(holder);
+    return st;
+}
+
+Test(records, each_bad_line_has_its_status)
+{
+    char err[128];
+    cr_assert_eq(parse("{\"id\":\"a\",\"body\":\"text\"}", err, sizeof err), QX_RECORD_OK);
+    cr_assert_eq(parse("{\"id\":\"a\",\"title\":null,\"body\":\"text\"}", err, sizeof err),
+                 QX_RECORD_OK);
+    cr_assert_eq(parse("{not json", err, sizeof err), QX_RECORD_INVALID_JSON);
+    cr_assert_eq(parse("{\"id\":\"a\",\"id\":\"b\",\"body\":\"x\"}", err, sizeof err),
+                 QX_RECORD_INVALID_JSON, "duplicate keys are rejected");
+    cr_assert_eq(parse("[1,2]", err, sizeof err), QX_RECORD_NOT_OBJECT);
+    /* jansson decodes only arrays and objects at the top level. */
+    cr_assert_eq(parse("\"a string\"", err, sizeof err), QX_RECORD_INVALID_JSON);
+    cr_assert_eq(parse("{\"id\":\"a\",\"body\":7}", err, sizeof err), QX_RECORD_NOT_STRING);
+    cr_assert_eq(parse("{\"id\":\"a\",\"date\":[],\"body\":\"x\"}", err, sizeof err),
+                 QX_RECORD_NOT_STRING);
+    /* jansson itself rejects \u0000 (no JSON_ALLOW_NUL): QX_RECORD_NUL_IN_FIELD
+     * only guards against that flag being added. */
+    cr_assert_eq(parse("{\"id\":\"a\",\"body\":\"x\\u0000y\"}", err, sizeof err),
+                 QX_RECORD_INVALID_JSON);
+    cr_assert_eq(parse("{\"id\":\"no-body\"}", err, sizeof err), QX_RECORD_MISSING_FIELD);
+    cr_assert_eq(parse("{\"body\":\"no id\"}", err, sizeof err), QX_RECORD_MISSING_FIELD);
+    cr_assert_eq(parse("{\"id\":\"\",\"body\":\"empty id\"}", err, sizeof err),
+                 QX_RECORD_MISSING_FIELD);
+    cr_assert_eq(parse("{\"id\":\"a\",\"body\":\" \\n\\t \"}", err, sizeof err),
+                 QX_RECORD_MISSING_FIELD, "a blank body counts as missing");
+    cr_assert_eq(parse("{\"id\":\"a\",\"body\":null}", err, sizeof err),
+                 QX_RECORD_MISSING_FIELD, "null = absent");
+}
+
+Test(records, messages_stay_as_reported)
+{
+    char err[128];
+    parse("{\"id\":\"no-body\"}", err, sizeof err);
+    cr_assert_str_eq(err, "record has no \"body\"");
+    parse("{\"title\":\"t\",\"body\":\"x\"}", err, sizeof err);
+    cr_assert_str_eq(err, "record has no \"id\"");
+    parse("{\"id\":\"a\",\"body\":\"  \"}", err, sizeof err);
+    cr_assert_str_eq(err, "record has no \"body text\"");
+    parse("[1]", err, sizeof err);
+    cr_assert_str_eq(err, "record is not a JSON object");
+    parse("{\"id\":1,\"body\":\"x\"}", err, sizeof err);
+    cr_assert_str_eq(err, "field \"id\" is not a string");
+    parse("{oops", err, sizeof err);
+    cr_assert(strstr(err, "invalid JSON at column "), "%s", err);
+}
+
+Test(records, every_field_is_read_by_its_name)
+{
+    char err[128];
+    json_t *holder = NULL;
+    quire_doc_t doc;
+    const char *line = "{\"id\":\"I\",\"title\":\"T\",\"source\":\"S\",\"url\":\"U\","
+                       "\"author\":\"A\",\"date\":\"D\",\"body\":\"B\",\"extra\":5}";
+    cr_assert_eq(qx_jsonl_parse_line(line, strlen(line), &holder, &doc, err, sizeof err),
+                 QX_RECORD_OK, "%s", err);
+    const char *want[QUIRE_FIELD_COUNT] = {"I", "T", "S", "U", "A", "D", "B"};
+    for (quire_field_t f = 0; f < QUIRE_FIELD_COUNT; f++)
+        cr_expect_str_eq(quire_doc_get(&doc, f), want[f], "field %s", quire_field_name(f));
+    json_decref(holder);
+}
+
+/* ======================================================================== */
+/* The format table.                                                         */
+
+Test(formats, suffixes_pick_their_reader)
+{
+    static const struct {
+        const char *path;
+        qx_extract_fn extract; /* NULL: records */
+    } cases[] = {
+        {"a.txt", qx_extract_text},         {"dir/a.TXT", qx_extract_text},
+        {"a.md", qx_extract_markdown},      {"a.markdown", qx_extract_markdown},
+        {"a.html", qx_extract_html},        {"a.HTM", qx_extract_html},
+        {"a.jsonl", NULL},                  {"a.jsonl.gz", NULL},
+        {"a.ndjson", NULL},                 {"a.NDJSON.GZ", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const qi_format *f = qi_format_of(cases[i].path);
+        cr_assert_not_null(f, "%s", cases[i].path);
+        cr_expect_eq(qi_format_is_records(f), cases[i].extract == NULL, "%s", cases[i].path);
+        cr_expect(f->extract == cases[i].extract, "%s", cases[i].path);
+    }
+    const char *unsupported[] = {"a.csv", "a.gz", "a.txt.bak", "txt", "a.json", ""};
+    for (size_t i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++)
+        cr_expect_null(qi_format_of(unsupported[i]), "%s", unsupported[i]);
+}
+
+Test(formats, unsupported_message_lists_the_table)
+{
+    char msg[256];
+    qi_unsupported_message(msg, sizeof msg);
+    cr_assert_str_eq(msg, "unsupported file type (expected .txt .md .markdown .html .htm "
+                          ".jsonl .jsonl.gz .ndjson .ndjson.gz)");
+    for (size_t i = 0; i < qi_format_count; i++)
+        cr_assert(strstr(msg, qi_formats[i].suffix), "%s", qi_formats[i].suffix);
+    char tiny[10];
+    qi_unsupported_message(tiny, sizeof tiny);
+    cr_assert_eq(strlen(tiny), sizeof tiny - 1, "cut short, still terminated");
 }
