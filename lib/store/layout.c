@@ -69,14 +69,15 @@ static int parse_host_port(const char *s, size_t len, quirei_stub_entry *e, char
     if (port == 0 || port > 65535)
         return -1;
     const char *h = s, *hend = colon;
-    if (*h == '[') { /* an IPv6 address, which has colons of its own */
+    int bracketed = *h == '[';
+    if (bracketed) { /* an IPv6 address, which has colons of its own */
         if (hend[-1] != ']' || hend - h < 3)
             return -1;
         h++;
         hend--;
     }
     for (const char *q = h; q < hend; q++)
-        if (*q == ':' || *q == '[' || *q == ']' || *q == ' ' || *q == '\t')
+        if ((*q == ':' && !bracketed) || *q == '[' || *q == ']' || *q == ' ' || *q == '\t')
             return -1;
     e->port = port;
     *host = strndup(h, (size_t)(hend - h));

@@ -8,19 +8,23 @@
  * (store/index.cc) parse the stub with the same C parser, so the two can
  * never disagree about which shards an index has.
  *
- * The stub syntax accepted (a subset of Xapian's own stub format, so that
- * Xapian tools still open the directory):
+ * The stub syntax accepted: Xapian's own stub format for local and TCP
+ * shards (none of its "remote :PROGRAM", "chert" or "inmemory" lines), so
+ * Xapian's tools open the directory too. (Xapian's parser is stricter about blanks: a stub written by
+ * quirei_stub_write() suits both.)
  *
  *     # a comment                  lines whose first non-blank is '#'
  *                                  blank lines are skipped too
  *     auto PATH                    a local shard (any backend Xapian detects)
  *     glass PATH                   a local glass shard
  *     remote HOST:PORT             a shard served by xapian-tcpsrv over TCP
- *     remote [IPV6]:PORT           the same, for an IPv6 address
+ *     remote [IPV6]:PORT           the same, for an IPv6 address (as
+ *                                  Xapian writes it; its 1.4 client may
+ *                                  not reach one)
  *
  * PATH is absolute, or relative to the index directory; it runs to the end
- * of the line (trailing blanks and a CR are dropped). Anything else (an
- * unknown keyword, a missing PATH, a malformed HOST:PORT, Xapian's
+ * of the line (blanks around the line, and a CR, are dropped). Anything
+ * else (an unknown keyword, a missing PATH, a malformed HOST:PORT, Xapian's
  * "remote :PROGRAM" form) is an error naming the line number.
  *
  * Memory: quirei_stub owns its entries and text; free with
