@@ -85,6 +85,14 @@ static quire_status_t parse(const char *text, quirei_stub *s, quirei_buf *err)
     return quirei_stub_parse(text, strlen(text), "STUB", s, err);
 }
 
+/* Parse a stub that must be accepted. */
+static void parse_ok(const char *text, quirei_stub *s)
+{
+    quirei_buf err = QUIREI_BUF_INIT;
+    cr_assert_eq(parse(text, s, &err), QUIRE_OK, "stub '%s': %s", text, quirei_buf_cstr(&err));
+    quirei_buf_release(&err);
+}
+
 /* The message of a stub that must be refused with `st`. */
 static void expect_refused(const char *text, quire_status_t st, const char *needle1,
                            const char *needle2)
@@ -145,9 +153,8 @@ static uint64_t doc_count(quire_reader_t *r)
 Test(layout, local_lines_relative_and_absolute)
 {
     quirei_stub s;
-    quirei_buf err = QUIREI_BUF_INIT, p = QUIREI_BUF_INIT;
-    cr_assert_eq(parse("auto shard0\nglass /srv/idx/shard1.4\nauto  sub dir/x \n", &s, &err),
-                 QUIRE_OK, "%s", quirei_buf_cstr(&err));
+    quirei_buf p = QUIREI_BUF_INIT;
+    parse_ok("auto shard0\nglass /srv/idx/shard1.4\nauto  sub dir/x \n", &s);
     cr_assert_eq(s.entries.n, 3);
     const quirei_stub_entry *e = s.entries.v;
     cr_expect_eq(e[0].kind, QUIREI_STUB_LOCAL);
@@ -166,18 +173,13 @@ Test(layout, local_lines_relative_and_absolute)
     cr_expect_str_eq(p.ptr, "/srv/idx/shard1.4");
     quirei_stub_release(&s);
     cr_expect_eq(s.entries.n, 0);
-    quirei_buf_release(&err);
     quirei_buf_release(&p);
 }
 
 Test(layout, remote_host_port)
 {
     quirei_stub s;
-    quirei_buf err = QUIREI_BUF_INIT;
-    cr_assert_eq(parse("remote 127.0.0.1:33333\nremote search-2.example.org:1\n"
-                       "remote [::1]:65535\n",
-                       &s, &err),
-                 QUIRE_OK, "%s", quirei_buf_cstr(&err));
+    parse_ok("remote 127.0.0.1:33333\nremote search-2.example.org:1\nremote [::1]:65535\n", &s);
     cr_assert_eq(s.entries.n, 3);
     const quirei_stub_entry *e = s.entries.v;
     cr_expect_eq(e[0].kind, QUIREI_STUB_REMOTE);
@@ -189,17 +191,14 @@ Test(layout, remote_host_port)
     cr_expect_str_eq(e[2].host, "::1");
     cr_expect_eq(e[2].port, 65535);
     quirei_stub_release(&s);
-    quirei_buf_release(&err);
 }
 
 Test(layout, comments_and_blank_lines_are_skipped)
 {
     quirei_stub s;
-    quirei_buf err = QUIREI_BUF_INIT;
-    cr_assert_eq(parse("# shards of the news index\n\n   \n\t# indented comment\n"
-                       "auto shard0\r\n\nremote 10.0.0.2:7000   \n",
-                       &s, &err),
-                 QUIRE_OK, "%s", quirei_buf_cstr(&err));
+    parse_ok("# shards of the news index\n\n   \n\t# indented comment\n"
+             "auto shard0\r\n\nremote 10.0.0.2:7000   \n",
+             &s);
     cr_assert_eq(s.entries.n, 2);
     cr_expect_str_eq(s.entries.v[0].path, "shard0"); /* CR dropped */
     cr_expect_eq(s.entries.v[0].line, 5);
@@ -207,10 +206,9 @@ Test(layout, comments_and_blank_lines_are_skipped)
     cr_expect_eq(s.entries.v[1].port, 7000);
     quirei_stub_release(&s);
     /* Only comments: no entries, and that is not the parser's error. */
-    cr_expect_eq(parse("# nothing\n", &s, &err), QUIRE_OK);
+    parse_ok("# nothing\n", &s);
     cr_expect_eq(s.entries.n, 0);
     quirei_stub_release(&s);
-    quirei_buf_release(&err);
 }
 
 Test(layout, malformed_lines_are_refused_with_their_number)
@@ -358,16 +356,28 @@ Test(layout, one_writer_lock)
 
 /* ------------------------------------------------- writer and reader ---- */
 
+/* Opening dir (a writer, or a reader) with this stub fails with st, and
+ * the message says needle1 and needle2. */
+static void expect_refused_open(int writer, const char *stub, quire_status_t st,
+                                const char *needle1, const char *needle2)
+{
+    write_file("XAPIANDB", stub);
+    quire_writer_t *w = NULL;
+    quire_reader_t *r = NULL;
+    char *detail = NULL;
+    quire_status_t got = writer ? quire_writer_open(dir, NULL, &w, &detail)
+                                : quire_reader_open(dir, &r, &detail);
+    cr_expect_eq(got, st, "%s: %s", stub, detail ? detail : "(none)");
+    cr_expect(!w && !r);
+    cr_expect(detail && strstr(detail, needle1) && strstr(detail, needle2), "%s",
+              detail ? detail : "(none)");
+    free(detail);
+}
+
 Test(layout, writer_refuses_a_stub_with_a_remote_shard)
 {
-    write_file("XAPIANDB", "auto shard0\nremote 127.0.0.1:1\n");
-    quire_writer_t *w = NULL;
-    char *detail = NULL;
-    cr_expect_eq(quire_writer_open(dir, NULL, &w, &detail), QUIRE_EINVAL);
-    cr_expect_null(w);
-    cr_expect(detail && strstr(detail, "line 2") && strstr(detail, "remote shard 127.0.0.1:1"),
-              "%s", detail ? detail : "(none)");
-    free(detail);
+    expect_refused_open(1, "auto shard0\nremote 127.0.0.1:1\n", QUIRE_EINVAL, "line 2",
+                          "remote shard 127.0.0.1:1");
     cr_expect(!exists("writer.lock"), "a refused directory is left as it was");
     cr_expect(!exists("shard0"));
 }
@@ -376,14 +386,9 @@ Test(layout, writer_refuses_names_it_did_not_make)
 {
     /* Before, such lines were skipped: the shard count, and so the routing
      * of every document, silently changed. */
-    write_file("XAPIANDB", "auto shard0\nauto shard1\nauto archive\n");
-    quire_writer_t *w = NULL;
-    char *detail = NULL;
-    cr_expect_eq(quire_writer_open(dir, NULL, &w, &detail), QUIRE_ENOTINDEX);
-    cr_expect_null(w);
-    cr_expect(detail && strstr(detail, "line 3") && strstr(detail, "'archive'"), "%s",
-              detail ? detail : "(none)");
-    free(detail);
+    expect_refused_open(1, "auto shard0\nauto shard1\nauto archive\n", QUIRE_ENOTINDEX,
+                          "line 3", "'archive'");
+    expect_refused_open(1, "auto shard1\nauto shard0\n", QUIRE_ENOTINDEX, "line 1", "'shard1'");
 }
 
 Test(layout, reader_refuses_a_malformed_stub)
@@ -391,13 +396,8 @@ Test(layout, reader_refuses_a_malformed_stub)
     quire_writer_t *w = open_writer_in(dir, 1);
     add(w, "a", "alpha");
     cr_assert_eq(quire_writer_close(w), QUIRE_OK);
-    write_file("XAPIANDB", "auto shard0\nremote nowhere\n");
-    quire_reader_t *r = NULL;
-    char *detail = NULL;
-    cr_expect_eq(quire_reader_open(dir, &r, &detail), QUIRE_ENOTINDEX);
-    cr_expect_null(r);
-    cr_expect(detail && strstr(detail, "XAPIANDB line 2"), "%s", detail ? detail : "(none)");
-    free(detail);
+    expect_refused_open(0, "auto shard0\nremote nowhere\n", QUIRE_ENOTINDEX, "XAPIANDB line 2",
+                        "HOST:PORT");
 }
 
 Test(layout, generation_follows_shard_revisions)
@@ -565,11 +565,5 @@ Test(layout, unreachable_remote_shard_is_an_error)
      * connect timeout). */
     char stub[64];
     snprintf(stub, sizeof stub, "remote 127.0.0.1:%u\n", free_port());
-    write_file("XAPIANDB", stub);
-    quire_reader_t *r = NULL;
-    char *detail = NULL;
-    cr_expect_eq(quire_reader_open(dir, &r, &detail), QUIRE_EXAPIAN);
-    cr_expect_null(r);
-    cr_expect(detail && strstr(detail, "NetworkError"), "%s", detail ? detail : "(none)");
-    free(detail);
+    expect_refused_open(0, stub, QUIRE_EXAPIAN, "NetworkError", "127.0.0.1");
 }
