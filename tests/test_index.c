@@ -89,7 +89,7 @@ Test(index, add_commit_read_back_all_fields)
     cr_expect_str_eq(s->doc.body, d.body);
     cr_expect_eq(s->body_len, strlen(d.body));
     quire_stored_doc_free(s);
-    /* Terms of the schema (index.cc). */
+    /* Terms of the schema (schema/schema.h). */
     cr_expect_eq(freq(r, "Qdoc-1"), 1);
     cr_expect_eq(freq(r, "XSti-corpus/theregister"), 1);
     cr_expect_eq(freq(r, "XSti-corpus"), 1);

@@ -35,7 +35,7 @@ extern "C" {
 
 #define QUIRE_VERSION "0.1.0"
 
-/* Index schema version written to every index (see lib/index.cc). */
+/* Index schema version written to every index (see lib/schema/schema.h). */
 #define QUIRE_SCHEMA_VERSION 2
 
 typedef enum quire_status {
@@ -214,14 +214,17 @@ quire_status_t quire_reader_doc_count(quire_reader_t *r, uint64_t *count);
 /* The stemming language recorded in the index (owned by the reader). */
 const char *quire_reader_language(const quire_reader_t *r);
 
-/* A revision number that grows with every commit (sum over shards). */
+/* A revision number that grows with every commit (sum over the local
+ * shards; remote ones report none). */
 quire_status_t quire_reader_revision(quire_reader_t *r, uint64_t *rev);
 
 /* A number that changes whenever the documents this reader sees change: a
  * hash of every shard's UUID and revision. Unlike the revision, it also
  * changes when a compaction or merge replaces the shards (their revisions
- * start again from 1). Key caches of results with it. Returns QUIRE_OK,
- * QUIRE_EINVAL or QUIRE_EXAPIAN. */
+ * start again from 1). A remote shard has no revision (Xapian 1.4): it is
+ * hashed by UUID, document count, last document id and lengths, which miss
+ * a re-indexing that changes none of them. Key caches of results with it.
+ * Returns QUIRE_OK, QUIRE_EINVAL or QUIRE_EXAPIAN. */
 quire_status_t quire_reader_generation(quire_reader_t *r, uint64_t *gen);
 
 /*

@@ -5,11 +5,12 @@
  * The Quire index, schema version 2
  * ===========================================================================
  *
- * An index is a directory:
+ * An index is a directory (store/layout.c owns every name in it):
  *
- *     DIR/XAPIANDB        a Xapian stub file: one "auto NAME" line a shard
+ *     DIR/XAPIANDB        a Xapian stub file naming the shards, in order
  *     DIR/shard0/ ...     one glass database per shard ("shard0", after a
- *                         compaction "shard0.1", "shard0.2", ...)
+ *                         compaction "shard0.1", "shard0.2", ...; a merge
+ *                         writes "shard0.G", G above every generation)
  *     DIR/writer.lock     flock()ed by the one writer
  *
  * The stub is the index's commit point for its layout: a compaction writes
@@ -18,14 +19,36 @@
  * index after the rename see the new shards; a crash at any point leaves a
  * stub naming complete shards (orphans are removed by the next writer).
  *
+ * The stub syntax (one parser, store/layout.c, for writer and reader alike;
+ * Xapian's own syntax for local and TCP shards, so xapian-delve opens DIR
+ * too; Quire's parser also forgives blanks around a line and a CR before
+ * its end, which Xapian's does not):
+ *
+ *     # comment           and blank lines: skipped
+ *     auto PATH           a local shard; PATH absolute or relative to DIR
+ *     glass PATH          the same, glass named
+ *     remote HOST:PORT    a shard served by xapian-tcpsrv ([IPV6]:PORT too)
+ *
+ * Any other line is an error naming its line number. The writer writes
+ * "auto shardI[.G]" lines and writes only such indexes: it refuses a stub
+ * that names a remote shard or a directory it did not make (documents are
+ * routed by shard position, so a shard it cannot write would reroute
+ * them). Readers open every shard, local or remote, as one database.
+ *
  * Opening DIR with Xapian (or xapian-delve, or a remote xapian-tcpsrv) sees
  * all shards as one database. Documents are routed to a shard by a hash of
  * their id (FNV-1a mod shard count, see quirei_shard_of() below), so a
- * re-indexed id always lands in the shard that holds its previous version and replaces it. The
- * shard count is fixed when the index is created. Shards exist so that one
- * writer thread per core can index in parallel; they can be merged with
- * xapian-compact, or moved to other hosts behind xapian-tcpsrv by editing
- * the stub ("remote ..." lines) without any change to Quire.
+ * re-indexed id always lands in the shard that holds its previous version
+ * and replaces it. The shard count is fixed when the index is created.
+ * Shards exist so that one writer thread per core can index in parallel;
+ * they can be merged with xapian-compact, or served from other hosts by
+ * xapian-tcpsrv, the stub naming them with "remote" lines (index into a
+ * remote shard on its own host). A reader's generation (the key of result
+ * caches) covers remote shards by what their server reports (UUID,
+ * document count, last document id, lengths: Xapian 1.4's remote protocol
+ * sends no revision), see quirei_rdb_generation() in store/index.h.
+ *
+ * Terms, values and data are made from a document by schema/doc_terms.c.
  *
  * Terms (all text terms come from the one tokenizer, tokenizer.c; they are
  * NFKC + case-folded, so they never begin with an ASCII capital, which keeps

@@ -4,7 +4,7 @@
  * It knows Xapian and nothing of Quire's schema: the prefixes, slots and
  * metadata keys it is given come from schema/schema.h (whose essay
  * describes what an index holds), and the shard list of an index
- * directory from layout.h (the one reader of the stub file).
+ * directory from store/layout.c (the one parser of the stub file).
  */
 #include "store/index.h"
 #include "store/layout.h"
@@ -13,12 +13,7 @@
 
 #include "hash.h"
 
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <new>
 #include <string>
 #include <vector>
@@ -31,11 +26,18 @@ struct quirei_wdb {
     Xapian::WritableDatabase db;
 };
 
+/* One shard of a reader, kept so that revisions and generations can be
+ * read shard by shard (the combined database only answers for all). */
+struct rdb_shard {
+    Xapian::Database db; /* shares its internals with quirei_rdb::db */
+    bool remote;
+};
+
 struct quirei_rdb {
     std::string dir;
-    std::string stub;                     /* stub text at the last open */
-    std::vector<Xapian::Database> shards; /* local shards, for revisions */
-    Xapian::Database db;                  /* all shards as one */
+    std::string stub;               /* stub text at the last open; "" = none */
+    std::vector<rdb_shard> shards;  /* every shard the stub names */
+    Xapian::Database db;            /* all shards as one */
 };
 
 namespace {
@@ -236,57 +238,81 @@ quire_status_t quirei_wdb_doc_count(quirei_wdb *db, uint64_t *n, quirei_buf *err
 
 /* ---------------------------------------------------------------- rdb --- */
 
+/* Remote shards: a slow or dead host fails a request after this long
+ * rather than hanging a server thread; connecting gets less, as a host that
+ * does not answer a connection within seconds is down. (Xapian's defaults
+ * are 10 s for both.) */
+#define QUIREI_REMOTE_TIMEOUT_MS 10000
+#define QUIREI_REMOTE_CONNECT_TIMEOUT_MS 5000
+
 namespace {
 
-/* Open the shards named by DIR/XAPIANDB ourselves when they are all local
- * ("auto PATH"), so that per-shard revisions can be read; otherwise let
- * Xapian open the stub (remote shards). */
-std::string read_stub(const std::string &dir)
+/* The parsed stub and a path buffer, released however the scope is left. */
+struct stub_holder {
+    quirei_stub s{};
+    quirei_buf path{};
+    stub_holder() = default;
+    stub_holder(const stub_holder &) = delete;
+    stub_holder &operator=(const stub_holder &) = delete;
+    ~stub_holder()
+    {
+        quirei_stub_release(&s);
+        quirei_buf_release(&path);
+    }
+};
+
+Xapian::Database open_shard(const std::string &dir, const quirei_stub_entry &e,
+                            quirei_buf *path)
 {
-    std::ifstream f(dir + "/" QUIREI_STUB_FILE);
-    return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    if (e.kind == QUIREI_STUB_REMOTE)
+        return Xapian::Remote::open(e.host, e.port, QUIREI_REMOTE_TIMEOUT_MS,
+                                    QUIREI_REMOTE_CONNECT_TIMEOUT_MS);
+    if (quirei_stub_local_path(dir.c_str(), &e, path) < 0)
+        throw std::bad_alloc();
+    return Xapian::Database(path->ptr);
 }
 
-void open_shards(quirei_rdb *r)
+/* Open every shard the stub names (layout.h: "auto"/"glass" PATH and
+ * "remote HOST:PORT") and make r's state theirs; r is left as it was when
+ * anything fails. Xapian errors are thrown; other failures are returned. */
+quire_status_t open_shards(quirei_rdb *r, quirei_buf *err)
 {
-    std::vector<Xapian::Database> fresh;
-    std::string text = read_stub(r->dir);
-    std::istringstream stub(text);
-    if (text.empty()) {
-        /* Not a stub: a plain Xapian database, or nothing at all. */
+    stub_holder stub;
+    quire_status_t st = quirei_stub_read(r->dir.c_str(), &stub.s, err);
+    if (st == QUIRE_ENOTFOUND) {
+        /* No stub: a plain Xapian database, or nothing at all (Xapian then
+         * says which). */
         r->db = Xapian::Database(r->dir);
         r->shards.clear();
         r->stub.clear();
-        return;
+        return QUIRE_OK;
     }
-    std::string line;
-    std::vector<std::string> paths;
-    bool all_local = true;
-    while (std::getline(stub, line)) {
-        if (line.empty() || line[0] == '#')
-            continue;
-        if (line.compare(0, 5, "auto ") == 0) {
-            std::string p = line.substr(5);
-            paths.push_back(p[0] == '/' ? p : r->dir + "/" + p);
-        } else {
-            all_local = false;
-        }
-    }
-    if (!all_local || paths.empty()) {
-        r->db = Xapian::Database(r->dir);
-        r->shards.clear();
-        r->stub = text;
-        return;
-    }
+    if (st)
+        return st;
+    std::vector<rdb_shard> fresh;
     Xapian::Database all;
-    for (const auto &p : paths) {
-        fresh.emplace_back(p);
-        all.add_database(fresh.back());
+    for (size_t i = 0; i < stub.s.entries.n; i++) {
+        const quirei_stub_entry &e = stub.s.entries.v[i];
+        fresh.push_back({open_shard(r->dir, e, &stub.path), e.kind == QUIREI_STUB_REMOTE});
+        all.add_database(fresh.back().db);
     }
     /* Only replace the open state once everything opened. */
     r->shards.swap(fresh);
     r->db = all;
-    r->stub = text;
+    r->stub.assign(stub.s.text.ptr, stub.s.text.len);
+    return QUIRE_OK;
+}
+
+/* The text of DIR/XAPIANDB ("" when there is none), to tell whether the
+ * stub changed since the shards were opened. */
+quire_status_t stub_text(const std::string &dir, std::string &text, quirei_buf *err)
+{
+    stub_holder stub;
+    quire_status_t st = quirei_stub_read(dir.c_str(), &stub.s, err);
+    if (st == QUIRE_ENOTFOUND)
+        st = QUIRE_OK;
+    text.assign(quirei_buf_cstr(&stub.s.text), stub.s.text.len);
+    return st;
 }
 
 } // namespace
@@ -298,7 +324,11 @@ quire_status_t quirei_rdb_open(const char *dir, quirei_rdb **out, quirei_buf *er
     try {
         r = new quirei_rdb();
         r->dir = dir;
-        open_shards(r);
+        quire_status_t st = open_shards(r, err);
+        if (st) {
+            delete r;
+            return st;
+        }
         *out = r;
         return QUIRE_OK;
     } catch (...) {
@@ -314,17 +344,26 @@ void quirei_rdb_close(quirei_rdb *db)
 
 quire_status_t quirei_rdb_reopen(quirei_rdb *db, int *changed, quirei_buf *err)
 {
-    GUARD("reopen index", {
-        /* A new stub (compaction) names new shard directories: open them
-         * afresh. Otherwise reopening the combined database reopens each
-         * shard (the handles in db->shards share its internals). */
-        if (read_stub(db->dir) != db->stub) {
-            open_shards(db);
+    try {
+        /* A new stub (compaction, merge, an edit) names new shards: open
+         * them all afresh. Otherwise reopening the combined database
+         * reopens each shard, local or remote (the handles in db->shards
+         * share its internals). */
+        std::string text;
+        quire_status_t st = stub_text(db->dir, text, err);
+        if (st)
+            return st;
+        if (text != db->stub) {
+            if ((st = open_shards(db, err)))
+                return st;
             *changed = 1;
         } else {
             *changed = db->db.reopen();
         }
-    })
+        return QUIRE_OK;
+    } catch (...) {
+        return from_exception(err, "reopen index");
+    }
 }
 
 quire_status_t quirei_rdb_doc_count(quirei_rdb *db, uint64_t *n, quirei_buf *err)
@@ -335,9 +374,12 @@ quire_status_t quirei_rdb_doc_count(quirei_rdb *db, uint64_t *n, quirei_buf *err
 quire_status_t quirei_rdb_revision(quirei_rdb *db, uint64_t *rev, quirei_buf *err)
 {
     GUARD("read revision", {
+        /* Xapian 1.4's remote backend has no revisions (UnimplementedError):
+         * remote shards add nothing here; the generation covers them. */
         uint64_t sum = 0;
         for (auto &s : db->shards)
-            sum += s.get_revision();
+            if (!s.remote)
+                sum += s.db.get_revision();
         *rev = sum;
     })
 }
@@ -345,9 +387,25 @@ quire_status_t quirei_rdb_revision(quirei_rdb *db, uint64_t *rev, quirei_buf *er
 quire_status_t quirei_rdb_generation(quirei_rdb *db, uint64_t *gen, quirei_buf *err)
 {
     GUARD("read generation", {
-        uint64_t h = QUIREI_FNV64_INIT; /* over "uuid:revision;" of each shard */
+        /* Over "uuid:revision;" of each local shard. A remote shard (Xapian
+         * 1.4's remote protocol sends no revision) contributes what its
+         * server does send after each reopen: "uuid:R:doccount:lastdocid:
+         * total length:doclength bounds;". That moves with every added or
+         * deleted document and with nearly every re-indexed one, but not
+         * with a replacement that keeps every one of those statistics (say,
+         * only a url changed): see quirei_rdb_generation in index.h. */
+        uint64_t h = QUIREI_FNV64_INIT;
         for (auto &s : db->shards) {
-            std::string k = s.get_uuid() + ":" + std::to_string(s.get_revision()) + ";";
+            std::string k = s.db.get_uuid() + ":";
+            if (!s.remote)
+                k += std::to_string(s.db.get_revision());
+            else
+                k += "R:" + std::to_string(s.db.get_doccount()) + ":" +
+                     std::to_string(s.db.get_lastdocid()) + ":" +
+                     std::to_string(s.db.get_total_length()) + ":" +
+                     std::to_string(s.db.get_doclength_lower_bound()) + ":" +
+                     std::to_string(s.db.get_doclength_upper_bound());
+            k += ";";
             h = quirei_fnv1a64(h, k.data(), k.size());
         }
         *gen = h;

@@ -1,5 +1,5 @@
 /*
- * index.h - the C face of the Xapian wrapper (lib/index.cc).
+ * index.h - the C face of the Xapian wrapper (store/index.cc).
  *
  * This is the only boundary between C and C++ in Quire. Every function here
  * catches Xapian::Error and every other exception, and turns them into a
@@ -53,14 +53,33 @@ quire_status_t quirei_wdb_replace(quirei_wdb *db, const char *idterm, size_t idl
 quire_status_t quirei_wdb_commit(quirei_wdb *db, quirei_buf *err);
 quire_status_t quirei_wdb_doc_count(quirei_wdb *db, uint64_t *n, quirei_buf *err);
 
-/* ---- the read side: all shards of an index as one database ---- */
+/* ---- the read side: all shards of an index as one database ----
+ * quirei_rdb_open() opens every shard that DIR/XAPIANDB names, parsed by
+ * store/layout.c: local ones as Xapian databases, remote ones ("remote
+ * HOST:PORT") with Xapian::Remote::open() (10 s timeout, 5 s to connect);
+ * a directory without a stub is opened as one plain Xapian database.
+ * QUIRE_OK; QUIRE_ENOTINDEX (malformed stub: the message names the line);
+ * QUIRE_ENOTFOUND (no database); QUIRE_EIO; QUIRE_ENOMEM; QUIRE_EXAPIAN
+ * (a remote shard that cannot be reached, ...); or as from_exception(). */
 typedef struct quirei_rdb quirei_rdb;
 quire_status_t quirei_rdb_open(const char *dir, quirei_rdb **out, quirei_buf *err);
 void quirei_rdb_close(quirei_rdb *db);
+/* Move to the latest commit of every shard; a changed stub (compaction,
+ * merge, an edit) reopens all shards afresh. *changed: whether anything
+ * moved. Statuses as quirei_rdb_open(). */
 quire_status_t quirei_rdb_reopen(quirei_rdb *db, int *changed, quirei_buf *err);
 quire_status_t quirei_rdb_doc_count(quirei_rdb *db, uint64_t *n, quirei_buf *err);
+/* The sum of the local shards' revisions. Remote shards add nothing: Xapian
+ * 1.4's remote backend does not report revisions. */
 quire_status_t quirei_rdb_revision(quirei_rdb *db, uint64_t *rev, quirei_buf *err);
-/* A hash of every shard's UUID and revision (see quire_reader_generation). */
+/* A hash over every shard (see quire_reader_generation): a local shard by
+ * its UUID and revision; a remote one by its UUID, document count, last
+ * document id, total length and document length bounds (all its server
+ * reports). So the generation moves with every commit to a local shard, and
+ * with a commit to a remote shard that changes one of those, which is any
+ * that adds or deletes a document and nearly any that re-indexes one;
+ * re-indexing that keeps them all (only a url or a date changed) is not
+ * seen until something else moves. */
 quire_status_t quirei_rdb_generation(quirei_rdb *db, uint64_t *gen, quirei_buf *err);
 quire_status_t quirei_rdb_get_metadata(quirei_rdb *db, const char *key, quirei_buf *val,
                                        quirei_buf *err);
