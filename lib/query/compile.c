@@ -129,9 +129,9 @@ static quirei_q *word_q(quirei_compile_t *c, const char *t, int stemmable, qn_fi
 /* The words of a node, AND-ed (each stemmed). */
 static quirei_q *bag_q(quirei_compile_t *c, const qn *n)
 {
-    quirei_q *v[64];
+    quirei_q *v[QUIREI_MAX_PHRASE_WORDS];
     size_t k = 0;
-    for (size_t i = 0; i < n->nterms && k < 64; i++)
+    for (size_t i = 0; i < n->nterms && k < QUIREI_MAX_PHRASE_WORDS; i++)
         v[k++] = word_q(c, n->terms[i], n->stemmable[i], n->field);
     return combine(c, c->relaxed && !n->required ? QUIREI_OP_OR : QUIREI_OP_AND, v, k, 0);
 }
@@ -140,7 +140,7 @@ static quirei_q *bag_q(quirei_compile_t *c, const qn *n)
 static size_t plain_terms(quirei_compile_t *c, const qn *n, size_t skip, quirei_q **v)
 {
     size_t k = 0;
-    for (size_t i = 0; i < n->nterms && k < 64; i++)
+    for (size_t i = 0; i < n->nterms && k < QUIREI_MAX_PHRASE_WORDS; i++)
         if (i != skip)
             v[k++] = term_q(c, "", n->terms[i]);
     return k;
@@ -151,9 +151,9 @@ static quirei_q *field_filter(quirei_compile_t *c, const qn *n, quirei_q *q)
 {
     if (n->field == QF_ANY || !q)
         return q;
-    quirei_q *v[64];
+    quirei_q *v[QUIREI_MAX_PHRASE_WORDS];
     size_t k = 0;
-    for (size_t i = 0; i < n->nterms && k < 64; i++)
+    for (size_t i = 0; i < n->nterms && k < QUIREI_MAX_PHRASE_WORDS; i++)
         v[k++] = term_q(c, field_prefix(n->field), n->terms[i]);
     return combine2(c, QUIREI_OP_FILTER, q, combine(c, QUIREI_OP_AND, v, k, 0));
 }
@@ -189,7 +189,7 @@ static quirei_q *variants_q(quirei_compile_t *c, const char *w)
 
 static quirei_q *phrase_q(quirei_compile_t *c, const qn *n)
 {
-    quirei_q *v[64];
+    quirei_q *v[QUIREI_MAX_PHRASE_WORDS];
     if (n->nterms == 1) {
         /* A quoted single word is exact (unstemmed). */
         return term_q(c, field_prefix(n->field), n->terms[0]);
@@ -204,9 +204,9 @@ static quirei_q *phrase_q(quirei_compile_t *c, const qn *n)
         /* One query: every word or its singular/plural form, in order,
          * with room for one word the user left out. Cheap, and it covers
          * the commonest misquotes; the costlier any-n-1-of-n comes next. */
-        quirei_q *w[64];
+        quirei_q *w[QUIREI_MAX_PHRASE_WORDS];
         size_t k = 0;
-        for (size_t i = 0; i < n->nterms && k < 64; i++)
+        for (size_t i = 0; i < n->nterms && k < QUIREI_MAX_PHRASE_WORDS; i++)
             w[k++] = n->stemmable[i] ? variants_q(c, n->terms[i]) : term_q(c, "", n->terms[i]);
         return field_filter(c, n, combine(c, QUIREI_OP_PHRASE, w, k, (unsigned)k + 1));
     }
@@ -216,9 +216,9 @@ static quirei_q *phrase_q(quirei_compile_t *c, const qn *n)
             return field_filter(c, n, combine(c, QUIREI_OP_NEAR, v, k, (unsigned)k + 2));
         }
         /* Any n-1 of the n words, in order, within n+1 positions. */
-        quirei_q *alts[64];
+        quirei_q *alts[QUIREI_MAX_PHRASE_WORDS];
         size_t na = 0;
-        for (size_t skip = 0; skip < n->nterms && na < 64; skip++) {
+        for (size_t skip = 0; skip < n->nterms && na < QUIREI_MAX_PHRASE_WORDS; skip++) {
             size_t k = plain_terms(c, n, skip, v);
             alts[na++] = combine(c, QUIREI_OP_PHRASE, v, k, (unsigned)n->nterms + 1);
         }
@@ -295,12 +295,12 @@ static quirei_q *proximity_q(quirei_compile_t *c, const qn *n, quirei_q *q)
             nplain++;
             nwords += n->kids[i]->nterms;
         }
-    if (!(q || c->tier == QUIREI_TIER_NEAR) || nplain < 2 || nwords > 64 ||
+    if (!(q || c->tier == QUIREI_TIER_NEAR) || nplain < 2 || nwords > QUIREI_MAX_PHRASE_WORDS ||
         c->tier == QUIREI_TIER_BAG)
         return q;
-    const char *words[64];
-    quirei_q *v[64];
-    size_t k = quirei_qn_plain_word_terms(n, words, 64);
+    const char *words[QUIREI_MAX_PHRASE_WORDS];
+    quirei_q *v[QUIREI_MAX_PHRASE_WORDS];
+    size_t k = quirei_qn_plain_word_terms(n, words, QUIREI_MAX_PHRASE_WORDS);
     for (size_t i = 0; i < k; i++)
         v[i] = term_q(c, "", words[i]);
     return combine2(c, QUIREI_OP_AND_MAYBE, q,
@@ -367,7 +367,7 @@ static quirei_q *build_q(quirei_compile_t *c, const qn *n)
         if (c->mode == QUIREI_PHRASE_BAG)
             return bag_q(c, n);
         {
-            quirei_q *v[64];
+            quirei_q *v[QUIREI_MAX_PHRASE_WORDS];
             size_t k = plain_terms(c, n, (size_t)-1, v);
             return field_filter(c, n, combine(c, QUIREI_OP_PHRASE, v, k, 0));
         }
@@ -527,11 +527,11 @@ int quirei_collect_units(quire_reader_t *r, const qn *n, int approximate, quirei
 
 int quirei_quote_units(const qn *n, quirei_unit_set *s)
 {
-    /* quote_like() (search.c) allows at most 64 words. */
-    const char **terms = unit_set_alloc(s, 64 * sizeof *terms);
+    /* quote_like() (search.c) allows at most QUIREI_MAX_PHRASE_WORDS words. */
+    const char **terms = unit_set_alloc(s, QUIREI_MAX_PHRASE_WORDS * sizeof *terms);
     if (!terms)
         return -1;
-    size_t k = quirei_qn_plain_word_terms(n, terms, 64);
+    size_t k = quirei_qn_plain_word_terms(n, terms, QUIREI_MAX_PHRASE_WORDS);
     quirei_unit u = {.kind = QUIREI_UNIT_PHRASE,
                      .terms = (const char *const *)terms,
                      .nterms = k,

@@ -127,7 +127,7 @@ int quirei_collect_units(quire_reader_t *r, const qn *n, int approximate, quirei
 
 /*
  * The unit of a quote-like query's exact-phrase tier: its plain words as one
- * exact phrase (at most 64 words). Returns 0, or -1 when out of memory.
+ * exact phrase (at most QUIREI_MAX_PHRASE_WORDS words). Returns 0, or -1 when out of memory.
  */
 int quirei_quote_units(const qn *n, quirei_unit_set *s);
 

@@ -133,7 +133,7 @@ static int quote_like(const qn *n)
             return 0;
         words += k->nterms;
     }
-    return words >= QUOTE_LIKE_WORDS && words <= 64;
+    return words >= QUOTE_LIKE_WORDS && words <= QUIREI_MAX_PHRASE_WORDS;
 }
 
 static int cmp_unsigned(const void *a, const void *b)
