@@ -263,24 +263,26 @@ static int on_token(const quire_token_t *tok, void *ctx)
     return 0;
 }
 
+/* Ranges in order of their start, then of their end. */
+static int cmp_range(size_t xs, size_t xe, size_t ys, size_t ye)
+{
+    if (xs != ys)
+        return xs < ys ? -1 : 1;
+    if (xe != ye)
+        return xe < ye ? -1 : 1;
+    return 0;
+}
+
 static int cmp_match(const void *a, const void *b)
 {
     const match_t *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    if (x->end != y->end)
-        return x->end < y->end ? -1 : 1;
-    return 0;
+    return cmp_range(x->start, x->end, y->start, y->end);
 }
 
 static int cmp_span(const void *a, const void *b)
 {
     const quirei_span *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    if (x->end != y->end)
-        return x->end < y->end ? -1 : 1;
-    return 0;
+    return cmp_range(x->start, x->end, y->start, y->end);
 }
 
 /* ---- fragment ------------------------------------------------------ */
@@ -433,15 +435,21 @@ void quirei_snippet_init(quirei_snippet *s)
     memset(s, 0, sizeof *s);
 }
 
-void quirei_snippet_release(quirei_snippet *s)
+/* No highlights and no quote (the text buffers are the caller's). */
+static void clear_marks(quirei_snippet *s)
 {
-    quirei_buf_release(&s->text);
-    quirei_buf_release(&s->quote);
     free(s->highlights);
     s->highlights = NULL;
     s->nhighlights = 0;
     s->has_quote = 0;
     s->quote_start = s->quote_end = 0;
+}
+
+void quirei_snippet_release(quirei_snippet *s)
+{
+    quirei_buf_release(&s->text);
+    quirei_buf_release(&s->quote);
+    clear_marks(s);
 }
 
 static int scan_body(scan_t *sc, const char *body, size_t body_len)
@@ -592,11 +600,7 @@ int quirei_snippet_make(const char *body, size_t body_len, const quirei_unit *un
 {
     quirei_buf_reset(&out->text);
     quirei_buf_reset(&out->quote);
-    free(out->highlights);
-    out->highlights = NULL;
-    out->nhighlights = 0;
-    out->has_quote = 0;
-    out->quote_start = out->quote_end = 0;
+    clear_marks(out);
     if (!body)
         body_len = 0;
     if (!units)

@@ -16,18 +16,23 @@
  * thousands of ')' from making each check expensive. */
 #define MAX_CLOSERS 8
 
-/* Length of the whitespace character ending exactly at i, or 0. */
-size_t quirei_ws_len_before(const unsigned char *b, size_t len, size_t i)
+/* Length of the character ending exactly at i that at() measures (1, 2 or
+ * 3 bytes, as at() gives them), or 0. */
+static inline size_t len_before(const unsigned char *b, size_t len, size_t i,
+                                size_t (*at)(const unsigned char *, size_t, size_t))
 {
-    if (i == 0)
-        return 0;
-    if (b[i - 1] < 0x80)
-        return quirei_ws_len_at(b, len, i - 1);
-    if (i >= 2 && quirei_ws_len_at(b, len, i - 2) == 2)
+    if (i >= 1 && b[i - 1] < 0x80)
+        return at(b, len, i - 1);
+    if (i >= 2 && at(b, len, i - 2) == 2)
         return 2;
-    if (i >= 3 && quirei_ws_len_at(b, len, i - 3) == 3)
+    if (i >= 3 && at(b, len, i - 3) == 3)
         return 3;
     return 0;
+}
+
+size_t quirei_ws_len_before(const unsigned char *b, size_t len, size_t i)
+{
+    return len_before(b, len, i, quirei_ws_len_at);
 }
 
 size_t quirei_skip_ws(const unsigned char *b, size_t len, size_t i, size_t limit)
@@ -64,13 +69,7 @@ static size_t closer_len_at(const unsigned char *b, size_t len, size_t i)
 
 static size_t closer_len_before(const unsigned char *b, size_t len, size_t i)
 {
-    if (i >= 1 && b[i - 1] < 0x80)
-        return closer_len_at(b, len, i - 1);
-    if (i >= 2 && closer_len_at(b, len, i - 2) == 2)
-        return 2;
-    if (i >= 3 && closer_len_at(b, len, i - 3) == 3)
-        return 3;
-    return 0;
+    return len_before(b, len, i, closer_len_at);
 }
 
 static int lowercase_at(const unsigned char *b, size_t len, size_t i)
