@@ -8,8 +8,10 @@
  *   word w (digits, ID)   <w>
  *   "a b c"               OP_PHRASE(a, b, c) on unstemmed positional terms
  *   "a b c"~N             OP_NEAR(a, b, c), window 3 + N
- *   title:/author:        the same with S / A prefixes (no positions: a
- *                         title phrase is the phrase AND its S terms)
+ *   title:/author:        the same with S / A prefixes; those terms have
+ *                         no positions, so a field phrase is the phrase
+ *                         on the unprefixed terms (title and body)
+ *                         filtered by its words' S / A terms
  *   source:x / id:x       boolean XS<x> / Q<x> filters
  *   date:…                value range on slot 0
  *   word*                 the prefix expanded to its 100 most frequent terms
@@ -18,7 +20,7 @@
  * PHRASE of those words (window = words + 2), so documents where they stand
  * together rank above documents that merely hold them all.
  *
- * The compiler builds what a compile_t asks for: the phrase mode and
+ * The compiler builds what a quirei_compile_t asks for: the phrase mode and
  * relaxation of the fallbacks and the tier of a quote-like query. When to
  * ask for which is search.c's business.
  */
@@ -62,15 +64,17 @@ typedef struct quirei_compile {
     int relaxed;             /* AND becomes OR for words not marked + */
     quirei_tier tier;
     size_t nterms;           /* term leaves built (with repeats), for the
-                                work limit; add to it, reset by the caller */
+                                work limit: counted up by each compilation,
+                                reset by the caller */
     int oom;                 /* set when any allocation failed */
     quirei_buf term;         /* scratch: the term being built */
 } quirei_compile_t;
 
 /*
  * The Xapian query of tree n. Returns a new query (quirei_q_free() it), or
- * NULL when out of memory (c->oom is then set). Never NULL otherwise: the
- * parser accepts no tree without a positive part.
+ * NULL: when out of memory (c->oom is then set), or for a tree with nothing
+ * to search, which quirei_parse_query() never returns (it rejects queries
+ * without a positive part). Callers treat NULL as out of memory.
  */
 quirei_q *quirei_compile_query(quirei_compile_t *c, const qn *n);
 
