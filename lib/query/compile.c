@@ -284,8 +284,10 @@ static quirei_q *source_q(quirei_compile_t *c, const char *v)
  * Proximity: words standing together rank higher. Returns q AND_MAYBE the
  * phrase of n's plain words within words + 2 positions (exactly as pasted
  * in the first tier of a quote-like query, see quote_like() in search.c,
- * where q is NULL: that tier's plain words are only in this phrase), or q
- * when n has fewer than two plain words.
+ * where q is NULL: that tier's plain words are only in this phrase). Just
+ * q when n has fewer than two plain words or more than
+ * QUIREI_MAX_PHRASE_WORDS of them, and in the second tier (every document
+ * holding the phrase is in the first).
  */
 static quirei_q *proximity_q(quirei_compile_t *c, const qn *n, quirei_q *q)
 {
@@ -415,7 +417,6 @@ quirei_q *quirei_compile_query(quirei_compile_t *c, const qn *n)
     return build_q(c, n);
 }
 
-/* The filters from the options, AND-ed, or NULL. */
 quirei_q *quirei_compile_option_filters(quirei_compile_t *c, const quire_search_options_t *o)
 {
     quirei_q *f = NULL;
@@ -431,7 +432,6 @@ quirei_q *quirei_compile_option_filters(quirei_compile_t *c, const quire_search_
     }
     return f;
 }
-
 
 void quirei_compile_release(quirei_compile_t *c)
 {
