@@ -77,7 +77,8 @@ static quirei_q *term_q(quirei_compile_t *c, const char *prefix, const char *t)
     return q;
 }
 
-static quirei_q *combine(quirei_compile_t *c, quirei_op op, quirei_q **subs, size_t n, unsigned window)
+static quirei_q *combine(quirei_compile_t *c, quirei_op op, quirei_q **subs, size_t n,
+                        unsigned window)
 {
     if (n == 0)
         return NULL;

@@ -33,7 +33,8 @@ typedef struct parser {
 
 /* A QUIRE_EQUERY at byte pos: the message (printf-style), then the
  * 1-based character. The first failure wins. Returns -1. */
-static int fail(parser_t *p, size_t pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(parser_t *p, size_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(parser_t *p, size_t pos, const char *fmt, ...)
 {
