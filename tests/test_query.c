@@ -568,3 +568,81 @@ Test(search, json_schema)
     free(t);
     quire_results_free(res);
 }
+
+Test(search, json_repairs_invalid_utf8)
+{
+    /* The query is echoed as given; bytes that are not UTF-8 become
+     * U+FFFD instead of failing the whole document. */
+    quire_results_t *res = search("cyber \xff", NULL);
+    char *text = quire_results_json(res);
+    cr_assert_not_null(text);
+    json_t *o = json_loads(text, 0, NULL);
+    cr_assert_not_null(o, "%s", text);
+    cr_expect_str_eq(json_string_value(json_object_get(o, "query")), "cyber \xef\xbf\xbd");
+    json_decref(o);
+    free(text);
+    quire_results_free(res);
+}
+
+/* ------------------------------------------------- index changed under us */
+
+/* Index ndocs documents whose bodies name the round ("round3"). */
+static void add_round(quire_writer_t *w, int ndocs, int round)
+{
+    char id[32], body[256];
+    for (int i = 0; i < ndocs; i++) {
+        snprintf(id, sizeof id, "d%d", i);
+        snprintf(body, sizeof body, "alpha beta round%d gamma %d delta w%dx", round, i,
+                 i * 7 + round);
+        quire_doc_t d = {.id = id, .body = body};
+        cr_assert_eq(quire_writer_add(w, &d), QUIRE_OK);
+    }
+    cr_assert_eq(quire_writer_commit(w), QUIRE_OK);
+}
+
+/*
+ * Xapian keeps only the newest revisions of a database: once a writer has
+ * committed twice after a reader's revision, reading that revision fails
+ * with QUIRE_EMODIFIED. quire_search() and quire_reader_get() then reopen
+ * the reader and try again by themselves: they succeed, on the newest
+ * revision (which the reader moved to: only the retry reopens it).
+ */
+Test(modified, search_and_get_retry_after_reopen)
+{
+    char mdir[] = "/tmp/quire-test-modified-XXXXXX";
+    cr_assert_not_null(mkdtemp(mdir));
+    quire_writer_options_t wo = {.shards = 1};
+    quire_writer_t *w = NULL;
+    cr_assert_eq(quire_writer_open(mdir, &wo, &w, NULL), QUIRE_OK);
+    add_round(w, 300, 0);
+    quire_reader_t *rs = NULL, *rg = NULL;
+    cr_assert_eq(quire_reader_open(mdir, &rs, NULL), QUIRE_OK);
+    cr_assert_eq(quire_reader_open(mdir, &rg, NULL), QUIRE_OK);
+    uint64_t rev0 = 0, rev = 0;
+    cr_assert_eq(quire_reader_revision(rs, &rev0), QUIRE_OK);
+    for (int round = 1; round <= 3; round++)
+        add_round(w, 300, round);
+
+    quire_results_t *res = NULL;
+    quire_status_t st = quire_search(rs, "round3", NULL, &res);
+    cr_assert_eq(st, QUIRE_OK, "%s", quire_reader_detail(rs));
+    cr_expect_eq(res->total, 300);
+    quire_results_free(res);
+    cr_assert_eq(quire_reader_revision(rs, &rev), QUIRE_OK);
+    cr_expect_gt(rev, rev0, "the search did not move the reader on");
+
+    quire_stored_doc_t *d = NULL;
+    st = quire_reader_get(rg, "d5", &d);
+    cr_assert_eq(st, QUIRE_OK, "%s", quire_reader_detail(rg));
+    cr_expect(strstr(d->doc.body, "round3"), "%s", d->doc.body);
+    quire_stored_doc_free(d);
+    cr_assert_eq(quire_reader_revision(rg, &rev), QUIRE_OK);
+    cr_expect_gt(rev, rev0, "the fetch did not move the reader on");
+
+    quire_reader_close(rs);
+    quire_reader_close(rg);
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", mdir);
+    cr_expect_eq(system(cmd), 0);
+}

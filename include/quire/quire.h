@@ -237,8 +237,15 @@ typedef struct quire_stored_doc {
     size_t body_len;
 } quire_stored_doc_t;
 
-/* Fetch the document with id `id`. Returns QUIRE_OK, QUIRE_ENOTFOUND,
- * QUIRE_EINVAL, QUIRE_ENOMEM, QUIRE_ECORRUPT, QUIRE_EMODIFIED, QUIRE_EXAPIAN. */
+/*
+ * Fetch the document with id `id`. When a commit has discarded the revision
+ * the reader is on, the reader moves to the newest one (as
+ * quire_reader_reopen()) and the fetch runs again, up to 3 times: callers
+ * need no retry loop of their own. Returns QUIRE_OK, QUIRE_ENOTFOUND,
+ * QUIRE_EINVAL, QUIRE_ENOMEM, QUIRE_ECORRUPT, QUIRE_EXAPIAN, or
+ * QUIRE_EMODIFIED when the retries did not help (the index changed on every
+ * try, or the reopen failed: its message is in the detail).
+ */
 quire_status_t quire_reader_get(quire_reader_t *r, const char *id,
                                 quire_stored_doc_t **out);
 
@@ -331,12 +338,17 @@ typedef struct quire_results {
  * Run `query` (syntax in README.md, "Query syntax") against the reader's
  * index. `opts` may be NULL for defaults. On success *out holds the results
  * (free with quire_results_free()).
+ * When a commit has discarded the revision the reader is on, the reader
+ * moves to the newest one (as quire_reader_reopen()) and the search runs
+ * again, up to 3 times: callers need no retry loop of their own. took_ms
+ * covers every try.
  * Returns QUIRE_OK; QUIRE_EQUERY for a malformed query or option, or one
  * over the work limit (QUIRE_MAX_QUERY_POSTINGS), with the message in
  * quire_reader_detail() and the 0-based byte position of the problem (-1
  * when it has none) in quire_reader_error_pos(); QUIRE_EINVAL (bad arguments);
- * QUIRE_ENOMEM; QUIRE_EMODIFIED (retry after quire_reader_reopen());
- * QUIRE_ECORRUPT; QUIRE_EXAPIAN.
+ * QUIRE_ENOMEM; QUIRE_ECORRUPT; QUIRE_EXAPIAN; QUIRE_EMODIFIED when the
+ * retries did not help (the index changed on every try, or the reopen
+ * failed: its message is in the detail).
  */
 quire_status_t quire_search(quire_reader_t *r, const char *query,
                             const quire_search_options_t *opts,
@@ -349,7 +361,9 @@ void quire_results_free(quire_results_t *res);
  * /api/search): {"query","total","offset","limit","relaxed","approximate",
  * "took_ms","hits":[{"rank","id","score","title","source","author","date",
  * "url","snippet","highlights":[[start,end],...],"quote":{"text","start",
- * "end"}|null}]}. Returns a malloc'd string (free() it), NULL on OOM.
+ * "end"}|null}]}. Absent fields are null; text that is not valid UTF-8 (a
+ * query is echoed as given) has each bad sequence replaced by U+FFFD.
+ * Returns a malloc'd string (free() it), NULL on OOM.
  */
 char *quire_results_json(const quire_results_t *res);
 

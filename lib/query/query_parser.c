@@ -14,6 +14,7 @@
 #include "query/query_parser.h"
 
 #include <quire/tokenizer.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +31,21 @@ typedef struct parser {
     quire_status_t st;
 } parser_t;
 
-static int fail(parser_t *p, size_t pos, const char *msg)
+/* A QUIRE_EQUERY at byte pos: the message (printf-style), then the
+ * 1-based character. The first failure wins. Returns -1. */
+static int fail(parser_t *p, size_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(parser_t *p, size_t pos, const char *fmt, ...)
 {
     if (p->st == QUIRE_OK) {
         p->st = QUIRE_EQUERY;
-        quirei_buf_setf(p->err, "%s (at character %zu)", msg, pos + 1);
+        va_list ap;
+        va_start(ap, fmt);
+        quirei_buf_reset(p->err);
+        quirei_buf_vaddf(p->err, fmt, ap);
+        va_end(ap);
+        quirei_buf_addf(p->err, " (at character %zu)", pos + 1);
         *p->errpos = (long)pos;
     }
     return -1;
@@ -67,7 +78,7 @@ void quirei_qn_free(qn *n)
 static qn *new_node(parser_t *p, qn_kind k, size_t pos)
 {
     if (++p->nodes > QUIREI_MAX_NODES) {
-        fail(p, pos, "query too long: more than 1024 words and operators");
+        fail(p, pos, "query too long: more than %d words and operators", QUIREI_MAX_NODES);
         return NULL;
     }
     qn *n = calloc(1, sizeof *n);
@@ -198,8 +209,8 @@ static int tokenize_into(parser_t *p, qn *n, const char *text, size_t len)
     quire_tokenizer_set_pos(p->tok, 1);
     if (quire_tokenize(p->tok, text, len, on_token, &c) != 0 || c.fail)
         return oom(p);
-    if (n->nterms > 64)
-        return fail(p, n->pos, "phrase too long: more than 64 words");
+    if (n->nterms > QUIREI_MAX_PHRASE_WORDS)
+        return fail(p, n->pos, "phrase too long: more than %d words", QUIREI_MAX_PHRASE_WORDS);
     return 0;
 }
 
@@ -360,9 +371,9 @@ static qn *parse_phrase(parser_t *p, qn_field field)
         unsigned v = 0;
         while (j < p->len && p->q[j] >= '0' && p->q[j] <= '9' && v < 1000)
             v = v * 10 + (unsigned)(p->q[j++] - '0');
-        if (j == p->i + 1 || v > 100) {
+        if (j == p->i + 1 || v > QUIREI_MAX_SLOP) {
             quirei_qn_free(n);
-            fail(p, p->i, "proximity needs a number from 0 to 100 after '~'");
+            fail(p, p->i, "proximity needs a number from 0 to %d after '~'", QUIREI_MAX_SLOP);
             return NULL;
         }
         n->slop = v;
@@ -409,7 +420,7 @@ static qn *parse_primary(parser_t *p)
     if (c == '(') {
         size_t pos = p->i++;
         if (++p->depth > QUIREI_MAX_DEPTH) {
-            fail(p, pos, "parentheses nested too deeply (at most 32 levels)");
+            fail(p, pos, "parentheses nested too deeply (at most %d levels)", QUIREI_MAX_DEPTH);
             return NULL;
         }
         qn *n = parse_or(p);
@@ -483,9 +494,11 @@ static qn *parse_list(parser_t *p, qn_kind kind)
         if (p->i >= p->len || p->q[p->i] == ')')
             break;
         if (kind == QN_OR) {
-            if (list->nkids && !keyword_at(p, "OR"))
-                break;
-            if (list->nkids)
+            /* Between two alternatives stands an OR: the AND list below
+             * stops only at the end, at ')' or before an OR (when it has a
+             * kid, which it returns). So this list, too, ends only at the
+             * end of the query or at ')'. */
+            if (list->nkids && keyword_at(p, "OR"))
                 p->i += 2;
         } else if (keyword_at(p, "OR")) {
             if (list->nkids)
@@ -558,23 +571,13 @@ quire_status_t quirei_parse_query(const char *query, size_t len, qn **out, quire
     parser_t p = {.q = query, .len = len, .err = err, .errpos = errpos};
     if (!(p.tok = quire_tokenizer_new()))
         return QUIRE_ENOMEM;
-    qn *root = NULL;
-    while (p.st == QUIRE_OK && p.i < p.len) {
-        qn *n = parse_or(&p);
-        if (p.st)
-            break;
+    qn *root = parse_or(&p);
+    if (p.st == QUIRE_OK) {
+        /* parse_or() reads up to the end of the query or to a ')' (see
+         * parse_list()): a ')' left over has no '(' before it. */
         skip_space(&p);
-        if (p.i < p.len && p.q[p.i] == ')') {
+        if (p.i < p.len)
             fail(&p, p.i, "unbalanced ')': no '(' before it");
-            quirei_qn_free(n);
-            break;
-        }
-        if (root && n) {
-            /* cannot happen: parse_or consumes all but ')' */
-            quirei_qn_free(n);
-        } else if (n) {
-            root = n;
-        }
     }
     quire_tokenizer_free(p.tok);
     if (p.st == QUIRE_OK && (!root || empty_node(root) || !has_positive(root)))

@@ -26,8 +26,11 @@
 
 #include "strbuf.h"
 
-#define QUIREI_MAX_DEPTH 32
-#define QUIREI_MAX_NODES 1024
+#define QUIREI_MAX_DEPTH 32         /* nested parentheses and NOTs */
+#define QUIREI_MAX_NODES 1024       /* words and operators of a query */
+#define QUIREI_MAX_PHRASE_WORDS 64  /* tokens of one word or phrase; the
+                                       compiler sizes its arrays by it */
+#define QUIREI_MAX_SLOP 100         /* N of "..."~N */
 
 typedef enum qn_kind {
     QN_WORDS,  /* one typed word: its positioned tokens (several = adjacent) */

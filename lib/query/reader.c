@@ -1,4 +1,5 @@
-/* reader.c - quire_reader_t: the read side of an index (see index.cc). */
+/* reader.c - quire_reader_t: opening, reopening and reading documents of
+ * an index (the query side is in compile.c and search.c). */
 #include <quire/quire.h>
 
 #include <errno.h>
@@ -134,12 +135,17 @@ quire_status_t quire_reader_term_freq(quire_reader_t *r, const char *term, uint6
     return quirei_rdb_term_freq(r->db, term, freq, &r->detail);
 }
 
-quire_status_t quire_reader_get(quire_reader_t *r, const char *id, quire_stored_doc_t **out)
+int quirei_reader_retry(quire_reader_t *r, quire_status_t st, unsigned *retries)
 {
-    if (out)
-        *out = NULL;
-    if (!r || !id || !out)
-        return QUIRE_EINVAL;
+    if (st != QUIRE_EMODIFIED || *retries >= QUIREI_MODIFIED_RETRIES)
+        return 0;
+    ++*retries;
+    return quire_reader_reopen(r, NULL) == QUIRE_OK;
+}
+
+/* One try of quire_reader_get() (arguments checked). */
+static quire_status_t get_once(quire_reader_t *r, const char *id, quire_stored_doc_t **out)
+{
     quirei_buf term = QUIREI_BUF_INIT, data = QUIREI_BUF_INIT;
     if (quirei_buf_addf(&term, "%s%s", QUIREI_PREFIX_ID, id) < 0)
         return QUIRE_ENOMEM;
@@ -153,6 +159,20 @@ quire_status_t quire_reader_get(quire_reader_t *r, const char *id, quire_stored_
     }
     quirei_buf_release(&term);
     quirei_buf_release(&data);
+    return st;
+}
+
+quire_status_t quire_reader_get(quire_reader_t *r, const char *id, quire_stored_doc_t **out)
+{
+    if (out)
+        *out = NULL;
+    if (!r || !id || !out)
+        return QUIRE_EINVAL;
+    quire_status_t st;
+    unsigned retries = 0;
+    do
+        st = get_once(r, id, out);
+    while (quirei_reader_retry(r, st, &retries));
     return st;
 }
 

@@ -1,6 +1,10 @@
-/* reader_internal.h - the reader's state, shared with the search code. */
-#ifndef QUIRE_READER_INTERNAL_H
-#define QUIRE_READER_INTERNAL_H
+/*
+ * reader.h - the reader's state (struct quire_reader), shared by the read
+ * side: reader.c (open, reopen, get), compile.c and search.c; and the one
+ * QUIRE_EMODIFIED retry policy of the read side.
+ */
+#ifndef QUIRE_READER_H
+#define QUIRE_READER_H
 
 #include <quire/quire.h>
 
@@ -18,5 +22,25 @@ struct quire_reader {
     int gen_valid;            /* cleared by every reopen */
 };
 
+/*
+ * How often a read that failed with QUIRE_EMODIFIED runs again after
+ * quire_reader_reopen(). A commit discards the revision a reader is on
+ * (Xapian keeps only the newest ones), so a read on a reader that was not
+ * reopened for a while can fail; a retry on the newest revision almost
+ * always works, and three cover a writer that commits again meanwhile.
+ */
+#define QUIREI_MODIFIED_RETRIES 3
+
+/*
+ * Should a read that ended with status st run again? Yes (1) when st is
+ * QUIRE_EMODIFIED, *retries (the retries so far, start at 0) is below
+ * QUIREI_MODIFIED_RETRIES, and r moved to the newest revision; *retries is
+ * then counted up. No (0) otherwise; when the reopen itself failed, its
+ * message is in r's detail and the read keeps QUIRE_EMODIFIED.
+ *
+ *     unsigned retries = 0;
+ *     do st = read_once(r, ...); while (quirei_reader_retry(r, st, &retries));
+ */
+int quirei_reader_retry(quire_reader_t *r, quire_status_t st, unsigned *retries);
 
 #endif

@@ -13,22 +13,13 @@
 #include <quire/tokenizer.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
+#include "render/text_bounds.h"
 #include "utf8.h"
 
 /* Beyond this many matches a hit is already well represented; recording
  * more would only make window selection slower on huge bodies. */
 #define MAX_MATCHES 2000
-/* Starting at the sentence start reads better, but not at the price of
- * pushing matches out of the fragment. */
-#define SENTENCE_REACH 60
-/* How far to look for the whitespace around a word before giving up and
- * cutting at a token edge (a base64 blob or CJK text has no spaces). */
-#define WORD_REACH 64
-/* Closing quotes/brackets after a sentence end; a bound keeps a run of
- * thousands of ')' from making each check expensive. */
-#define MAX_CLOSERS 8
 
 #define ELLIPSIS "\xE2\x80\xA6"
 
@@ -88,243 +79,6 @@ static int phrase_usable(const quirei_unit *u)
         if (!u->terms[k])
             return 0;
     return 1;
-}
-
-/* ---- byte classes -------------------------------------------------- */
-
-/* Whitespace, including the Unicode spaces HTML extraction leaves behind
- * (&nbsp; and friends) and control characters, which have no place in a
- * displayed snippet. Returns its length in bytes, 0 if not whitespace. */
-static size_t ws_len_at(const unsigned char *b, size_t len, size_t i)
-{
-    unsigned c = b[i];
-    if (c < 0x80)
-        return c <= 0x20 || c == 0x7F;
-    if (c == 0xC2)
-        return i + 1 < len && b[i + 1] == 0xA0 ? 2 : 0;
-    if (i + 2 >= len)
-        return 0;
-    unsigned c1 = b[i + 1], c2 = b[i + 2];
-    if (c == 0xE2 && c1 == 0x80 &&
-        ((c2 >= 0x80 && c2 <= 0x8A) || c2 == 0xA8 || c2 == 0xA9 || c2 == 0xAF))
-        return 3;
-    if (c == 0xE2 && c1 == 0x81 && c2 == 0x9F)
-        return 3;
-    if (c == 0xE3 && c1 == 0x80 && c2 == 0x80)
-        return 3;
-    return 0;
-}
-
-/* Length of the whitespace character ending exactly at i, or 0. */
-static size_t ws_len_before(const unsigned char *b, size_t len, size_t i)
-{
-    if (i == 0)
-        return 0;
-    if (b[i - 1] < 0x80)
-        return ws_len_at(b, len, i - 1);
-    if (i >= 2 && ws_len_at(b, len, i - 2) == 2)
-        return 2;
-    if (i >= 3 && ws_len_at(b, len, i - 3) == 3)
-        return 3;
-    return 0;
-}
-
-static size_t skip_ws(const unsigned char *b, size_t len, size_t i, size_t limit)
-{
-    size_t n;
-    while (i < limit && (n = ws_len_at(b, len, i)) > 0)
-        i += n;
-    return i < limit ? i : limit;
-}
-
-static int is_ellipsis(const unsigned char *b, size_t len, size_t i)
-{
-    return i + 2 < len && b[i] == 0xE2 && b[i + 1] == 0x80 && b[i + 2] == 0xA6;
-}
-
-static size_t terminal_len_at(const unsigned char *b, size_t len, size_t i)
-{
-    if (b[i] == '.' || b[i] == '!' || b[i] == '?')
-        return 1;
-    return is_ellipsis(b, len, i) ? 3 : 0;
-}
-
-static size_t closer_len_at(const unsigned char *b, size_t len, size_t i)
-{
-    unsigned c = b[i];
-    if (c == '"' || c == '\'' || c == ')' || c == ']')
-        return 1;
-    if (c == 0xC2 && i + 1 < len && b[i + 1] == 0xBB) /* » */
-        return 2;
-    if (c == 0xE2 && i + 2 < len && b[i + 1] == 0x80 && (b[i + 2] == 0x9D || b[i + 2] == 0x99))
-        return 3; /* ” ’ */
-    return 0;
-}
-
-static size_t closer_len_before(const unsigned char *b, size_t len, size_t i)
-{
-    if (i >= 1 && b[i - 1] < 0x80)
-        return closer_len_at(b, len, i - 1);
-    if (i >= 2 && closer_len_at(b, len, i - 2) == 2)
-        return 2;
-    if (i >= 3 && closer_len_at(b, len, i - 3) == 3)
-        return 3;
-    return 0;
-}
-
-static int lowercase_at(const unsigned char *b, size_t len, size_t i)
-{
-    if (b[i] < 0x80)
-        return b[i] >= 'a' && b[i] <= 'z';
-    int32_t cp;
-    int bad;
-    quirei_utf8_decode(b + i, len - i, &cp, &bad);
-    return !bad && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
-}
-
-/*
- * Does a sentence end just before the whitespace at w? It does after . ! ?
- * or … (plus closing quotes/brackets), except that '.' or '…' followed by a
- * lowercase word is an abbreviation ("U.S. officials", "e.g. this") or a
- * trailing-off, not an end.
- */
-static int sentence_end_before(const unsigned char *b, size_t len, size_t w)
-{
-    size_t e = w;
-    for (int n = 0; n < MAX_CLOSERS; n++) {
-        size_t cl = closer_len_before(b, len, e);
-        if (!cl)
-            break;
-        e -= cl;
-    }
-    int weak;
-    if (e >= 1 && (b[e - 1] == '!' || b[e - 1] == '?'))
-        weak = 0;
-    else if (e >= 1 && b[e - 1] == '.')
-        weak = 1;
-    else if (e >= 3 && is_ellipsis(b, len, e - 3))
-        weak = 1;
-    else
-        return 0;
-    if (!weak)
-        return 1;
-    size_t i = w, n;
-    while (i < len && (n = ws_len_at(b, len, i)) > 0) {
-        if (b[i] == '\n')
-            return 1;
-        i += n;
-    }
-    return i >= len || !lowercase_at(b, len, i);
-}
-
-/* Is i the first byte after a sentence break (or the body start)? */
-static int sentence_start_at(const unsigned char *b, size_t len, size_t i)
-{
-    if (i == 0 || b[i - 1] == '\n')
-        return 1;
-    size_t wl = ws_len_before(b, len, i);
-    if (!wl)
-        return 0;
-    size_t w = i - wl;
-    /* Only the first whitespace after the punctuation needs the check; the
-     * rest of the run leads to the same sentence start. */
-    return ws_len_before(b, len, w) == 0 && sentence_end_before(b, len, w);
-}
-
-/* Start of the sentence holding p, looking back at most `reach` bytes;
- * SIZE_MAX when it is further away. Leading whitespace is skipped. */
-static size_t sentence_start(const unsigned char *b, size_t len, size_t p, size_t reach)
-{
-    for (size_t i = p;; i--) {
-        if (sentence_start_at(b, len, i))
-            return skip_ws(b, len, i, p);
-        if (i == 0 || p - i >= reach)
-            return SIZE_MAX;
-    }
-}
-
-/* End (exclusive) of the sentence that continues at p: after its final
- * punctuation and closers, or at the next newline / body end. */
-static size_t sentence_end(const unsigned char *b, size_t len, size_t p)
-{
-    size_t i = p;
-    while (i < len) {
-        if (b[i] == '\n')
-            break;
-        size_t tl = terminal_len_at(b, len, i);
-        if (!tl) {
-            i++;
-            continue;
-        }
-        size_t j = i + tl;
-        while (j < len && (tl = terminal_len_at(b, len, j)) > 0) /* "?!", "..." */
-            j += tl;
-        for (int n = 0; n < MAX_CLOSERS && j < len; n++) {
-            size_t cl = closer_len_at(b, len, j);
-            if (!cl)
-                break;
-            j += cl;
-        }
-        if (j >= len || (ws_len_at(b, len, j) && sentence_end_before(b, len, j)))
-            return j;
-        i = j;
-    }
-    size_t wl;
-    while (i > p && (wl = ws_len_before(b, len, i)) > 0)
-        i -= wl;
-    return i;
-}
-
-/* Start of the whitespace-delimited word holding p, or p itself when the
- * word is too long to be worth keeping whole. */
-static size_t word_start(const unsigned char *b, size_t len, size_t p)
-{
-    for (size_t i = p; p - i <= WORD_REACH; i--) {
-        if (i == 0 || ws_len_before(b, len, i))
-            return i;
-    }
-    return p;
-}
-
-/* The first sentence start in [p, p + SENTENCE_REACH], else the first word
- * start at or after p; never past `limit` (a word start itself). Moving
- * forward keeps the fragment within its length. */
-static size_t later_start(const unsigned char *b, size_t len, size_t p, size_t limit)
-{
-    for (size_t i = p; i < limit && i - p <= SENTENCE_REACH; i++)
-        if (sentence_start_at(b, len, i))
-            return i;
-    for (size_t i = p; i < limit; i++)
-        if (i == 0 || ws_len_before(b, len, i))
-            return i;
-    return limit;
-}
-
-/* A cut point for a fragment that should end near `limit` (< content end):
- * the end of the word straddling it, or the end of the previous word, or,
- * inside an endless run of non-space text, a character boundary. */
-static size_t fragment_end(const unsigned char *b, size_t len, size_t fs, size_t limit)
-{
-    if (ws_len_at(b, len, limit) || ws_len_before(b, len, limit))
-        return limit;
-    for (size_t i = limit + 1; i <= len && i - limit <= WORD_REACH; i++)
-        if (i == len || ws_len_at(b, len, i))
-            return i;
-    for (size_t i = limit; i > fs; i--)
-        if (ws_len_at(b, len, i))
-            return i;
-    /* Prefer to cut after punctuation, which at least separates tokens. */
-    size_t cut = limit;
-    for (size_t i = limit; i > fs && limit - i < WORD_REACH; i--) {
-        unsigned c = b[i - 1];
-        if (c < 0x80 && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !(c >= '0' && c <= '9')) {
-            cut = i;
-            break;
-        }
-    }
-    for (int n = 0; n < 3 && cut > fs && (b[cut] & 0xC0) == 0x80; n++)
-        cut--;
-    return cut > fs ? cut : limit;
 }
 
 /* ---- matching ------------------------------------------------------ */
@@ -509,24 +263,26 @@ static int on_token(const quire_token_t *tok, void *ctx)
     return 0;
 }
 
+/* Ranges in order of their start, then of their end. */
+static int cmp_range(size_t xs, size_t xe, size_t ys, size_t ye)
+{
+    if (xs != ys)
+        return xs < ys ? -1 : 1;
+    if (xe != ye)
+        return xe < ye ? -1 : 1;
+    return 0;
+}
+
 static int cmp_match(const void *a, const void *b)
 {
     const match_t *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    if (x->end != y->end)
-        return x->end < y->end ? -1 : 1;
-    return 0;
+    return cmp_range(x->start, x->end, y->start, y->end);
 }
 
 static int cmp_span(const void *a, const void *b)
 {
     const quirei_span *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    if (x->end != y->end)
-        return x->end < y->end ? -1 : 1;
-    return 0;
+    return cmp_range(x->start, x->end, y->start, y->end);
 }
 
 /* ---- fragment ------------------------------------------------------ */
@@ -602,7 +358,7 @@ static int build_text(const unsigned char *b, size_t fs, size_t fe, int prefix, 
     int in_ws = 0;
     size_t i = fs;
     while (i < fe) {
-        size_t n = ws_len_at(b, fe, i);
+        size_t n = quirei_ws_len_at(b, fe, i);
         if (n) {
             if (!in_ws) {
                 if (quirei_buf_addc(text, ' ') < 0)
@@ -679,15 +435,21 @@ void quirei_snippet_init(quirei_snippet *s)
     memset(s, 0, sizeof *s);
 }
 
-void quirei_snippet_release(quirei_snippet *s)
+/* No highlights and no quote (the text buffers are the caller's). */
+static void clear_marks(quirei_snippet *s)
 {
-    quirei_buf_release(&s->text);
-    quirei_buf_release(&s->quote);
     free(s->highlights);
     s->highlights = NULL;
     s->nhighlights = 0;
     s->has_quote = 0;
     s->quote_start = s->quote_end = 0;
+}
+
+void quirei_snippet_release(quirei_snippet *s)
+{
+    quirei_buf_release(&s->text);
+    quirei_buf_release(&s->quote);
+    clear_marks(s);
 }
 
 static int scan_body(scan_t *sc, const char *body, size_t body_len)
@@ -718,17 +480,127 @@ static int scan_body(scan_t *sc, const char *body, size_t body_len)
     return r == SCAN_OOM ? -1 : 0;
 }
 
+static void scan_release(scan_t *sc)
+{
+    quirei_buf_release(&sc->matches);
+    quirei_buf_release(&sc->seen);
+    quirei_buf_release(&sc->prefs);
+    quirei_buf_release(&sc->states);
+}
+
+/* Scan the body for every unit's matches, sorted by position into
+ * sc->matches. Returns 0, or -1 when out of memory. */
+static int find_matches(scan_t *sc, const char *body, size_t body_len)
+{
+    for (size_t u = 0; u < sc->nunits; u++) {
+        size_t none = (size_t)-1;
+        if (quirei_buf_add(&sc->seen, &none, sizeof none) < 0)
+            return -1;
+    }
+    if (scan_body(sc, body, body_len) < 0)
+        return -1;
+    if (sc->nmatches)
+        qsort(sc->matches.ptr, sc->nmatches, sizeof(match_t), cmp_match);
+    return 0;
+}
+
+/* The body without its leading and trailing whitespace: [*cs, *ce). */
+static void content_bounds(const unsigned char *b, size_t len, size_t *cs, size_t *ce)
+{
+    size_t wl;
+    *cs = quirei_skip_ws(b, len, 0, len);
+    *ce = len;
+    while (*ce > *cs && (wl = quirei_ws_len_before(b, len, *ce)) > 0)
+        *ce -= wl;
+}
+
+/* Where the fragment for window win starts: at the content start, at a
+ * sentence start shortly before the window, or a few words before it. */
+static size_t fragment_start(const unsigned char *b, size_t len, size_t cs, size_t ce,
+                             const window_t *win, size_t target)
+{
+    size_t fs = cs;
+    if (win->start > cs && ce - win->start < target) {
+        /* Matches near the end: fill the fragment with what precedes them
+         * rather than showing a few words. */
+        fs = ce - cs > target ? ce - target : cs;
+        fs = quirei_later_start(b, len, fs, win->start);
+    } else if (win->start > cs) {
+        size_t slack = target - (win->last_end - win->start);
+        size_t reach = slack < QUIREI_SENTENCE_REACH ? slack : QUIREI_SENTENCE_REACH;
+        fs = quirei_sentence_start(b, len, win->start, reach);
+        if (fs == SIZE_MAX) {
+            /* Mid-sentence: keep a few words before the match as context,
+             * so a reader sees what leads up to it. */
+            size_t lead = reach / 2;
+            size_t from = win->start - cs > lead ? win->start - lead : cs;
+            fs = quirei_word_start(b, len, from);
+            if (fs < cs)
+                fs = cs;
+        }
+    }
+    return quirei_skip_ws(b, len, fs, ce);
+}
+
+/* Where the fragment starting at fs ends: about target bytes on, on a word
+ * boundary, without trailing whitespace. */
+static size_t fragment_stop(const unsigned char *b, size_t len, size_t fs, size_t ce,
+                            size_t target)
+{
+    size_t fe = ce, wl;
+    if (fs < ce && ce - fs > target)
+        fe = quirei_fragment_end(b, len, fs, fs + target);
+    while (fe > fs && (wl = quirei_ws_len_before(b, len, fe)) > 0)
+        fe -= wl;
+    return fe < fs ? fs : fe;
+}
+
+/* out's text and highlights for the fragment [fs, fe) of the content
+ * [cs, ce). Returns 0, or -1 when out of memory. */
+static int make_fragment(const unsigned char *b, size_t fs, size_t fe, size_t cs, size_t ce,
+                         const scan_t *sc, quirei_snippet *out)
+{
+    quirei_buf map_buf = QUIREI_BUF_INIT;
+    if (quirei_buf_grow(&map_buf, (fe - fs + 1) * sizeof(uint32_t)) < 0)
+        return -1;
+    uint32_t *map = (uint32_t *)(void *)map_buf.ptr;
+    const match_t *m = (const match_t *)(void *)sc->matches.ptr;
+    int r = 0;
+    if (build_text(b, fs, fe, fs > cs, fe < ce, &out->text, map) < 0 ||
+        make_highlights(m, sc->nmatches, fs, fe, map, out) < 0)
+        r = -1;
+    quirei_buf_release(&map_buf);
+    return r;
+}
+
+/* out's quote: the sentence around the best phrase match, if any. Returns
+ * 0, or -1 when out of memory. */
+static int make_quote(const char *body, size_t len, const scan_t *sc, quirei_snippet *out)
+{
+    if (!sc->has_best)
+        return 0;
+    const unsigned char *b = (const unsigned char *)body;
+    size_t qs = quirei_sentence_start(b, len, sc->best_start, SIZE_MAX);
+    size_t qe = quirei_sentence_end(b, len, sc->best_end);
+    if (qs == SIZE_MAX || qs > sc->best_start)
+        qs = sc->best_start;
+    if (qe < sc->best_end)
+        qe = sc->best_end;
+    if (quirei_buf_set(&out->quote, body + qs, qe - qs) < 0)
+        return -1;
+    out->has_quote = 1;
+    out->quote_start = qs;
+    out->quote_end = qe;
+    return 0;
+}
+
 int quirei_snippet_make(const char *body, size_t body_len, const quirei_unit *units,
                         size_t nunits, quirei_stemmer *stemmer, size_t target,
                         quirei_snippet *out)
 {
     quirei_buf_reset(&out->text);
     quirei_buf_reset(&out->quote);
-    free(out->highlights);
-    out->highlights = NULL;
-    out->nhighlights = 0;
-    out->has_quote = 0;
-    out->quote_start = out->quote_end = 0;
+    clear_marks(out);
     if (!body)
         body_len = 0;
     if (!units)
@@ -736,102 +608,26 @@ int quirei_snippet_make(const char *body, size_t body_len, const quirei_unit *un
     if (!target)
         target = 1;
     const unsigned char *b = (const unsigned char *)body;
-
-    scan_t sc = {0};
-    sc.units = units;
-    sc.nunits = nunits;
-    sc.body_len = body_len;
-    sc.stemmer = stemmer;
-    sc.target = target;
-    for (size_t u = 0; u < nunits; u++) {
-        size_t none = (size_t)-1;
-        if (quirei_buf_add(&sc.seen, &none, sizeof none) < 0) {
-            quirei_buf_release(&sc.seen);
-            quirei_snippet_release(out);
-            return -1;
-        }
-    }
-    quirei_buf map_buf = QUIREI_BUF_INIT;
-    /* A valid (if empty) C string even for an empty body. */
-    if (quirei_buf_grow(&out->text, 0) < 0 || scan_body(&sc, body, body_len) < 0)
-        goto oom;
-
-    const match_t *m = (const match_t *)sc.matches.ptr;
-    if (sc.nmatches)
-        qsort(sc.matches.ptr, sc.nmatches, sizeof(match_t), cmp_match);
-
-    size_t content_start = skip_ws(b, body_len, 0, body_len);
-    size_t content_end = body_len, wl;
-    while (content_end > content_start && (wl = ws_len_before(b, body_len, content_end)) > 0)
-        content_end -= wl;
-
+    scan_t sc = {.units = units, .nunits = nunits, .body_len = body_len, .stemmer = stemmer,
+                 .target = target};
     window_t win = {0, 0};
-    if (sc.nmatches && choose_window(m, sc.nmatches, units, nunits, target, &win) < 0)
-        goto oom;
-
-    size_t fs = content_start;
-    if (win.start > content_start && content_end - win.start < target) {
-        /* Matches near the end: fill the fragment with what precedes them
-         * rather than showing a few words. */
-        fs = content_end - content_start > target ? content_end - target : content_start;
-        fs = later_start(b, body_len, fs, win.start);
-    } else if (win.start > content_start) {
-        size_t slack = target - (win.last_end - win.start);
-        size_t reach = slack < SENTENCE_REACH ? slack : SENTENCE_REACH;
-        fs = sentence_start(b, body_len, win.start, reach);
-        if (fs == SIZE_MAX) {
-            /* Mid-sentence: keep a few words before the match as context,
-             * so a reader sees what leads up to it. */
-            size_t lead = reach / 2;
-            size_t from = win.start - content_start > lead ? win.start - lead : content_start;
-            fs = word_start(b, body_len, from);
-            if (fs < content_start)
-                fs = content_start;
-        }
+    size_t cs, ce;
+    content_bounds(b, body_len, &cs, &ce);
+    /* out->text grown: a valid (if empty) C string even for an empty body. */
+    int r = 0;
+    if (quirei_buf_grow(&out->text, 0) < 0 || find_matches(&sc, body, body_len) < 0 ||
+        (sc.nmatches && choose_window((const match_t *)(void *)sc.matches.ptr, sc.nmatches,
+                                      units, nunits, target, &win) < 0))
+        r = -1;
+    if (r == 0) {
+        size_t fs = fragment_start(b, body_len, cs, ce, &win, target);
+        size_t fe = fragment_stop(b, body_len, fs, ce, target);
+        if (make_fragment(b, fs, fe, cs, ce, &sc, out) < 0 ||
+            make_quote(body, body_len, &sc, out) < 0)
+            r = -1;
     }
-    fs = skip_ws(b, body_len, fs, content_end);
-    size_t fe = content_end;
-    if (fs < content_end && content_end - fs > target)
-        fe = fragment_end(b, body_len, fs, fs + target);
-    while (fe > fs && (wl = ws_len_before(b, body_len, fe)) > 0)
-        fe -= wl;
-    if (fe < fs)
-        fe = fs;
-
-    if (quirei_buf_grow(&map_buf, (fe - fs + 1) * sizeof(uint32_t)) < 0)
-        goto oom;
-    uint32_t *map = (uint32_t *)map_buf.ptr;
-    int prefix = fs > content_start, suffix = fe < content_end;
-    if (build_text(b, fs, fe, prefix, suffix, &out->text, map) < 0 ||
-        make_highlights(m, sc.nmatches, fs, fe, map, out) < 0)
-        goto oom;
-
-    if (sc.has_best) {
-        size_t qs = sentence_start(b, body_len, sc.best_start, SIZE_MAX);
-        size_t qe = sentence_end(b, body_len, sc.best_end);
-        if (qs == SIZE_MAX || qs > sc.best_start)
-            qs = sc.best_start;
-        if (qe < sc.best_end)
-            qe = sc.best_end;
-        if (quirei_buf_set(&out->quote, body + qs, qe - qs) < 0)
-            goto oom;
-        out->has_quote = 1;
-        out->quote_start = qs;
-        out->quote_end = qe;
-    }
-
-    quirei_buf_release(&map_buf);
-    quirei_buf_release(&sc.matches);
-    quirei_buf_release(&sc.seen);
-    quirei_buf_release(&sc.prefs);
-    quirei_buf_release(&sc.states);
-    return 0;
-oom:
-    quirei_buf_release(&map_buf);
-    quirei_buf_release(&sc.matches);
-    quirei_buf_release(&sc.seen);
-    quirei_buf_release(&sc.prefs);
-    quirei_buf_release(&sc.states);
-    quirei_snippet_release(out);
-    return -1;
+    scan_release(&sc);
+    if (r < 0)
+        quirei_snippet_release(out);
+    return r;
 }

@@ -1,0 +1,54 @@
+/*
+ * results_json.c - quire_results_json(): results as the JSON of
+ * quire-serve's /api/search (schema in quire.h). Every string goes through
+ * quirei_json_text(), so text that is not valid UTF-8 (the query is echoed
+ * as the user sent it) is repaired with U+FFFD instead of failing.
+ */
+#include <jansson.h>
+#include <quire/quire.h>
+
+#include "json_text.h"
+
+/* One hit as a JSON object, or NULL when out of memory. */
+static json_t *hit_json(const quire_hit_t *h)
+{
+    json_t *hl = json_array();
+    for (size_t k = 0; hl && k < h->nhighlights; k++)
+        json_array_append_new(hl, json_pack("[II]", (json_int_t)h->highlights[k].start,
+                                            (json_int_t)h->highlights[k].end));
+    json_t *quote = h->quote ? json_pack("{s:o, s:I, s:I}", "text", quirei_json_text(h->quote),
+                                         "start", (json_int_t)h->quote_start, "end",
+                                         (json_int_t)h->quote_end)
+                             : json_null();
+    return json_pack("{s:I, s:o, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "rank",
+                     (json_int_t)h->rank, "id", quirei_json_text(h->id), "score", h->score,
+                     "title", quirei_json_text(h->title), "source",
+                     quirei_json_text(h->source), "author", quirei_json_text(h->author),
+                     "date", quirei_json_text(h->date), "url", quirei_json_text(h->url),
+                     "snippet", quirei_json_text(h->snippet), "highlights",
+                     hl ? hl : json_array(), "quote", quote);
+}
+
+char *quire_results_json(const quire_results_t *res)
+{
+    json_t *hits = json_array();
+    for (size_t i = 0; hits && i < res->nhits; i++) {
+        json_t *o = hit_json(&res->hits[i]);
+        if (!o || json_array_append_new(hits, o) < 0) {
+            json_decref(hits);
+            return NULL;
+        }
+    }
+    if (!hits)
+        return NULL;
+    json_t *root = json_pack("{s:o, s:I, s:I, s:I, s:b, s:b, s:f, s:o}", "query",
+                             quirei_json_text(res->query), "total", (json_int_t)res->total,
+                             "offset", (json_int_t)res->offset, "limit",
+                             (json_int_t)res->limit, "relaxed", res->relaxed, "approximate",
+                             res->approximate, "took_ms", res->took_ms, "hits", hits);
+    if (!root)
+        return NULL;
+    char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    return s;
+}
