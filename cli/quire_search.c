@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "option_number.h"
+#include "number.h"
 #include "strbuf.h"
 
 enum { EXIT_NO_HITS = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
@@ -65,18 +65,20 @@ static int parse_options(int argc, char **argv, search_options *o)
         {NULL, 0, NULL, 0},
     };
     *o = (search_options){.format = "text"};
+    long n;
     int c;
     while ((c = getopt_long(argc, argv, "d:l:o:s:S:f:t:F:hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': o->db = optarg; break;
         case 'l':
-            if (quirei_option_number(PROG, "limit", optarg, 1, QUIRE_MAX_LIMIT, &o->so.limit) < 0)
+            if (quirei_option_number(PROG, "--limit", optarg, 1, QUIRE_MAX_LIMIT, &n) < 0)
                 return EXIT_USAGE;
+            o->so.limit = (unsigned)n;
             break;
         case 'o':
-            if (quirei_option_number(PROG, "offset", optarg, 0, QUIRE_MAX_OFFSET,
-                                     &o->so.offset) < 0)
+            if (quirei_option_number(PROG, "--offset", optarg, 0, QUIRE_MAX_OFFSET, &n) < 0)
                 return EXIT_USAGE;
+            o->so.offset = (unsigned)n;
             break;
         case 's':
             if (!strcmp(optarg, "date"))

@@ -15,7 +15,7 @@
 
 #include "clock.h"
 #include "inputs.h"
-#include "option_number.h"
+#include "number.h"
 
 enum { EXIT_SKIPPED = 1, EXIT_USAGE = 2, EXIT_FATAL = 3 };
 
@@ -167,18 +167,21 @@ static int parse_options(int argc, char **argv, index_options *o)
         {NULL, 0, NULL, 0},
     };
     *o = (index_options){.compact = 1};
+    long n;
     int c;
     while ((c = getopt_long(argc, argv, "d:l:s:b:S:qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': o->db = optarg; break;
         case 'l': o->wo.language = optarg; break;
         case 's':
-            if (quirei_option_number(PROG, "shards", optarg, 1, 64, &o->wo.shards) < 0)
+            if (quirei_option_number(PROG, "--shards", optarg, 1, 64, &n) < 0)
                 return EXIT_USAGE;
+            o->wo.shards = (unsigned)n;
             break;
         case 'b':
-            if (quirei_option_number(PROG, "batch", optarg, 1, 10000000, &o->wo.batch_size) < 0)
+            if (quirei_option_number(PROG, "--batch", optarg, 1, 10000000, &n) < 0)
                 return EXIT_USAGE;
+            o->wo.batch_size = (unsigned)n;
             break;
         case 'S': o->source = optarg; break;
         case 'q': o->quiet = 1; break;

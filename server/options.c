@@ -80,19 +80,7 @@ static void usage(FILE *out)
             SERVE_DEFAULT_CACHE_MB, DAEMON_CONNECTION_MEMORY / 1024, QUIRE_MAX_QUERY_BYTES);
 }
 
-/* The value of the numeric option `name` in [lo, hi]; else says why on
- * stderr and returns -1. */
-static int number_arg(const char *name, const char *arg, long lo, long hi, long *out)
-{
-    uint64_t v;
-    if (quirei_parse_number(arg, (uint64_t)lo, (uint64_t)hi, &v) < 0) {
-        fprintf(stderr, "quire-serve: %s takes a number from %ld to %ld, not '%s'\n", name, lo,
-                hi, arg);
-        return -1;
-    }
-    *out = (long)v;
-    return 0;
-}
+static const char PROG[] = "quire-serve";
 
 /* The first line of the file at path (malloc'd), or NULL when it cannot be
  * read, is empty, or memory is short. */
@@ -131,26 +119,26 @@ static int apply_option(parse_state_t *ps, int c, const char *arg)
     case 'd': o->db = arg; break;
     case 'l': o->listen_addr = arg; break;
     case 'p':
-        if (number_arg("--port", arg, 0, UINT16_MAX, &port) < 0)
+        if (quirei_option_number(PROG, "--port", arg, 0, UINT16_MAX, &port) < 0)
             return 2;
         o->port = (unsigned)port;
         break;
     case 'C':
-        if (number_arg("--cache-mb", arg, 0, SERVE_MAX_CACHE_MB, &o->cache_mb) < 0)
+        if (quirei_option_number(PROG, "--cache-mb", arg, 0, SERVE_MAX_CACHE_MB, &o->cache_mb) < 0)
             return 2;
         break;
     case 't':
-        if (number_arg("--threads", arg, 1, SERVE_MAX_THREADS, &o->threads) < 0)
+        if (quirei_option_number(PROG, "--threads", arg, 1, SERVE_MAX_THREADS, &o->threads) < 0)
             return 2;
         ps->threads_given = 1;
         break;
     case 'm':
-        if (number_arg("--max-connections", arg, 1, SERVE_MAX_CONNECTIONS,
+        if (quirei_option_number(PROG, "--max-connections", arg, 1, SERVE_MAX_CONNECTIONS,
                        &o->max_connections) < 0)
             return 2;
         break;
     case 'T':
-        if (number_arg("--timeout", arg, 1, SERVE_MAX_TIMEOUT_S, &o->timeout_s) < 0)
+        if (quirei_option_number(PROG, "--timeout", arg, 1, SERVE_MAX_TIMEOUT_S, &o->timeout_s) < 0)
             return 2;
         break;
     case 'c':

@@ -16,4 +16,15 @@
  * *out alone) when s is NULL, not such a number, or out of range. */
 int quirei_parse_number(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 
+/*
+ * For the programs' command-line options: parse `arg`, the value of option
+ * `opt` ("--limit") of program `prog`, as a number in [lo, hi] into *out.
+ * Returns 0, or -1 (leaving *out alone) after printing
+ * "PROG: OPT takes a number from LO to HI, not 'ARG'" on stderr, so every
+ * program refuses a bad number in the same words. libquire never calls it
+ * (a library does not print).
+ */
+int quirei_option_number(const char *prog, const char *opt, const char *arg, long lo, long hi,
+                         long *out);
+
 #endif

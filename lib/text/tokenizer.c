@@ -544,6 +544,36 @@ static int emit_url(quire_tokenizer_t *t, quire_token_cb cb, void *ctx, const ch
 }
 
 /*
+ * The connector at i that continues a run: '-', '.', '@', ':' (or "::" in
+ * IPv6, then *dbl = 1), or 0 when there is none. A connector continues the
+ * run only when a word character follows it; *next is where that starts.
+ */
+static char run_connector(const char *text, size_t len, size_t i, size_t *next, int *dbl)
+{
+    int32_t cp;
+    int bad, digit;
+    size_t n = decode_at(text, len, i, &cp, &bad);
+    char conn;
+    switch (classify_cp(cp, &digit)) {
+    case CL_HYPHEN: conn = '-'; break;
+    case CL_DOT: conn = '.'; break;
+    case CL_AT: conn = '@'; break;
+    case CL_COLON: conn = ':'; break;
+    default: return 0;
+    }
+    *next = i + n;
+    *dbl = 0;
+    if (conn == ':' && *next < len && text[*next] == ':') {
+        (*next)++; /* IPv6 "::" */
+        *dbl = 1;
+    }
+    if (*next >= len)
+        return 0;
+    decode_at(text, len, *next, &cp, &bad);
+    return classify_cp(cp, &digit) == CL_WORD && !bad ? conn : 0;
+}
+
+/*
  * Scan one run starting at `start` (a word character). Fills t->segs and
  * t->fold and returns the end of the run.
  */
@@ -592,31 +622,10 @@ static size_t scan_run(quire_tokenizer_t *t, const char *text, size_t len, size_
         }
         if (i >= len || t->nsegs == MAX_SEGS)
             return i;
-        /* A connector continues the run only when a word character follows. */
-        int32_t cp;
-        int bad, digit;
-        size_t n = decode_at(text, len, i, &cp, &bad);
-        cls_t c = classify_cp(cp, &digit);
-        char conn;
-        switch (c) {
-        case CL_HYPHEN: conn = '-'; break;
-        case CL_DOT: conn = '.'; break;
-        case CL_AT: conn = '@'; break;
-        case CL_COLON: conn = ':'; break;
-        default: return i;
-        }
-        size_t next = i + n;
-        int dbl = 0;
-        if (conn == ':' && next < len && text[next] == ':') {
-            next++; /* IPv6 "::" */
-            dbl = 1;
-        }
-        if (next >= len)
-            return i;
-        int32_t cp2;
-        int bad2, d2;
-        decode_at(text, len, next, &cp2, &bad2);
-        if (classify_cp(cp2, &d2) != CL_WORD || bad2)
+        size_t next;
+        int dbl;
+        char conn = run_connector(text, len, i, &next, &dbl);
+        if (!conn)
             return i;
         s->conn = conn;
         if (quirei_buf_add(&t->fold, dbl ? "::" : &conn, dbl ? 2 : 1) < 0) {
