@@ -50,7 +50,7 @@
  *
  * Terms, values and data are made from a document by schema/doc_terms.c.
  *
- * Terms (all text terms come from the one tokenizer, tokenizer.c; they are
+ * Terms (all text terms come from the one tokenizer, text/tokenizer.c; they are
  * NFKC + case-folded, so they never begin with an ASCII capital, which keeps
  * them apart from the capital-letter prefixes below):
  *
@@ -70,13 +70,17 @@
  *               set's "bare") were 20% slower at the median (0.35 ->
  *               0.29 ms). The extra postings cost indexing time (57 ->
  *               66 s on the shared corpus), won back by committing
- *               every 1000 documents instead of 4000 (writer.c,
+ *               every 1000 documents instead of 4000 (write/writer.c,
  *               DEFAULT_BATCH): 53-55 s. Stem terms carry no positions,
  *               unlike TermGenerator's, so the index is 0.68x its size.
  *   S<word>     title words, no positions (a title phrase is matched on
  *               the unprefixed terms, which hold the title's positions);
  *               ZS<stem> likewise.
- *   A<word>     author words, no positions.
+ *   A<word>     author words, no positions; ZA<stem> likewise (so
+ *               author:word is stemmed like any word; an author: phrase
+ *               can only be checked on the unprefixed positional terms,
+ *               so it matches where the words also stand together in the
+ *               title or body).
  *   Q<id>       boolean, the document id (unique; replace_document key).
  *   XS<source>  boolean, the lower-cased source ("ti-corpus/theregister"),
  *               plus XS<top> for its part before the first '/'.
@@ -90,8 +94,9 @@
  *               never the body.
  *
  * Document data:
- *   the record of record.h (quirei_record_encode): a version byte and the seven fields id,
- *   title, source, url, author, date, body, each length-prefixed. The body
+ *   the record of record.h (quirei_record_encode): a version byte and the
+ *   seven fields (quire_field_t order: id, title, source, url, author,
+ *   date, body), each length-prefixed. The body
  *   is the text the terms were made from, byte for byte (after UTF-8
  *   repair), so term spans from the tokenizer are offsets into it: snippets
  *   and quotes cite it exactly.
@@ -114,7 +119,7 @@
 
 /* Term prefixes (see above). */
 #define QUIREI_PREFIX_ID "Q"        /* boolean: document id */
-#define QUIREI_PREFIX_STEM "Z"      /* stemmed word (body, or with S: title) */
+#define QUIREI_PREFIX_STEM "Z"      /* stemmed word (body; ZS title, ZA author) */
 #define QUIREI_PREFIX_TITLE "S"     /* title words (no positions) */
 #define QUIREI_PREFIX_AUTHOR "A"    /* author words (no positions) */
 #define QUIREI_PREFIX_SOURCE "XS"   /* boolean: source, lower-cased */
