@@ -131,17 +131,30 @@ const char *api_cors_origin(const api_config_t *cfg, const char *origin)
 
 /* ------------------------------------------------------------ handlers -- */
 
-static void h_health(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
+/* This thread's reader, or NULL after answering the request with the reason
+ * there is none. */
+static quire_reader_t *reader_or_reply(const api_config_t *cfg, reply_t *rp)
 {
-    (void)rq;
     quire_reader_t *r;
     char err[512];
     quire_status_t st = thread_reader_get(cfg->db, &r, err, sizeof err);
-    uint64_t n = 0;
-    if (st == QUIRE_OK)
-        st = quire_reader_doc_count(r, &n);
     if (st) {
         reply_status(rp, st, err);
+        return NULL;
+    }
+    return r;
+}
+
+static void h_health(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
+{
+    (void)rq;
+    quire_reader_t *r = reader_or_reply(cfg, rp);
+    uint64_t n = 0;
+    if (!r)
+        return;
+    quire_status_t st = quire_reader_doc_count(r, &n);
+    if (st) {
+        reply_status(rp, st, quire_reader_detail(r));
         return;
     }
     reply_json(rp, 200, json_pack("{s:s, s:I}", "status", "ok", "docs", (json_int_t)n));
@@ -150,18 +163,16 @@ static void h_health(const api_config_t *cfg, const api_request_t *rq, reply_t *
 static void h_stats(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
 {
     (void)rq;
-    quire_reader_t *r;
-    char err[512];
-    quire_status_t st = thread_reader_get(cfg->db, &r, err, sizeof err);
+    quire_reader_t *r = reader_or_reply(cfg, rp);
     uint64_t n = 0, rev = 0;
-    if (st == QUIRE_OK)
-        st = quire_reader_doc_count(r, &n);
-    if (st == QUIRE_OK)
-        quire_reader_revision(r, &rev); /* 0 for remote shards */
+    if (!r)
+        return;
+    quire_status_t st = quire_reader_doc_count(r, &n);
     if (st) {
-        reply_status(rp, st, err);
+        reply_status(rp, st, quire_reader_detail(r));
         return;
     }
+    quire_reader_revision(r, &rev); /* local shards only: remote ones report none */
     double p50, p99;
     uint64_t count;
     latency_percentiles(&p50, &p99, &count);
@@ -274,13 +285,10 @@ static void h_search(const api_config_t *cfg, const api_request_t *rq, reply_t *
         reply_error(rp, 400, code, msg);
         return;
     }
-    quire_reader_t *r;
-    char err[512];
-    quire_status_t st = thread_reader_get(cfg->db, &r, err, sizeof err);
-    if (st) {
-        reply_status(rp, st, err);
+    quire_reader_t *r = reader_or_reply(cfg, rp);
+    if (!r)
         return;
-    }
+    quire_status_t st;
     quirei_buf key = QUIREI_BUF_INIT;
     uint64_t gen = 0;
     if (!answer_from_cache(cfg, r, &p, &key, &gen, rp)) {
@@ -318,13 +326,10 @@ static void h_doc(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
         reply_error(rp, 404, "not_found", "no document id in the path");
         return;
     }
-    quire_reader_t *r;
-    char err[512];
-    quire_status_t st = thread_reader_get(cfg->db, &r, err, sizeof err);
-    if (st) {
-        reply_status(rp, st, err);
+    quire_reader_t *r = reader_or_reply(cfg, rp);
+    if (!r)
         return;
-    }
+    quire_status_t st;
     quire_stored_doc_t *d = NULL;
     if ((st = quire_reader_get(r, id, &d)) != QUIRE_OK) {
         reply_status(rp, st, quire_reader_detail(r));

@@ -53,17 +53,8 @@ quire_status_t quire_reader_open(const char *path, quire_reader_t **out, char **
     quirei_buf v = QUIREI_BUF_INIT;
     if (st == QUIRE_OK)
         st = quirei_rdb_get_metadata(r->db, QUIREI_META_SCHEMA, &v, &r->detail);
-    if (st == QUIRE_OK && v.len == 0) {
-        quirei_buf_setf(&r->detail, "%s: not a Quire index (no schema version)", path);
-        st = QUIRE_ENOTINDEX;
-    } else if (st == QUIRE_OK && atoi(v.ptr) != QUIRE_SCHEMA_VERSION) {
-        quirei_buf_setf(&r->detail,
-                        "%s: schema version %s, this build reads %d (rebuild the index with "
-                        "quire-index into a new directory)",
-                        path, v.ptr,
-                        QUIRE_SCHEMA_VERSION);
-        st = QUIRE_ESCHEMA;
-    }
+    if (st == QUIRE_OK)
+        st = quirei_schema_check(path, quirei_buf_cstr(&v), v.len, &r->detail);
     quirei_buf_reset(&v);
     if (st == QUIRE_OK)
         st = quirei_rdb_get_metadata(r->db, QUIREI_META_LANGUAGE, &v, &r->detail);

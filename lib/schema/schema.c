@@ -5,10 +5,29 @@
 #include <string.h>
 
 #include "hash.h"
+#include "number.h"
 
 uint32_t quirei_shard_of(const char *id, size_t len, unsigned nshards)
 {
     return nshards ? quirei_fnv1a32(QUIREI_FNV32_INIT, id, len) % nshards : 0;
+}
+
+quire_status_t quirei_schema_check(const char *path, const char *version, size_t len,
+                                   quirei_buf *msg)
+{
+    uint64_t v;
+    if (len == 0) {
+        quirei_buf_setf(msg, "%s: not a Quire index (no schema version)", path);
+        return QUIRE_ENOTINDEX;
+    }
+    if (strlen(version) == len &&
+        quirei_parse_number(version, QUIRE_SCHEMA_VERSION, QUIRE_SCHEMA_VERSION, &v) == 0)
+        return QUIRE_OK;
+    quirei_buf_setf(msg,
+                    "%s: schema version %.*s, this build reads %d (rebuild the index with "
+                    "quire-index into a new directory)",
+                    path, (int)(len < 32 ? len : 32), version, QUIRE_SCHEMA_VERSION);
+    return QUIRE_ESCHEMA;
 }
 
 size_t quirei_date_key(const char *date, char out[11])

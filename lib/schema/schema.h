@@ -117,6 +117,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strbuf.h"
+
 /* Term prefixes (see above). */
 #define QUIREI_PREFIX_ID "Q"        /* boolean: document id */
 #define QUIREI_PREFIX_STEM "Z"      /* stemmed word (body; ZS title, ZA author) */
@@ -139,6 +141,16 @@
 /* The shard that holds document `id`: FNV-1a (base/hash.h) of the id, mod
  * nshards. Part of the format: a re-indexed id must land where it was. */
 uint32_t quirei_shard_of(const char *id, size_t len, unsigned nshards);
+
+/*
+ * Is `version` (the quire.schema metadata of the index at `path`, len
+ * bytes) this build's schema? QUIRE_OK when it is; else the reason goes to
+ * msg and the status is QUIRE_ENOTINDEX (no version: not a Quire index)
+ * or QUIRE_ESCHEMA (another version, or not a number), with the way out
+ * (rebuild into a new directory). Reader and writer refuse alike.
+ */
+quire_status_t quirei_schema_check(const char *path, const char *version, size_t len,
+                                   quirei_buf *msg);
 
 /* Write the sortable date key (YYYY, YYYY-MM or YYYY-MM-DD) of an ISO 8601
  * date to out; returns its length, 0 when `date` is not such a date. */

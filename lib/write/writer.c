@@ -321,13 +321,9 @@ static quire_status_t init_metadata(quire_writer_t *w, shard_t *s, int creating,
                 QUIRE_OK &&
             (st = quirei_wdb_set_metadata(s->db, QUIREI_META_SHARDS, ns, err)) == QUIRE_OK)
             st = quirei_wdb_commit(s->db, err);
-    } else if (st == QUIRE_OK && atoi(v.ptr) != QUIRE_SCHEMA_VERSION) {
-        st = fail(detail, QUIRE_ESCHEMA,
-                  "%s: schema version %s, this build reads %d (index into a new directory)",
-                  w->path, v.ptr, QUIRE_SCHEMA_VERSION);
-        quirei_buf_release(&v);
-        return st;
-    } else if (st == QUIRE_OK && !creating) {
+    } else if (st == QUIRE_OK &&
+               (st = quirei_schema_check(w->path, v.ptr, v.len, err)) == QUIRE_OK &&
+               !creating) {
         quirei_buf_reset(&v);
         st = quirei_wdb_get_metadata(s->db, QUIREI_META_LANGUAGE, &v, err);
         if (st == QUIRE_OK && v.len && v.len < sizeof w->language)
