@@ -13,6 +13,7 @@
 #include "text/stemmer.h"
 #include "strbuf.h"
 #include "schema/schema.h"
+#include "open_index.h"
 
 static char dir[64];
 
@@ -33,23 +34,12 @@ TestSuite(index, .init = make_dir, .fini = remove_dir);
 
 static quire_writer_t *open_writer(unsigned shards)
 {
-    quire_writer_options_t o = {.shards = shards, .batch_size = 50};
-    quire_writer_t *w = NULL;
-    char *detail = NULL;
-    quire_status_t st = quire_writer_open(dir, &o, &w, &detail);
-    cr_assert_eq(st, QUIRE_OK, "open: %s", detail ? detail : "");
-    free(detail);
-    return w;
+    return test_open_writer(dir, shards);
 }
 
 static quire_reader_t *open_reader(void)
 {
-    quire_reader_t *r = NULL;
-    char *detail = NULL;
-    quire_status_t st = quire_reader_open(dir, &r, &detail);
-    cr_assert_eq(st, QUIRE_OK, "open reader: %s", detail ? detail : "");
-    free(detail);
-    return r;
+    return test_open_reader(dir);
 }
 
 static uint64_t count(quire_reader_t *r)

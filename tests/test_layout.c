@@ -21,6 +21,7 @@
 
 #include "store/layout.h"
 #include "strbuf.h"
+#include "open_index.h"
 
 static char dir[64];
 static pid_t server_pid = -1; /* a xapian-tcpsrv this test started */
@@ -109,23 +110,12 @@ static void expect_refused(const char *text, quire_status_t st, const char *need
 
 static quire_writer_t *open_writer_in(const char *path, unsigned shards)
 {
-    quire_writer_options_t o = {.shards = shards, .batch_size = 50};
-    quire_writer_t *w = NULL;
-    char *detail = NULL;
-    quire_status_t st = quire_writer_open(path, &o, &w, &detail);
-    cr_assert_eq(st, QUIRE_OK, "open %s: %s", path, detail ? detail : "");
-    free(detail);
-    return w;
+    return test_open_writer(path, shards);
 }
 
 static quire_reader_t *open_reader(void)
 {
-    quire_reader_t *r = NULL;
-    char *detail = NULL;
-    quire_status_t st = quire_reader_open(dir, &r, &detail);
-    cr_assert_eq(st, QUIRE_OK, "open reader %s: %s", dir, detail ? detail : "");
-    free(detail);
-    return r;
+    return test_open_reader(dir);
 }
 
 static void add(quire_writer_t *w, const char *id, const char *body)
