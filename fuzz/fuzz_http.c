@@ -69,6 +69,21 @@ static const char *get_arg(const api_request_t *rq, const char *name)
     return NULL;
 }
 
+/* The first argument whose name is not in known[] (as MHD's iteration
+ * sees it: up to a NUL), or NULL. */
+static const char *get_unknown_arg(const api_request_t *rq, const char *const *known)
+{
+    const args_t *a = rq->ctx;
+    for (size_t i = 0; i < a->n; i++) {
+        size_t k = 0;
+        while (known[k] && strcmp(a->v[i].key, known[k]) != 0)
+            k++;
+        if (!known[k])
+            return a->v[i].key;
+    }
+    return NULL;
+}
+
 static void plus_to_space(char *s)
 {
     for (; *s; s++)
@@ -203,6 +218,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .path = target,
         .wants_text = (flags >> 2) & 1,
         .arg = get_arg,
+        .unknown_arg = get_unknown_arg,
         .ctx = &args,
     };
     api_response_t r = api_handle(&config, &rq);

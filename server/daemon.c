@@ -197,6 +197,31 @@ static const char *get_arg(const api_request_t *rq, const char *name)
     return MHD_lookup_connection_value(rq->ctx, MHD_GET_ARGUMENT_KIND, name);
 }
 
+typedef struct unknown_scan {
+    const char *const *known;
+    const char *found;
+} unknown_scan_t;
+
+static enum MHD_Result note_unknown(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    (void)kind;
+    (void)value;
+    unknown_scan_t *u = cls;
+    for (size_t i = 0; u->known[i]; i++)
+        if (strcmp(key, u->known[i]) == 0)
+            return MHD_YES;
+    u->found = key;
+    return MHD_NO; /* the first one is enough */
+}
+
+static const char *get_unknown_arg(const api_request_t *rq, const char *const *known)
+{
+    unknown_scan_t u = {known, NULL};
+    MHD_get_connection_values(rq->ctx, MHD_GET_ARGUMENT_KIND, note_unknown, &u);
+    return u.found;
+}
+
 /* Does the request announce a body (Content-Length > 0, or chunked)? */
 static int announces_body(struct MHD_Connection *conn)
 {
@@ -288,6 +313,7 @@ static enum MHD_Result answer_route(exchange_t *ex)
         .wants_text = accept && strstr(accept, "text/plain") && !strstr(accept, "json"),
         .accepts_gzip = accepts_gzip(header(ex->conn, "Accept-Encoding")),
         .arg = get_arg,
+        .unknown_arg = get_unknown_arg,
         .ctx = ex->conn,
     };
     api_response_t r = api_handle(&srv.api, &rq);

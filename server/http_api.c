@@ -343,17 +343,38 @@ static void h_doc(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
 
 typedef void (*handler_fn)(const api_config_t *, const api_request_t *, reply_t *);
 
+static const char *const no_params[] = {NULL};
+
 static const struct route {
     const char *path;
     int prefix; /* path is a prefix (ids follow) */
     handler_fn fn;
+    const char *const *params; /* the query-string parameters it takes */
 } routes[] = {
-    {"/api/search", 0, h_search},
-    {"/api/doc/", 1, h_doc},
-    {"/api/health", 0, h_health},
-    {"/api/stats", 0, h_stats},
-    {"/openapi.json", 0, h_openapi},
+    {"/api/search", 0, h_search, search_param_names},
+    {"/api/doc/", 1, h_doc, no_params},
+    {"/api/health", 0, h_health, no_params},
+    {"/api/stats", 0, h_stats, no_params},
+    {"/openapi.json", 0, h_openapi, no_params},
 };
+
+/* A 400 for a parameter the route does not take, naming it and the ones it
+ * does. Returns 1 when it answered. */
+static int refuse_unknown_param(const api_request_t *rq, const struct route *rt, reply_t *rp)
+{
+    const char *bad = rq->unknown_arg ? rq->unknown_arg(rq, rt->params) : NULL;
+    if (!bad)
+        return 0;
+    quirei_buf msg = QUIREI_BUF_INIT;
+    int oom = quirei_buf_addf(&msg, "unknown parameter '%s' (%s takes ", bad, rt->path) < 0;
+    for (size_t i = 0; !oom && rt->params[i]; i++)
+        oom = quirei_buf_addf(&msg, "%s%s", i ? ", " : "", rt->params[i]) < 0;
+    if (!oom)
+        oom = quirei_buf_adds(&msg, rt->params[0] ? ")" : "none)") < 0;
+    reply_error(rp, 400, "bad_parameter", oom ? "unknown parameter" : msg.ptr);
+    quirei_buf_release(&msg);
+    return 1;
+}
 
 api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq)
 {
@@ -371,7 +392,7 @@ api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq)
         reply_error(&rp, 404, "not_found", "no such endpoint");
     else if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0)
         reply_error(&rp, 405, "method_not_allowed", "only GET is supported");
-    else
+    else if (!refuse_unknown_param(rq, found, &rp))
         found->fn(cfg, rq, &rp);
     if (!rp.body) {
         rp.status = 503;

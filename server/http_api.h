@@ -20,6 +20,9 @@ typedef struct api_request {
     int accepts_gzip;        /* Accept-Encoding allows gzip */
     /* Query-string argument by name (decoded), or NULL. */
     const char *(*arg)(const struct api_request *rq, const char *name);
+    /* The name of the first query-string argument that is not one of
+     * known[] (NULL-terminated), or NULL when there is none. */
+    const char *(*unknown_arg)(const struct api_request *rq, const char *const *known);
     void *ctx;
 } api_request_t;
 

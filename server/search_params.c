@@ -24,6 +24,9 @@ static int number_param(const char *s, unsigned lo, unsigned hi, unsigned *out)
     return 0;
 }
 
+const char *const search_param_names[] = {"q",      "limit", "offset", "sort", "source",
+                                         "from",   "to",    "format", NULL};
+
 int search_params_parse(const api_request_t *rq, search_params_t *p, const char **code,
                         const char **message)
 {

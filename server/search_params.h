@@ -16,6 +16,10 @@
 #include "http_api.h"
 #include "strbuf.h"
 
+/* The parameter names GET /api/search takes, NULL-terminated (any other is
+ * refused: a misspelt parameter must not be silently ignored). */
+extern const char *const search_param_names[];
+
 typedef struct search_params {
     const char *q;               /* the query, never NULL or "" */
     quire_search_options_t opts; /* source, date_from, date_to: the request's strings */

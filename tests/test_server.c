@@ -174,6 +174,10 @@ Test(server, errors)
         {"GET", "/api/search?q=x&limit=-1", 400, "bad_parameter"},
         /* Numbers are digits only (number.h): no space ('+' decodes to one). */
         {"GET", "/api/search?q=x&limit=+5", 400, "bad_parameter"},
+        {"GET", "/api/search?q=x&page=3", 400, "bad_parameter"},
+        {"GET", "/api/search?q=x&Limit=3", 400, "bad_parameter"},
+        {"GET", "/api/health?verbose=1", 400, "bad_parameter"},
+        {"GET", "/api/doc/000_b9d2c723326dce3c.txt?fields=title", 400, "bad_parameter"},
         {"GET", "/api/search?q=x&offset=%205", 400, "bad_parameter"},
         {"GET", "/api/search?q=x&offset=20000", 400, "bad_parameter"},
         {"GET", "/api/search?q=x&sort=size", 400, "bad_parameter"},
@@ -193,6 +197,10 @@ Test(server, errors)
         cr_expect(json_is_string(json_object_get(json_object_get(o, "error"), "message")));
         json_decref(o);
     }
+    /* An unknown parameter is named, with the ones the endpoint takes. */
+    cr_expect_eq(http("GET", "/api/search?q=x&page=3", NULL, &b, NULL), 400);
+    cr_expect(strstr(b.ptr, "unknown parameter 'page'") && strstr(b.ptr, "q, limit, offset"), "%s",
+              b.ptr);
     /* The server is still there. */
     cr_expect_eq(http("GET", "/api/health", NULL, &b, NULL), 200);
     quirei_buf_release(&b);
