@@ -376,6 +376,33 @@ static int refuse_unknown_param(const api_request_t *rq, const struct route *rt,
     return 1;
 }
 
+/* Errors in the form the client asked for: with format=text or Accept:
+ * text/plain, a curl user reads "error 400 bad_query: MESSAGE" (and the
+ * position, for a query error) rather than JSON. */
+static void error_as_text(const api_request_t *rq, reply_t *rp)
+{
+    const char *format = rq->arg(rq, "format");
+    int text = format ? strcmp(format, "text") == 0 : rq->wants_text;
+    if (!text || rp->status < 400 || !rp->body || rp->encoding)
+        return;
+    json_t *o = json_loads(rp->body, 0, NULL);
+    json_t *e = json_object_get(o, "error");
+    const char *code = json_string_value(json_object_get(e, "code"));
+    const char *msg = json_string_value(json_object_get(e, "message"));
+    json_t *pos = json_object_get(e, "position");
+    quirei_buf b = QUIREI_BUF_INIT;
+    if (code && msg && quirei_buf_addf(&b, "error %u %s: %s\n", rp->status, code, msg) == 0 &&
+        (!json_is_integer(pos) ||
+         quirei_buf_addf(&b, "position: %lld\n", (long long)json_integer_value(pos)) == 0)) {
+        free(rp->body);
+        rp->body = quirei_buf_detach(&b, NULL);
+        rp->len = 0;
+        rp->type = "text/plain; charset=utf-8";
+    }
+    quirei_buf_release(&b);
+    json_decref(o);
+}
+
 api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq)
 {
     reply_t rp = {0};
@@ -394,6 +421,7 @@ api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq)
         reply_error(&rp, 405, "method_not_allowed", "only GET is supported");
     else if (!refuse_unknown_param(rq, found, &rp))
         found->fn(cfg, rq, &rp);
+    error_as_text(rq, &rp);
     if (!rp.body) {
         rp.status = 503;
         rp.body = strdup("{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\"}}");

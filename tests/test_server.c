@@ -159,6 +159,47 @@ Test(server, health_search_doc)
     quirei_buf_release(&ct);
 }
 
+/* Field values in quotes work like unquoted ones, for every field. */
+Test(server, quoted_field_values)
+{
+    quirei_buf b = QUIREI_BUF_INIT;
+    static const char *const paths[] = {
+        "/api/search?q=id:000_b9d2c723326dce3c.txt",
+        "/api/search?q=id:%22000_b9d2c723326dce3c.txt%22",
+        "/api/search?q=id:%E2%80%9C000_b9d2c723326dce3c.txt%E2%80%9D",
+        "/api/search?q=spying%20id:%22000_b9d2c723326dce3c.txt%22",
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        cr_assert_eq(http("GET", paths[i], NULL, &b, NULL), 200, "%s", paths[i]);
+        json_t *o = json_of(&b);
+        json_t *hits = json_object_get(o, "hits");
+        cr_expect_eq(json_array_size(hits), 1, "%s: %s", paths[i], b.ptr);
+        cr_expect_str_eq(json_string_value(json_object_get(json_array_get(hits, 0), "id")),
+                         "000_b9d2c723326dce3c.txt", "%s", paths[i]);
+        cr_expect(json_is_false(json_object_get(o, "approximate")), "%s", paths[i]);
+        json_decref(o);
+    }
+    quirei_buf_release(&b);
+}
+
+/* Errors honour format=text and Accept: text/plain. */
+Test(server, errors_as_text)
+{
+    quirei_buf b = QUIREI_BUF_INIT, ct = QUIREI_BUF_INIT;
+    cr_assert_eq(http("GET", "/api/search?q=china%29&format=text", NULL, &b, &ct), 400);
+    cr_expect(strstr(ct.ptr, "text/plain"), "%s", ct.ptr);
+    cr_expect(strncmp(b.ptr, "error 400 bad_query: ", 21) == 0, "%s", b.ptr);
+    cr_expect(strstr(b.ptr, "position: 5"), "%s", b.ptr);
+    cr_assert_eq(http("GET", "/api/doc/no-such-id", "text/plain", &b, &ct), 404);
+    cr_expect(strstr(ct.ptr, "text/plain"), "%s", ct.ptr);
+    cr_expect(strncmp(b.ptr, "error 404 not_found: ", 21) == 0, "%s", b.ptr);
+    /* JSON stays the default. */
+    cr_assert_eq(http("GET", "/api/doc/no-such-id", NULL, &b, &ct), 404);
+    cr_expect(strstr(ct.ptr, "application/json"), "%s", ct.ptr);
+    quirei_buf_release(&b);
+    quirei_buf_release(&ct);
+}
+
 Test(server, errors)
 {
     quirei_buf b = QUIREI_BUF_INIT;

@@ -243,6 +243,33 @@ static size_t field_prefix(const parser_t *p)
     return j - p->i;
 }
 
+/*
+ * The value of a source:, id: or date: field starting at p->i: a word, or
+ * everything inside double quotes (straight or curly; an unclosed quote
+ * runs to the end, as for phrases), so id:"a b.txt" and source:"x" work
+ * like their unquoted forms. Sets [*start, *end) and returns where parsing
+ * goes on.
+ */
+static size_t field_value(const parser_t *p, size_t *start, size_t *end)
+{
+    size_t open = dquote_at(p, p->i);
+    if (!open) {
+        *start = p->i;
+        *end = word_end(p, p->i);
+        return *end;
+    }
+    *start = p->i + open;
+    for (size_t j = *start; j < p->len; j++) {
+        size_t close = dquote_at(p, j);
+        if (close) {
+            *end = j;
+            return j + close;
+        }
+    }
+    *end = p->len;
+    return p->len;
+}
+
 /* Parse one date bound "YYYY[-MM[-DD]]" from s[0..n). */
 static int parse_date(const char *s, size_t n, char out[11])
 {
@@ -256,9 +283,9 @@ static int parse_date(const char *s, size_t n, char out[11])
 
 static qn *parse_date_field(parser_t *p, size_t pos)
 {
-    size_t end = word_end(p, p->i);
-    const char *v = p->q + p->i;
-    size_t n = end - p->i;
+    size_t vstart, vend, end = field_value(p, &vstart, &vend);
+    const char *v = p->q + vstart;
+    size_t n = vend - vstart;
     qn *d = new_node(p, QN_DATE, pos);
     if (!d)
         return NULL;
@@ -326,11 +353,11 @@ static qn *parse_field(parser_t *p, size_t name_len)
     case 3:
         return parse_date_field(p, pos);
     default: {
-        size_t end = word_end(p, p->i);
+        size_t vstart, vend, end = field_value(p, &vstart, &vend);
         qn *n = new_node(p, fields[k].kind == 1 ? QN_SOURCE : QN_ID, pos);
         if (!n)
             return NULL;
-        if (!(n->value = strndup(p->q + p->i, end - p->i))) {
+        if (!(n->value = strndup(p->q + vstart, vend - vstart))) {
             quirei_qn_free(n);
             oom(p);
             return NULL;
