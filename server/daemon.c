@@ -312,6 +312,7 @@ static enum MHD_Result answer_route(exchange_t *ex)
         .path = ex->url,
         .wants_text = accept && strstr(accept, "text/plain") && !strstr(accept, "json"),
         .accepts_gzip = accepts_gzip(header(ex->conn, "Accept-Encoding")),
+        .if_none_match = header(ex->conn, "If-None-Match"),
         .arg = get_arg,
         .unknown_arg = get_unknown_arg,
         .ctx = ex->conn,
@@ -327,6 +328,12 @@ static enum MHD_Result answer_route(exchange_t *ex)
         MHD_add_response_header(resp, "Content-Encoding", r.encoding);
     if (r.vary_encoding)
         MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    if (r.etag[0]) {
+        /* no-cache: a cache may keep the answer but must revalidate it, as
+         * the index can change at any commit. */
+        MHD_add_response_header(resp, "ETag", r.etag);
+        MHD_add_response_header(resp, "Cache-Control", "no-cache");
+    }
     enum MHD_Result ret = queue(ex, r.status, resp, r.len, r.type);
     api_record(ex->us);
     return ret;

@@ -19,6 +19,7 @@
 
 #include "clock.h"
 #include "gzip_encode.h"
+#include "hash.h"
 #include "json_text.h"
 #include "search_params.h"
 #include "thread_reader.h"
@@ -403,6 +404,47 @@ static void error_as_text(const api_request_t *rq, reply_t *rp)
     json_decref(o);
 }
 
+/* Does the If-None-Match header list this entity tag (or "*")? Tags are
+ * compared as strings, weak ("W/") ones by their opaque part, as RFC 9110
+ * asks for GET. */
+static int etag_listed(const char *header, const char *etag)
+{
+    size_t n = strlen(etag);
+    for (const char *p = header; p && *p;) {
+        p += strspn(p, " \t,");
+        if (*p == '*')
+            return 1;
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+            return 1;
+        p += strcspn(p, ",");
+    }
+    return 0;
+}
+
+/* A 200 gets an entity tag, the hash of its body: a client revalidating
+ * with If-None-Match gets 304 and no body when nothing changed (a repeated
+ * search is answered from the result cache with the same bytes, so it
+ * revalidates too; a new commit changes the answer and its tag). */
+static void tag_entity(const api_request_t *rq, reply_t *rp, size_t len, char etag[20])
+{
+    etag[0] = '\0';
+    if (rp->status != 200 || !rp->body)
+        return;
+    snprintf(etag, 20, "\"%016llx\"",
+             (unsigned long long)quirei_fnv1a64(QUIREI_FNV64_INIT, rp->body, len));
+    if (rq->if_none_match && etag_listed(rq->if_none_match, etag)) {
+        char *empty = strdup("");
+        if (empty) {
+            free(rp->body);
+            rp->body = empty;
+            rp->len = 0;
+            rp->status = 304;
+        }
+    }
+}
+
 api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq)
 {
     reply_t rp = {0};
@@ -432,6 +474,13 @@ api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq)
                           rp.len ? rp.len : rp.body ? strlen(rp.body) : 0,
                           rp.type,
                           rp.encoding,
-                          rp.vary_encoding};
+                          rp.vary_encoding,
+                          ""};
+    tag_entity(rq, &rp, out.len, out.etag);
+    if (rp.status == 304) {
+        out.status = 304;
+        out.body = rp.body;
+        out.len = 0;
+    }
     return out;
 }

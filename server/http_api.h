@@ -18,6 +18,7 @@ typedef struct api_request {
     const char *path;        /* percent-decoded */
     int wants_text;          /* Accept: text/plain */
     int accepts_gzip;        /* Accept-Encoding allows gzip */
+    const char *if_none_match; /* the If-None-Match header, or NULL */
     /* Query-string argument by name (decoded), or NULL. */
     const char *(*arg)(const struct api_request *rq, const char *name);
     /* The name of the first query-string argument that is not one of
@@ -33,6 +34,9 @@ typedef struct api_response {
     const char *type;
     const char *encoding;    /* Content-Encoding ("gzip"), or NULL */
     int vary_encoding;       /* the answer depends on Accept-Encoding */
+    /* For 200 and 304: the entity tag (a quoted hash of the body), to be
+     * sent as ETag with Cache-Control: no-cache; "" for other answers. */
+    char etag[20];
 } api_response_t;
 
 api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq);

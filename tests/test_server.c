@@ -182,6 +182,32 @@ Test(server, quoted_field_values)
     quirei_buf_release(&b);
 }
 
+/* GET answers carry an ETag and Cache-Control: no-cache; revalidating an
+ * unchanged answer gets 304 with no body. */
+Test(server, etag_and_304)
+{
+    quirei_buf b = QUIREI_BUF_INIT;
+    const char *path = "/api/search?q=cyber%20spying";
+    cr_assert_eq(http("GET", path, NULL, &b, NULL), 200);
+    cr_assert_eq(http("GET", path, NULL, &b, NULL), 200); /* now from the result cache */
+    const char *e = strstr(resp_headers.ptr, "ETag: \"");
+    cr_assert(e, "%s", resp_headers.ptr);
+    cr_expect(strstr(resp_headers.ptr, "Cache-Control: no-cache"), "%s", resp_headers.ptr);
+    char tag[64];
+    snprintf(tag, sizeof tag, "If-None-Match: %.18s", e + 6);
+    extra_header = tag;
+    long st = http("GET", path, NULL, &b, NULL);
+    cr_expect_eq(st, 304, "%s", tag);
+    cr_expect_eq(b.len, 0);
+    /* Another tag, or another query: the whole answer. */
+    extra_header = "If-None-Match: \"0000000000000000\"";
+    cr_expect_eq(http("GET", path, NULL, &b, NULL), 200);
+    extra_header = tag;
+    cr_expect_eq(http("GET", "/api/search?q=espionage", NULL, &b, NULL), 200);
+    extra_header = NULL;
+    quirei_buf_release(&b);
+}
+
 /* Errors honour format=text and Accept: text/plain. */
 Test(server, errors_as_text)
 {
