@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "gzip_encode.h"
@@ -422,8 +423,52 @@ static void stop_watchdog(void)
     pthread_join(srv.watchdog, NULL);
 }
 
+/* Why the address cannot be listened on, in the words a user needs. */
+static const char *listen_error(int err)
+{
+    switch (err) {
+    case EADDRINUSE:
+        return "address already in use (another server? pick another port with --port, or "
+               "QUIRE_PORT for scripts/run.sh)";
+    case EACCES:
+        return "permission denied (ports below 1024 need root; pick another with --port)";
+    case EADDRNOTAVAIL:
+        return "address not available (not an address of this machine? see --listen)";
+    default:
+        return strerror(err);
+    }
+}
+
+/* Try binding o->addr before libmicrohttpd does: its own bind failure
+ * comes as "Failed to bind to port 0: ..." (the port it was not given: the
+ * address goes in MHD_OPTION_SOCK_ADDR) before any message of ours, so a
+ * busy port would read as two confusing lines. SO_REUSEADDR as
+ * libmicrohttpd sets it, so that a port in TIME_WAIT passes here as it
+ * does there. Returns 0, or -1 after one line on stderr. */
+static int probe_listen(const serve_options_t *o)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        fprintf(stderr, "quire-serve: cannot open a socket: %s\n", strerror(errno));
+        return -1;
+    }
+    int on = 1, err = 0;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+        bind(fd, (const struct sockaddr *)&o->addr, sizeof o->addr) != 0)
+        err = errno;
+    close(fd);
+    if (err) {
+        fprintf(stderr, "quire-serve: cannot listen on %s:%u: %s\n", o->listen_addr, o->port,
+                listen_error(err));
+        return -1;
+    }
+    return 0;
+}
+
 int daemon_start(const serve_options_t *o)
 {
+    if (probe_listen(o) < 0)
+        return -1;
     if (!o->api_key && (ntohl(o->addr.sin_addr.s_addr) >> 24) != 127)
         fprintf(stderr, "quire-serve: warning: listening on %s without --api-key: anyone "
                         "who can reach this address can search the index\n",
@@ -446,7 +491,7 @@ int daemon_start(const serve_options_t *o)
     if (!(srv.mhd = start_mhd(o))) {
         err = errno;
         fprintf(stderr, "quire-serve: cannot listen on %s:%u: %s\n", o->listen_addr, o->port,
-                strerror(err));
+                listen_error(err));
         stop_watchdog();
         rcache_free(srv.api.cache);
         return -1;

@@ -4,6 +4,7 @@
  * server picks (--port 0).
  */
 #include <criterion/criterion.h>
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -619,6 +621,52 @@ Test(server, refuses_to_serve_what_is_not_an_index)
         cr_expect(strstr(out, i == 0 ? "No such file" : "not a Quire index"), "%s: %s", dirs[i],
                   out);
     }
+}
+
+/* A listening socket on 127.0.0.1, on a port the kernel picks; *port_out
+ * receives the port. */
+static int occupy_a_port(unsigned *port_out)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert_geq(fd, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    cr_assert_eq(bind(fd, (struct sockaddr *)&a, len), 0);
+    cr_assert_eq(listen(fd, 4), 0);
+    cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    *port_out = ntohs(a.sin_port);
+    return fd;
+}
+
+/* A busy port (another program's socket, or this suite's own server) is
+ * one line on stderr that names the address and the way out, and exit
+ * status 1; libmicrohttpd's "Failed to bind to port 0" used to come first. */
+Test(server, busy_port_is_one_clear_line)
+{
+    unsigned other;
+    int fd = occupy_a_port(&other);
+    const unsigned busy[] = {other, port};
+    for (int i = 0; i < 2; i++) {
+        char cmd[512], expect[128];
+        /* timeout: a server that did start must fail the test, not hang it. */
+        snprintf(cmd, sizeof cmd, "timeout 20 '%s/quire-serve' --db '%s' --port %u 2>&1 >/dev/null",
+                 QUIRE_BIN_DIR, db_path, busy[i]);
+        FILE *p = popen(cmd, "r");
+        cr_assert_not_null(p);
+        char out[1024] = "";
+        size_t n = fread(out, 1, sizeof out - 1, p);
+        out[n] = '\0';
+        int status = pclose(p);
+        cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 1, "port %u: status %d: %s",
+                  busy[i], status, out);
+        snprintf(expect, sizeof expect,
+                 "quire-serve: cannot listen on 127.0.0.1:%u: address already in use", busy[i]);
+        cr_expect(strncmp(out, expect, strlen(expect)) == 0, "port %u: %s", busy[i], out);
+        cr_expect(strstr(out, "--port"), "the way out is named: %s", out);
+        char *nl = strchr(out, '\n');
+        cr_expect(n > 0 && nl == out + n - 1, "exactly one line: %s", out);
+    }
+    close(fd);
 }
 
 /* Abuse: each gets a 2xx/4xx answer and the server keeps serving. */
