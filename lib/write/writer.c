@@ -43,11 +43,20 @@
 #define DEFAULT_BATCH 1000
 #define MAX_SHARDS 64
 
-typedef enum rec_kind { REC_DOC, REC_COMMIT, REC_COMPACT, REC_STOP } rec_kind_t;
+typedef enum rec_kind { REC_DOC, REC_DELETE, REC_COMMIT, REC_COMPACT, REC_STOP } rec_kind_t;
 
-/* One queued document: a single allocation, strings in `text`. */
+/* Where a shard answers a REC_DELETE; the caller waits for `done`. */
+typedef struct del_result {
+    int done, found;
+    quire_status_t status;
+} del_result_t;
+
+/* One queued document: a single allocation, strings in `text`. A
+ * REC_DELETE has only f[QUIRE_FIELD_ID], which holds the id term (Q<id>),
+ * and `del`; the caller owns and frees it, since it waits for the answer. */
 typedef struct rec {
     rec_kind_t kind;
+    del_result_t *del;
     const char *f[QUIRE_FIELD_COUNT]; /* NULL when absent */
     size_t flen[QUIRE_FIELD_COUNT];
     char text[];
@@ -74,7 +83,8 @@ typedef struct shard {
 
     /* worker-only state; terms.err is the worker's one error buffer */
     quirei_doc_terms terms;
-    unsigned since_commit;
+    unsigned since_commit;  /* documents added or replaced since the last commit */
+    unsigned deletes_since; /* documents deleted since the last commit */
 } shard_t;
 
 struct quire_writer {
@@ -89,7 +99,7 @@ struct quire_writer {
     quire_status_t sticky;
     quirei_buf detail;
 
-    _Atomic uint64_t added, replaced, body_bytes, invalid, committed;
+    _Atomic uint64_t added, replaced, body_bytes, invalid, committed, deleted;
 };
 
 /* ------------------------------------------------------------ errors ---- */
@@ -167,6 +177,7 @@ static quire_status_t commit_shard(shard_t *s)
     if (st == QUIRE_OK) {
         atomic_fetch_add(&s->w->committed, s->since_commit);
         s->since_commit = 0;
+        s->deletes_since = 0;
     }
     return st;
 }
@@ -232,6 +243,33 @@ static void finish_barrier(shard_t *s, quire_status_t st)
     pthread_mutex_unlock(&s->mu);
 }
 
+/* Delete the document of r's id term from this shard and answer the
+ * caller, who waits on `committed` (a broadcast: barrier() waiters loop on
+ * their generation and go back to sleep). Deletions count towards the
+ * batch, so a long list of them is committed as it goes. */
+static void delete_doc(shard_t *s, rec_t *r)
+{
+    int found = 0;
+    quire_status_t st = sticky(s->w);
+    if (st == QUIRE_OK && s->db) {
+        st = quirei_wdb_delete(s->db, r->f[QUIRE_FIELD_ID], r->flen[QUIRE_FIELD_ID], &found,
+                               &s->terms.err);
+        if (st == QUIRE_OK && found) {
+            atomic_fetch_add(&s->w->deleted, 1);
+            if (s->since_commit + ++s->deletes_since >= s->w->batch)
+                st = commit_shard(s);
+        }
+        if (st)
+            set_error(s->w, st, shard_msg(s, st, "out of memory while deleting"));
+    }
+    pthread_mutex_lock(&s->mu);
+    r->del->found = found;
+    r->del->status = st;
+    r->del->done = 1;
+    pthread_cond_broadcast(&s->committed);
+    pthread_mutex_unlock(&s->mu);
+}
+
 static void *worker_main(void *arg)
 {
     shard_t *s = arg;
@@ -249,11 +287,15 @@ static void *worker_main(void *arg)
             finish_barrier(s, st);
             continue;
         }
+        if (r->kind == REC_DELETE) {
+            delete_doc(s, r); /* the caller frees r */
+            continue;
+        }
         /* After an error, documents are dropped: the caller sees the sticky
          * status on its next call and stops. */
         if (sticky(s->w) == QUIRE_OK && s->db) {
             quire_status_t st = index_doc(s, r);
-            if (st == QUIRE_OK && ++s->since_commit >= s->w->batch)
+            if (st == QUIRE_OK && ++s->since_commit + s->deletes_since >= s->w->batch)
                 st = commit_shard(s);
             if (st)
                 set_error(s->w, st, shard_msg(s, st, "out of memory while indexing"));
@@ -555,6 +597,7 @@ static rec_t *rec_from_doc(const quire_doc_t *doc, long *bad)
     rec_t *r = malloc(sizeof *r + b.len + 1);
     if (r) {
         r->kind = REC_DOC;
+        r->del = NULL;
         if (b.len)
             memcpy(r->text, b.ptr, b.len);
         for (int i = 0; i < QUIRE_FIELD_COUNT; i++) {
@@ -594,6 +637,49 @@ quire_status_t quire_writer_add(quire_writer_t *w, const quire_doc_t *doc)
     push(&w->shards[quirei_shard_of(r->f[QUIRE_FIELD_ID], r->flen[QUIRE_FIELD_ID], w->nshards)],
          r);
     return QUIRE_OK;
+}
+
+/* The id is repaired as quire_writer_add() repairs it, so that an id
+ * indexed with invalid UTF-8 is deleted by the same bytes; it goes to the
+ * shard that holds it, after everything queued there before (an add of
+ * the same id included), and the caller waits for that shard's answer. */
+quire_status_t quire_writer_delete(quire_writer_t *w, const char *id, bool *found)
+{
+    if (found)
+        *found = false;
+    if (!w || !id || !*id)
+        return QUIRE_EINVAL;
+    quire_status_t st = sticky(w);
+    if (st)
+        return st;
+    if (strlen(id) > QUIREI_MAX_ID_BYTES)
+        return QUIRE_OK; /* no document can have it */
+    quirei_buf term = QUIREI_BUF_INIT;
+    rec_t *r = NULL;
+    if (quirei_buf_add(&term, QUIREI_PREFIX_ID, strlen(QUIREI_PREFIX_ID)) < 0 ||
+        quirei_utf8_sanitize(&term, id, strlen(id)) < 0 ||
+        !(r = calloc(1, sizeof *r + term.len + 1))) {
+        quirei_buf_release(&term);
+        return QUIRE_ENOMEM;
+    }
+    del_result_t res = {0};
+    r->kind = REC_DELETE;
+    r->del = &res;
+    memcpy(r->text, term.ptr, term.len);
+    r->f[QUIRE_FIELD_ID] = r->text;
+    r->flen[QUIRE_FIELD_ID] = term.len;
+    size_t plen = strlen(QUIREI_PREFIX_ID);
+    shard_t *s = &w->shards[quirei_shard_of(term.ptr + plen, term.len - plen, w->nshards)];
+    quirei_buf_release(&term);
+    push(s, r);
+    pthread_mutex_lock(&s->mu);
+    while (!res.done)
+        pthread_cond_wait(&s->committed, &s->mu);
+    pthread_mutex_unlock(&s->mu);
+    free(r);
+    if (found)
+        *found = res.found != 0;
+    return res.status;
 }
 
 /* Send `r` (commit or compact) to every shard and wait for all of them. */
@@ -659,6 +745,7 @@ void quire_writer_stats(quire_writer_t *w, quire_writer_stats_t *st)
     st->body_bytes = atomic_load(&w->body_bytes);
     st->invalid_utf8 = atomic_load(&w->invalid);
     st->committed = atomic_load(&w->committed);
+    st->deleted = atomic_load(&w->deleted);
 }
 
 const char *quire_writer_detail(const quire_writer_t *w)
