@@ -316,12 +316,19 @@ Test(index, second_writer_is_locked_out)
     cr_assert_eq(quire_writer_close(w1), QUIRE_OK);
 }
 
-Test(index, reader_reopen_sees_new_commits)
+/* A two-shard writer whose index holds one committed document. */
+static quire_writer_t *writer_with_one(const char *id, const char *body)
 {
     quire_writer_t *w = open_writer(2);
-    quire_doc_t a = {.id = "a", .body = "first"};
+    quire_doc_t a = {.id = id, .body = body};
     cr_assert_eq(quire_writer_add(w, &a), QUIRE_OK);
     cr_assert_eq(quire_writer_commit(w), QUIRE_OK);
+    return w;
+}
+
+Test(index, reader_reopen_sees_new_commits)
+{
+    quire_writer_t *w = writer_with_one("a", "first");
     quire_reader_t *r = open_reader();
     uint64_t rev1 = 0, rev2 = 0;
     cr_assert_eq(quire_reader_revision(r, &rev1), QUIRE_OK);
@@ -592,10 +599,7 @@ Test(index, delete_removes_a_document)
 
 Test(index, delete_of_unknown_id_reports_not_found)
 {
-    quire_writer_t *w = open_writer(2);
-    quire_doc_t a = {.id = "a", .body = "text"};
-    cr_assert_eq(quire_writer_add(w, &a), QUIRE_OK);
-    cr_assert_eq(quire_writer_commit(w), QUIRE_OK);
+    quire_writer_t *w = writer_with_one("a", "text");
     cr_expect_not(delete_id(w, "no-such-id"));
     char longid[300];
     memset(longid, 'x', sizeof longid - 1);

@@ -9,10 +9,11 @@
  * shard commits on its own every `batch_size` documents, so a crash loses
  * at most one batch per shard, and everything committed stays searchable.
  *
- * This file is the queue, the threads, open/close, commit, compact and
- * merge. What a document becomes is schema/doc_terms.c (the schema is the
- * essay of schema/schema.h); the directory (stub, shard names, orphans,
- * lock) is store/layout.c.
+ * This file is the queue, the threads, open/close, add, delete, commit
+ * and compact; merging the shards at close is write/merge.c. What a
+ * document becomes is schema/doc_terms.c (the schema is the essay of
+ * schema/schema.h); the directory (stub, shard names, orphans, lock) is
+ * store/layout.c.
  */
 #include <quire/quire.h>
 
@@ -30,6 +31,7 @@
 #include "store/index.h"
 #include "store/layout.h"
 #include "text/stemmer.h"
+#include "write/merge.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -45,18 +47,13 @@
 
 typedef enum rec_kind { REC_DOC, REC_DELETE, REC_COMMIT, REC_COMPACT, REC_STOP } rec_kind_t;
 
-/* Where a shard answers a REC_DELETE; the caller waits for `done`. */
-typedef struct del_result {
-    int done, found;
-    quire_status_t status;
-} del_result_t;
-
 /* One queued document: a single allocation, strings in `text`. A
- * REC_DELETE has only f[QUIRE_FIELD_ID], which holds the id term (Q<id>),
- * and `del`; the caller owns and frees it, since it waits for the answer. */
+ * REC_DELETE has only the id, and the shard's answer (`done` set last,
+ * under the shard's mutex); its caller frees it, since it waits for that. */
 typedef struct rec {
     rec_kind_t kind;
-    del_result_t *del;
+    int done, found;
+    quire_status_t status;
     const char *f[QUIRE_FIELD_COUNT]; /* NULL when absent */
     size_t flen[QUIRE_FIELD_COUNT];
     char text[];
@@ -251,9 +248,12 @@ static void delete_doc(shard_t *s, rec_t *r)
 {
     int found = 0;
     quire_status_t st = sticky(s->w);
+    quirei_buf *term = &s->terms.term; /* the worker's scratch */
+    if (st == QUIRE_OK && quirei_buf_setf(term, "%s%.*s", QUIREI_PREFIX_ID,
+                                          (int)r->flen[QUIRE_FIELD_ID], r->f[QUIRE_FIELD_ID]) < 0)
+        st = QUIRE_ENOMEM;
     if (st == QUIRE_OK && s->db) {
-        st = quirei_wdb_delete(s->db, r->f[QUIRE_FIELD_ID], r->flen[QUIRE_FIELD_ID], &found,
-                               &s->terms.err);
+        st = quirei_wdb_delete(s->db, term->ptr, term->len, &found, &s->terms.err);
         if (st == QUIRE_OK && found) {
             atomic_fetch_add(&s->w->deleted, 1);
             if (s->since_commit + ++s->deletes_since >= s->w->batch)
@@ -263,9 +263,9 @@ static void delete_doc(shard_t *s, rec_t *r)
             set_error(s->w, st, shard_msg(s, st, "out of memory while deleting"));
     }
     pthread_mutex_lock(&s->mu);
-    r->del->found = found;
-    r->del->status = st;
-    r->del->done = 1;
+    r->found = found;
+    r->status = st;
+    r->done = 1;
     pthread_cond_broadcast(&s->committed);
     pthread_mutex_unlock(&s->mu);
 }
@@ -597,7 +597,6 @@ static rec_t *rec_from_doc(const quire_doc_t *doc, long *bad)
     rec_t *r = malloc(sizeof *r + b.len + 1);
     if (r) {
         r->kind = REC_DOC;
-        r->del = NULL;
         if (b.len)
             memcpy(r->text, b.ptr, b.len);
         for (int i = 0; i < QUIRE_FIELD_COUNT; i++) {
@@ -639,9 +638,9 @@ quire_status_t quire_writer_add(quire_writer_t *w, const quire_doc_t *doc)
     return QUIRE_OK;
 }
 
-/* The id is repaired as quire_writer_add() repairs it, so that an id
- * indexed with invalid UTF-8 is deleted by the same bytes; it goes to the
- * shard that holds it, after everything queued there before (an add of
+/* The id is repaired (rec_from_doc) as quire_writer_add() repairs it, so
+ * an id indexed with invalid UTF-8 is deleted by the same bytes. It goes to
+ * the shard that holds it, after everything queued there before (an add of
  * the same id included), and the caller waits for that shard's answer. */
 quire_status_t quire_writer_delete(quire_writer_t *w, const char *id, bool *found)
 {
@@ -650,36 +649,27 @@ quire_status_t quire_writer_delete(quire_writer_t *w, const char *id, bool *foun
     if (!w || !id || !*id)
         return QUIRE_EINVAL;
     quire_status_t st = sticky(w);
-    if (st)
+    if (st || strlen(id) > QUIREI_MAX_ID_BYTES) /* no document has a longer id */
         return st;
-    if (strlen(id) > QUIREI_MAX_ID_BYTES)
-        return QUIRE_OK; /* no document can have it */
-    quirei_buf term = QUIREI_BUF_INIT;
-    rec_t *r = NULL;
-    if (quirei_buf_add(&term, QUIREI_PREFIX_ID, strlen(QUIREI_PREFIX_ID)) < 0 ||
-        quirei_utf8_sanitize(&term, id, strlen(id)) < 0 ||
-        !(r = calloc(1, sizeof *r + term.len + 1))) {
-        quirei_buf_release(&term);
+    quire_doc_t doc = {.id = id};
+    long bad = 0;
+    rec_t *r = rec_from_doc(&doc, &bad);
+    if (!r)
         return QUIRE_ENOMEM;
-    }
-    del_result_t res = {0};
     r->kind = REC_DELETE;
-    r->del = &res;
-    memcpy(r->text, term.ptr, term.len);
-    r->f[QUIRE_FIELD_ID] = r->text;
-    r->flen[QUIRE_FIELD_ID] = term.len;
-    size_t plen = strlen(QUIREI_PREFIX_ID);
-    shard_t *s = &w->shards[quirei_shard_of(term.ptr + plen, term.len - plen, w->nshards)];
-    quirei_buf_release(&term);
+    r->done = 0;
+    shard_t *s =
+        &w->shards[quirei_shard_of(r->f[QUIRE_FIELD_ID], r->flen[QUIRE_FIELD_ID], w->nshards)];
     push(s, r);
     pthread_mutex_lock(&s->mu);
-    while (!res.done)
+    while (!r->done)
         pthread_cond_wait(&s->committed, &s->mu);
     pthread_mutex_unlock(&s->mu);
-    free(r);
     if (found)
-        *found = res.found != 0;
-    return res.status;
+        *found = r->found != 0;
+    st = r->status;
+    free(r);
+    return st;
 }
 
 /* Send `r` (commit or compact) to every shard and wait for all of them. */
@@ -758,49 +748,15 @@ const char *quire_writer_language(const quire_writer_t *w)
     return w ? w->language : "";
 }
 
-/*
- * After the threads are stopped and the shards closed: compact all shards
- * into one new directory, switch the stub to it, delete the old ones.
- */
+/* After the threads are stopped and the shards closed (merge.c). */
 static quire_status_t merge_shards(quire_writer_t *w)
 {
-    const char *names[MAX_SHARDS] = {NULL}, *srcs[MAX_SHARDS];
-    size_t offs[MAX_SHARDS];
-    char merged[QUIREI_SHARD_NAME_MAX];
-    quirei_buf paths = QUIREI_BUF_INIT, dst = QUIREI_BUF_INIT, err = QUIREI_BUF_INIT;
-    quire_status_t st = QUIRE_OK;
+    const char *names[MAX_SHARDS];
     shard_names(w, names);
-    for (unsigned i = 0; i < w->nshards; i++) {
-        offs[i] = paths.len;
-        if (quirei_buf_addf(&paths, "%s/%s", w->path, names[i]) < 0 ||
-            quirei_buf_addc(&paths, '\0') < 0)
-            st = QUIRE_ENOMEM;
-    }
-    quirei_shard_merged_name(names, w->nshards, merged);
-    if (st || quirei_layout_path(&dst, w->path, merged) < 0) {
-        set_error(w, QUIRE_ENOMEM, "out of memory while merging");
-        st = QUIRE_ENOMEM;
-        goto out;
-    }
-    for (unsigned i = 0; i < w->nshards; i++)
-        srcs[i] = paths.ptr + offs[i];
-    quirei_layout_remove_tree(dst.ptr);
-    st = quirei_merge(srcs, w->nshards, dst.ptr, &err);
-    if (st == QUIRE_OK) {
-        const char *one[1] = {merged};
-        st = quirei_stub_write(w->path, one, 1, &err);
-        if (st == QUIRE_OK) /* the old shards are orphans now */
-            st = quirei_layout_remove_orphans(w->path, one, 1, &err);
-        else
-            quirei_layout_remove_tree(dst.ptr);
-    } else {
-        quirei_layout_remove_tree(dst.ptr);
-    }
+    quirei_buf err = QUIREI_BUF_INIT;
+    quire_status_t st = quirei_merge_shards(w->path, names, w->nshards, &err);
     if (st)
         set_error(w, st, err.len ? err.ptr : "out of memory while merging");
-out:
-    quirei_buf_release(&paths);
-    quirei_buf_release(&dst);
     quirei_buf_release(&err);
     return st;
 }
