@@ -141,16 +141,18 @@ static void summary(const qi_run *run, const quire_writer_stats_t *st, double se
 {
     uint64_t skipped = total_skipped(run);
     double mb = (double)st->body_bytes / 1e6;
-    if (deleting)
+    if (deleting) {
         fprintf(stderr, "deleted %llu documents in %.1f s\n", (unsigned long long)st->deleted,
                 secs);
-    else
+    } else {
+        uint64_t docs = st->added + st->replaced;
         fprintf(stderr,
-            "indexed %llu documents (%llu new, %llu replaced) from %llu files: "
-            "%.1f MB of text in %.1f s (%.2f MB/s, %.0f docs/s)\n",
-            (unsigned long long)(st->added + st->replaced), (unsigned long long)st->added,
-            (unsigned long long)st->replaced, (unsigned long long)run->files, mb, secs,
-            secs > 0 ? mb / secs : 0, secs > 0 ? (double)(st->added + st->replaced) / secs : 0);
+                "indexed %llu documents (%llu new, %llu replaced) from %llu files: "
+                "%.1f MB of text in %.1f s (%.2f MB/s, %.0f docs/s)\n",
+                (unsigned long long)docs, (unsigned long long)st->added,
+                (unsigned long long)st->replaced, (unsigned long long)run->files, mb, secs,
+                secs > 0 ? mb / secs : 0, secs > 0 ? (double)docs / secs : 0);
+    }
     if (st->invalid_utf8)
         fprintf(stderr, "repaired %llu invalid UTF-8 sequences\n",
                 (unsigned long long)st->invalid_utf8);
@@ -180,6 +182,20 @@ typedef struct index_options {
     const char *delete_from; /* --delete-from FILE, or NULL */
     int first_input;      /* argv[first_input..argc) are the INPUTs (or ids) */
 } index_options;
+
+/* What is wrong with the arguments left after the options (`have_args`:
+ * whether there are any), or NULL. */
+static const char *arguments_problem(const index_options *o, int have_args)
+{
+    if (!o->db)
+        return "--db DIR is required";
+    if (o->delete_from && !o->delete_args && have_args)
+        return "INPUT cannot be indexed in a --delete-from run "
+               "(ids on the command line need --delete)";
+    if (have_args || o->delete_from)
+        return NULL;
+    return o->delete_args ? "--delete needs at least one ID" : "no INPUT given";
+}
 
 /* Fill *o from argv. Returns -1 when the run should go on, else the exit
  * status to return at once (--help, --version, a usage error). */
@@ -224,13 +240,7 @@ static int parse_options(int argc, char **argv, index_options *o)
             return EXIT_USAGE;
         }
     }
-    const char *problem = !o->db ? "--db DIR is required"
-                          : o->delete_from && !o->delete_args && optind < argc
-                              ? "INPUT cannot be indexed in a --delete-from run "
-                                "(ids on the command line need --delete)"
-                          : optind < argc || o->delete_from ? NULL
-                          : o->delete_args ? "--delete needs at least one ID"
-                                           : "no INPUT given";
+    const char *problem = arguments_problem(o, optind < argc);
     if (problem) {
         fprintf(stderr, "quire-index: %s\nTry 'quire-index --help'.\n", problem);
         return EXIT_USAGE;
@@ -324,9 +334,7 @@ int main(int argc, char **argv)
     t_start_ms = quirei_now_ms();
     if (!deleting)
         read_inputs(&run, &o, argc, argv);
-    else if (qi_delete_ids(&run, argv + o.first_input, o.delete_args ? argc - o.first_input : 0) ==
-                 0 &&
-             o.delete_from)
-        qi_delete_from(&run, o.delete_from);
+    else if (qi_delete_ids(&run, argv + o.first_input, argc - o.first_input) == 0 && o.delete_from)
+        qi_delete_from(&run, o.delete_from); /* ids first, then the list */
     return finish(&run, &o);
 }
