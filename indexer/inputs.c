@@ -20,6 +20,7 @@ const char *const qi_reason_names[QI_REASON_COUNT] = {
     [QI_BINARY] = "binary",               [QI_BAD_JSON] = "invalid JSON",
     [QI_MISSING] = "missing id or body",  [QI_TRUNCATED] = "truncated or corrupt gzip",
     [QI_UNSUPPORTED] = "unsupported type", [QI_REJECTED] = "rejected",
+    [QI_UNKNOWN_ID] = "unknown id",
 };
 
 #define MAX_FILE_BYTES (256u * 1024 * 1024) /* larger single articles are not articles */

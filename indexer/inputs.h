@@ -24,6 +24,7 @@ typedef enum qi_reason {
     QI_TRUNCATED,    /* truncated or corrupt gzip: the rest of the file is lost */
     QI_UNSUPPORTED,  /* a file named on the command line with an unknown type */
     QI_REJECTED,     /* the writer refused the document (id too long, ...) */
+    QI_UNKNOWN_ID,   /* --delete: the index holds no document with this id */
     QI_REASON_COUNT
 } qi_reason;
 

@@ -3,7 +3,8 @@
  *
  * Reads articles (text, Markdown, HTML, JSON Lines, gzip), hands them to a
  * quire_writer_t (which tokenizes, stems and writes them on one thread per
- * shard), shows progress on a terminal and prints a summary.
+ * shard), shows progress on a terminal and prints a summary. With --delete
+ * or --delete-from it removes documents by id instead (deletes.c).
  */
 #include <getopt.h>
 #include <libxml/parser.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "deletes.h"
 #include "inputs.h"
 #include "number.h"
 
@@ -33,6 +35,8 @@ static void usage(FILE *out)
 {
     fputs(
         "Usage: quire-index --db DIR [options] INPUT...\n"
+        "       quire-index --db DIR [options] --delete ID... [--delete-from FILE]\n"
+        "       quire-index --db DIR [options] --delete-from FILE\n"
         "\n"
         "Index articles into the Quire index in DIR (created when missing).\n"
         "INPUT is a file or a directory (recursed, hidden entries skipped).\n"
@@ -50,6 +54,19 @@ static void usage(FILE *out)
         "Document ids: the record's \"id\" for JSON Lines; for other files, the\n"
         "path relative to the INPUT argument (the file name for a file INPUT).\n"
         "Indexing an id again replaces the earlier document.\n"
+        "\n"
+        "Takedowns (retracting articles):\n"
+        "  --delete          the arguments are document ids to delete, not INPUTs\n"
+        "  --delete-from FILE  delete the ids in FILE (- = standard input): one id\n"
+        "                    a line, exactly as indexed; blank lines and lines\n"
+        "                    starting with # are skipped\n"
+        "A run deletes or indexes, never both; the index must exist. Ids are\n"
+        "deleted in order, committed (and the index merged or compacted, as after\n"
+        "indexing, unless --no-compact), and servers stop returning them at their\n"
+        "next reopen (within about a second), cached results included. An id\n"
+        "the index does not hold is reported as FILE:LINE: unknown id 'ID' (or\n"
+        "quire-index: unknown id 'ID') and counted as skipped. An id that starts\n"
+        "with '-' follows '--': quire-index --db DIR --delete -- -odd-id\n"
         "\n"
         "Options:\n"
         "  --db DIR          the index directory (required)\n"
@@ -78,12 +95,15 @@ static void usage(FILE *out)
         "--keep-shards each shard is compacted instead and stays a shard.\n"
         "\n"
         "Exit status:\n"
-        "  0  every input was indexed and committed\n"
+        "  0  every input was indexed (every id deleted) and committed\n"
         "  1  the run completed and was committed, but some inputs or records were\n"
-        "     skipped (each reported on stderr), or it was interrupted by a signal\n"
-        "  2  usage error (bad option, no --db or no INPUT)\n"
+        "     skipped, or some ids to delete were unknown (each reported on\n"
+        "     stderr), or it was interrupted by a signal\n"
+        "  2  usage error (bad option, no --db, no INPUT or ID, INPUT with\n"
+        "     --delete-from but without --delete)\n"
         "  3  fatal: the index could not be opened or written (locked, disk full,\n"
-        "     not a Quire index); documents committed before the error are kept\n",
+        "     not a Quire index, no index to delete from); changes committed\n"
+        "     before the error are kept\n",
         out);
 }
 
@@ -116,16 +136,23 @@ static uint64_t total_skipped(const qi_run *run)
     return skipped;
 }
 
-static void summary(const qi_run *run, const quire_writer_stats_t *st, double secs)
+static void summary(const qi_run *run, const quire_writer_stats_t *st, double secs,
+                    int deleting)
 {
     uint64_t skipped = total_skipped(run);
     double mb = (double)st->body_bytes / 1e6;
-    fprintf(stderr,
-            "indexed %llu documents (%llu new, %llu replaced) from %llu files: "
-            "%.1f MB of text in %.1f s (%.2f MB/s, %.0f docs/s)\n",
-            (unsigned long long)(st->added + st->replaced), (unsigned long long)st->added,
-            (unsigned long long)st->replaced, (unsigned long long)run->files, mb, secs,
-            secs > 0 ? mb / secs : 0, secs > 0 ? (double)(st->added + st->replaced) / secs : 0);
+    if (deleting) {
+        fprintf(stderr, "deleted %llu documents in %.1f s\n", (unsigned long long)st->deleted,
+                secs);
+    } else {
+        uint64_t docs = st->added + st->replaced;
+        fprintf(stderr,
+                "indexed %llu documents (%llu new, %llu replaced) from %llu files: "
+                "%.1f MB of text in %.1f s (%.2f MB/s, %.0f docs/s)\n",
+                (unsigned long long)docs, (unsigned long long)st->added,
+                (unsigned long long)st->replaced, (unsigned long long)run->files, mb, secs,
+                secs > 0 ? mb / secs : 0, secs > 0 ? (double)docs / secs : 0);
+    }
     if (st->invalid_utf8)
         fprintf(stderr, "repaired %llu invalid UTF-8 sequences\n",
                 (unsigned long long)st->invalid_utf8);
@@ -151,8 +178,24 @@ typedef struct index_options {
     quire_writer_options_t wo;
     const char *source;   /* --source, or NULL */
     int quiet, compact, keep_shards;
-    int first_input;      /* argv[first_input..argc) are the INPUTs */
+    int delete_args;      /* --delete: the arguments are ids */
+    const char *delete_from; /* --delete-from FILE, or NULL */
+    int first_input;      /* argv[first_input..argc) are the INPUTs (or ids) */
 } index_options;
+
+/* What is wrong with the arguments left after the options (`have_args`:
+ * whether there are any), or NULL. */
+static const char *arguments_problem(const index_options *o, int have_args)
+{
+    if (!o->db)
+        return "--db DIR is required";
+    if (o->delete_from && !o->delete_args && have_args)
+        return "INPUT cannot be indexed in a --delete-from run "
+               "(ids on the command line need --delete)";
+    if (have_args || o->delete_from)
+        return NULL;
+    return o->delete_args ? "--delete needs at least one ID" : "no INPUT given";
+}
 
 /* Fill *o from argv. Returns -1 when the run should go on, else the exit
  * status to return at once (--help, --version, a usage error). */
@@ -164,6 +207,7 @@ static int parse_options(int argc, char **argv, index_options *o)
         {"source", required_argument, NULL, 'S'}, {"quiet", no_argument, NULL, 'q'},
         {"no-compact", no_argument, NULL, 'C'},  {"keep-shards", no_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
+        {"delete", no_argument, NULL, 'D'},      {"delete-from", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0},
     };
     *o = (index_options){.compact = 1};
@@ -187,6 +231,8 @@ static int parse_options(int argc, char **argv, index_options *o)
         case 'q': o->quiet = 1; break;
         case 'C': o->compact = 0; break;
         case 'K': o->keep_shards = 1; break;
+        case 'D': o->delete_args = 1; break;
+        case 'F': o->delete_from = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("quire-index %s\n", QUIRE_VERSION); return 0;
         default:
@@ -194,9 +240,9 @@ static int parse_options(int argc, char **argv, index_options *o)
             return EXIT_USAGE;
         }
     }
-    if (!o->db || optind >= argc) {
-        fprintf(stderr, "quire-index: %s\nTry 'quire-index --help'.\n",
-                !o->db ? "--db DIR is required" : "no INPUT given");
+    const char *problem = arguments_problem(o, optind < argc);
+    if (problem) {
+        fprintf(stderr, "quire-index: %s\nTry 'quire-index --help'.\n", problem);
         return EXIT_USAGE;
     }
     o->first_input = optind;
@@ -254,7 +300,7 @@ static int finish(qi_run *run, const index_options *o)
     }
     double secs = (quirei_now_ms() - t_start_ms) / 1e3;
     if (!o->quiet)
-        summary(run, &ws, secs);
+        summary(run, &ws, secs, o->delete_args || o->delete_from);
     if (run->fatal != QUIRE_OK)
         return EXIT_FATAL;
     if (stop_requested)
@@ -274,6 +320,9 @@ int main(int argc, char **argv)
     catch_stop_signals();
 
     qi_run run = {.source = o.source, .log = stderr, .stop = &stop_requested};
+    int deleting = o.delete_args || o.delete_from;
+    if (deleting && !qi_index_exists(&run, o.db))
+        return EXIT_FATAL;
     char *detail = NULL;
     quire_status_t st = quire_writer_open(o.db, &o.wo, &run.writer, &detail);
     if (st != QUIRE_OK) {
@@ -282,6 +331,10 @@ int main(int argc, char **argv)
         free(detail);
         return EXIT_FATAL;
     }
-    read_inputs(&run, &o, argc, argv);
+    t_start_ms = quirei_now_ms();
+    if (!deleting)
+        read_inputs(&run, &o, argc, argv);
+    else if (qi_delete_ids(&run, argv + o.first_input, argc - o.first_input) == 0 && o.delete_from)
+        qi_delete_from(&run, o.delete_from); /* ids first, then the list */
     return finish(&run, &o);
 }

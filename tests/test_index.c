@@ -316,12 +316,19 @@ Test(index, second_writer_is_locked_out)
     cr_assert_eq(quire_writer_close(w1), QUIRE_OK);
 }
 
-Test(index, reader_reopen_sees_new_commits)
+/* A two-shard writer whose index holds one committed document. */
+static quire_writer_t *writer_with_one(const char *id, const char *body)
 {
     quire_writer_t *w = open_writer(2);
-    quire_doc_t a = {.id = "a", .body = "first"};
+    quire_doc_t a = {.id = id, .body = body};
     cr_assert_eq(quire_writer_add(w, &a), QUIRE_OK);
     cr_assert_eq(quire_writer_commit(w), QUIRE_OK);
+    return w;
+}
+
+Test(index, reader_reopen_sees_new_commits)
+{
+    quire_writer_t *w = writer_with_one("a", "first");
     quire_reader_t *r = open_reader();
     uint64_t rev1 = 0, rev2 = 0;
     cr_assert_eq(quire_reader_revision(r, &rev1), QUIRE_OK);
@@ -528,5 +535,152 @@ Test(index, merge_on_close_makes_one_database)
     quire_reader_t *r = open_reader();
     cr_expect_eq(count(r), 150);
     cr_expect_eq(freq(r, "second"), 150);
+    quire_reader_close(r);
+}
+
+/* ---- takedowns: quire_writer_delete ---- */
+
+/* The ids that `query` finds, space-separated, in rank order. */
+static void search_ids(quire_reader_t *r, const char *query, char *out, size_t size)
+{
+    quire_search_options_t o = {.limit = 100, .no_snippets = true};
+    quire_results_t *res = NULL;
+    cr_assert_eq(quire_search(r, query, &o, &res), QUIRE_OK, "%s", quire_reader_detail(r));
+    out[0] = '\0';
+    for (size_t i = 0; i < res->nhits; i++) {
+        size_t n = strlen(out);
+        snprintf(out + n, size - n, "%s%s", n ? " " : "", res->hits[i].id);
+    }
+    quire_results_free(res);
+}
+
+static bool delete_id(quire_writer_t *w, const char *id)
+{
+    bool found = false;
+    cr_assert_eq(quire_writer_delete(w, id, &found), QUIRE_OK, "%s", quire_writer_detail(w));
+    return found;
+}
+
+Test(index, delete_removes_a_document)
+{
+    quire_writer_t *w = open_writer(2);
+    quire_doc_t a = {.id = "keep", .title = "Kept", .body = "a retracted zebra story"};
+    quire_doc_t b = {.id = "gone", .title = "Gone", .body = "another retracted zebra story"};
+    cr_assert_eq(quire_writer_add(w, &a), QUIRE_OK);
+    cr_assert_eq(quire_writer_add(w, &b), QUIRE_OK);
+    cr_assert_eq(quire_writer_commit(w), QUIRE_OK);
+    quire_reader_t *r = open_reader();
+    char ids[256];
+    search_ids(r, "zebra", ids, sizeof ids);
+    cr_assert(strstr(ids, "gone") && strstr(ids, "keep"), "before: %s", ids);
+    uint64_t gen1 = 0, gen2 = 0;
+    cr_assert_eq(quire_reader_generation(r, &gen1), QUIRE_OK);
+
+    cr_expect(delete_id(w, "gone"));
+    cr_assert_eq(quire_writer_commit(w), QUIRE_OK);
+    quire_writer_stats_t st;
+    quire_writer_stats(w, &st);
+    cr_expect_eq(st.deleted, 1);
+    bool changed = false;
+    cr_assert_eq(quire_reader_reopen(r, &changed), QUIRE_OK);
+    cr_expect(changed);
+    cr_assert_eq(quire_reader_generation(r, &gen2), QUIRE_OK);
+    cr_expect_neq(gen1, gen2, "result caches key on the generation");
+    search_ids(r, "zebra", ids, sizeof ids);
+    cr_expect_str_eq(ids, "keep");
+    cr_expect_eq(count(r), 1);
+    cr_expect_eq(freq(r, "retracted"), 1);
+    quire_stored_doc_t *s = NULL;
+    cr_expect_eq(quire_reader_get(r, "gone", &s), QUIRE_ENOTFOUND);
+    cr_expect_null(s);
+    quire_reader_close(r);
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+}
+
+Test(index, delete_of_unknown_id_reports_not_found)
+{
+    quire_writer_t *w = writer_with_one("a", "text");
+    cr_expect_not(delete_id(w, "no-such-id"));
+    char longid[300];
+    memset(longid, 'x', sizeof longid - 1);
+    longid[sizeof longid - 1] = '\0';
+    cr_expect_not(delete_id(w, longid), "an id over 200 bytes cannot exist");
+    cr_expect(delete_id(w, "a"));
+    cr_expect_not(delete_id(w, "a"), "already deleted (uncommitted)");
+    cr_expect_eq(quire_writer_delete(w, "", NULL), QUIRE_EINVAL);
+    cr_expect_eq(quire_writer_delete(w, NULL, NULL), QUIRE_EINVAL);
+    cr_expect_eq(quire_writer_delete(NULL, "a", NULL), QUIRE_EINVAL);
+    quire_writer_stats_t st;
+    quire_writer_stats(w, &st);
+    cr_expect_eq(st.deleted, 1);
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    quire_reader_t *r = open_reader();
+    cr_expect_eq(count(r), 0);
+    quire_reader_close(r);
+}
+
+Test(index, delete_keeps_order_with_adds_and_readd_works)
+{
+    quire_writer_t *w = open_writer(2);
+    /* Queued, not committed: the delete runs after the add on its shard. */
+    quire_doc_t v1 = {.id = "story", .body = "first version walrus"};
+    cr_assert_eq(quire_writer_add(w, &v1), QUIRE_OK);
+    cr_expect(delete_id(w, "story"));
+    cr_assert_eq(quire_writer_commit(w), QUIRE_OK);
+    quire_reader_t *r = open_reader();
+    cr_expect_eq(count(r), 0);
+    /* Re-added after the delete: back, with the new text. */
+    quire_doc_t v2 = {.id = "story", .body = "corrected version narwhal"};
+    cr_assert_eq(quire_writer_add(w, &v2), QUIRE_OK);
+    cr_assert_eq(quire_writer_commit(w), QUIRE_OK);
+    cr_assert_eq(quire_reader_reopen(r, NULL), QUIRE_OK);
+    char ids[256];
+    search_ids(r, "narwhal", ids, sizeof ids);
+    cr_expect_str_eq(ids, "story");
+    search_ids(r, "walrus", ids, sizeof ids);
+    cr_expect_str_eq(ids, "");
+    quire_stored_doc_t *s = NULL;
+    cr_assert_eq(quire_reader_get(r, "story", &s), QUIRE_OK);
+    cr_expect_str_eq(s->doc.body, "corrected version narwhal");
+    quire_stored_doc_free(s);
+    quire_reader_close(r);
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+}
+
+Test(index, deletes_reach_every_shard_and_survive_a_merge)
+{
+    /* batch_size 50 (open_writer): deleting 150 also commits on the way. */
+    quire_writer_t *w = open_writer(4);
+    add_n(w, 300, "pangolin");
+    cr_assert_eq(quire_writer_commit(w), QUIRE_OK);
+    unsigned per_shard[4] = {0};
+    for (int i = 0; i < 300; i += 2) {
+        char id[32];
+        snprintf(id, sizeof id, "m-%d", i);
+        per_shard[quirei_shard_of(id, strlen(id), 4)]++;
+        cr_expect(delete_id(w, id), "%s", id);
+    }
+    for (int i = 0; i < 4; i++)
+        cr_expect_gt(per_shard[i], 0, "shard %d had deletions", i);
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    quire_reader_t *r = open_reader();
+    cr_expect_eq(count(r), 150);
+    cr_expect_eq(freq(r, "pangolin"), 150);
+    quire_stored_doc_t *s = NULL;
+    cr_expect_eq(quire_reader_get(r, "m-10", &s), QUIRE_ENOTFOUND);
+    cr_assert_eq(quire_reader_get(r, "m-11", &s), QUIRE_OK);
+    quire_stored_doc_free(s);
+    quire_reader_close(r);
+    /* A merged index (one shard) deletes too. */
+    quire_writer_options_t o = {.merge_on_close = true};
+    cr_assert_eq(quire_writer_open(dir, &o, &w, NULL), QUIRE_OK);
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    cr_expect_eq(count_entries("shard"), 1);
+    w = open_writer(0);
+    cr_expect(delete_id(w, "m-11"));
+    cr_expect_not(delete_id(w, "m-10"));
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    r = open_reader();
+    cr_expect_eq(count(r), 149);
     quire_reader_close(r);
 }

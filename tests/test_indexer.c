@@ -508,6 +508,81 @@ static qx_record_status parse(const char *line, char *err, size_t errlen)
     return st;
 }
 
+/* Whether the index at db holds a document with this id. */
+static bool has_doc(const char *db, const char *id)
+{
+    quire_reader_t *r = reader(db);
+    quire_stored_doc_t *d = NULL;
+    quire_status_t st = quire_reader_get(r, id, &d);
+    cr_assert(st == QUIRE_OK || st == QUIRE_ENOTFOUND, "%s", quire_strerror(st));
+    quire_stored_doc_free(d);
+    quire_reader_close(r);
+    return st == QUIRE_OK;
+}
+
+/* Over 60 lines: one index taken through every way of naming ids to
+ * delete, each checked against what is left. */
+Test(indexer, delete_and_delete_from_retract_documents)
+{
+    write_text("in/r.jsonl", JREC("a", "one") JREC("b", "two") JREC("c", "three")
+                                 JREC("d", "four") JREC("e", "five") JREC("-dash", "six"));
+    char db[600], in[600]; /* path_in() reuses its buffers */
+    snprintf(db, sizeof db, "%s", path_in("db"));
+    snprintf(in, sizeof in, "%s", path_in("in"));
+    const char *index[] = {"--db", db, "--shards", "3", in, NULL};
+    quirei_buf err = QUIREI_BUF_INIT;
+    cr_assert_eq(run_indexer(&err, index), 0, "%s", err.ptr);
+
+    /* Ids on the command line; one unknown: reported, exit 1, rest deleted. */
+    const char *del[] = {"--db", db, "--delete", "a", "nope", "b", NULL};
+    cr_expect_eq(run_indexer(&err, del), 1, "%s", err.ptr);
+    cr_expect(strstr(err.ptr, "quire-index: unknown id 'nope', nothing deleted\n"), "%s",
+              err.ptr);
+    cr_expect(strstr(err.ptr, "deleted 2 documents"), "%s", err.ptr);
+    cr_expect(strstr(err.ptr, "skipped 1: 1 unknown id"), "%s", err.ptr);
+    cr_expect_not(has_doc(db, "a"));
+    cr_expect_not(has_doc(db, "b"));
+    cr_expect(has_doc(db, "c"));
+    cr_expect_eq(doc_count(db), 4);
+
+    /* A list: comments, blank lines, CRLF; every id known: exit 0. An id
+     * that starts with '-' follows "--" on the command line. */
+    write_text("ids.txt", "# retracted 2026-12-02\n\nc\r\n   \nd\n");
+    const char *from[] = {"--db", db, "--delete-from", path_in("ids.txt"), "--delete", "--",
+                          "-dash", NULL};
+    cr_expect_eq(run_indexer(&err, from), 0, "%s", err.ptr);
+    cr_expect(strstr(err.ptr, "deleted 3 documents"), "%s", err.ptr);
+    cr_expect_eq(doc_count(db), 1);
+    cr_expect(has_doc(db, "e"));
+
+    /* An unknown id in a list is located by file and line. */
+    write_text("ids2.txt", "e\nghost\n");
+    const char *from2[] = {"--db", db, "--delete-from", path_in("ids2.txt"), NULL};
+    cr_expect_eq(run_indexer(&err, from2), 1, "%s", err.ptr);
+    char want[700];
+    snprintf(want, sizeof want, "%s:2: unknown id 'ghost'", path_in("ids2.txt"));
+    cr_expect(strstr(err.ptr, want), "%s", err.ptr);
+    cr_expect_eq(doc_count(db), 0);
+
+    /* Deleting never creates an index. */
+    const char *none[] = {"--db", path_in("none"), "--delete", "a", NULL};
+    cr_expect_eq(run_indexer(&err, none), 3, "%s", err.ptr);
+    struct stat sb;
+    cr_expect_neq(stat(path_in("none"), &sb), 0, "no directory was made");
+
+    /* Usage: --delete without ids; INPUT in a --delete-from run. */
+    const char *no_ids[] = {"--db", db, "--delete", NULL};
+    cr_expect_eq(run_indexer(&err, no_ids), 2);
+    cr_expect(strstr(err.ptr, "--delete needs at least one ID"), "%s", err.ptr);
+    const char *mixed[] = {"--db", db, "--delete-from", path_in("ids.txt"), in, NULL};
+    cr_expect_eq(run_indexer(&err, mixed), 2);
+    cr_expect(strstr(err.ptr, "need --delete"), "%s", err.ptr);
+    /* Re-indexing brings retracted ids back. */
+    cr_assert_eq(run_indexer(&err, index), 0, "%s", err.ptr);
+    cr_expect_eq(doc_count(db), 6);
+    quirei_buf_release(&err);
+}
+
 Test(records, each_bad_line_has_its_status)
 {
     char err[128];

@@ -699,3 +699,76 @@ Test(server, abusive_queries)
     quirei_buf_release(&b);
     quirei_buf_release(&path);
 }
+
+/* The hit ids of a search response, space-separated. */
+static void hit_ids(const quirei_buf *b, char *out, size_t size)
+{
+    json_t *o = json_of(b);
+    json_t *hits = json_object_get(o, "hits"), *h;
+    size_t i;
+    out[0] = '\0';
+    json_array_foreach(hits, i, h)
+    {
+        size_t n = strlen(out);
+        snprintf(out + n, size - n, "%s%s", n ? " " : "",
+                 json_string_value(json_object_get(h, "id")));
+    }
+    json_decref(o);
+}
+
+/* Run quire-index with args (shell-quoted by the caller); its exit status,
+ * its stderr and stdout in out. */
+static int index_cmd(const char *args, char *out, size_t size)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "'%s/quire-index' --db '%s/db' %s 2>&1", QUIRE_BIN_DIR, tmp, args);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(out, 1, size - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A takedown reaches the running server at its next reopen, cached
+ * responses included (the cache keys on the index generation, which every
+ * commit moves). */
+Test(server, deleted_documents_stop_being_served)
+{
+    const char *gone = "000_b9d2c723326dce3c.txt", *kept = "003_edd2bdf7e4e26d6e.txt";
+    const char *path = "/api/search?q=cyber&limit=10";
+    quirei_buf b = QUIREI_BUF_INIT;
+    char ids[512], out[2048];
+    json_int_t hits = cache_stat("hits");
+    for (int round = 0; round < 2; round++) { /* a search, then a cache hit */
+        cr_assert_eq(http("GET", path, NULL, &b, NULL), 200, "%s", b.ptr);
+        hit_ids(&b, ids, sizeof ids);
+        cr_assert(strstr(ids, gone) && strstr(ids, kept), "before: %s", ids);
+    }
+    cr_expect_eq(cache_stat("hits"), hits + 1, "the second search came from the cache");
+
+    char args[128];
+    snprintf(args, sizeof args, "--delete '%s'", gone);
+    cr_assert_eq(index_cmd(args, out, sizeof out), 0, "%s", out);
+    cr_expect(strstr(out, "deleted 1 documents"), "%s", out);
+    /* The server reopens about every second: poll the very same query. */
+    double deadline = qt_now() + 10;
+    do {
+        qt_sleep(0.2);
+        cr_assert_eq(http("GET", path, NULL, &b, NULL), 200, "%s", b.ptr);
+        hit_ids(&b, ids, sizeof ids);
+    } while (strstr(ids, gone) && qt_now() < deadline);
+    cr_expect_str_eq(ids, kept, "after the takedown");
+    char doc[128];
+    snprintf(doc, sizeof doc, "/api/doc/%s", gone);
+    cr_expect_eq(http("GET", doc, NULL, &b, NULL), 404, "%s", b.ptr);
+    cr_expect_eq(docs_now(), 1);
+
+    /* An id the index does not hold (any more): reported, exit 1. */
+    cr_expect_eq(index_cmd(args, out, sizeof out), 1, "%s", out);
+    char want[128];
+    snprintf(want, sizeof want, "unknown id '%s'", gone);
+    cr_expect(strstr(out, want), "%s", out);
+    cr_expect_eq(docs_now(), 1);
+    quirei_buf_release(&b);
+}

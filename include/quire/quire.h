@@ -136,6 +136,7 @@ typedef struct quire_writer_stats {
     uint64_t body_bytes;     /* bytes of body text indexed */
     uint64_t invalid_utf8;   /* invalid byte sequences replaced by U+FFFD */
     uint64_t committed;      /* documents covered by the last commit */
+    uint64_t deleted;        /* documents removed by quire_writer_delete() */
 } quire_writer_stats_t;
 
 /*
@@ -159,6 +160,22 @@ quire_status_t quire_writer_open(const char *path,
  * QUIRE_ENOMEM, or a sticky error from a worker.
  */
 quire_status_t quire_writer_add(quire_writer_t *w, const quire_doc_t *doc);
+
+/*
+ * Delete the document with this id (a retraction). The delete runs on the
+ * thread of the shard that holds the id, after the documents queued there
+ * before it (so an add then a delete of one id leaves it deleted, and an
+ * add after the delete brings it back), and this call waits for it: *found
+ * (may be NULL) tells whether the index held the id, counting documents
+ * queued but not yet committed. An id longer than 200 bytes is never
+ * found. Like an add, the deletion reaches readers with the next commit
+ * (explicit, automatic every `batch_size` changes, or at close); a
+ * reader's quire_reader_generation() then changes, so caches keyed on it
+ * drop the document too.
+ * Returns QUIRE_OK (found or not), QUIRE_EINVAL (NULL writer, no id),
+ * QUIRE_ENOMEM, or a sticky error (QUIRE_EIO, QUIRE_EXAPIAN, ...).
+ */
+quire_status_t quire_writer_delete(quire_writer_t *w, const char *id, bool *found);
 
 /* Wait until every queued document is indexed, then commit all shards.
  * Returns QUIRE_OK or the first error (QUIRE_EIO, QUIRE_EXAPIAN, ...). */

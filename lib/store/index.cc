@@ -203,6 +203,19 @@ quire_status_t quirei_wdb_replace(quirei_wdb *db, const char *idterm, size_t idl
     })
 }
 
+quire_status_t quirei_wdb_delete(quirei_wdb *db, const char *idterm, size_t idlen, int *found,
+                                 quirei_buf *err)
+{
+    GUARD("delete document", {
+        std::string id(idterm, idlen);
+        /* The writable database's own reads include its uncommitted
+         * changes, so an add of this id earlier in the batch is found. */
+        *found = db->db.term_exists(id);
+        if (*found)
+            db->db.delete_document(id);
+    })
+}
+
 quire_status_t quirei_wdb_commit(quirei_wdb *db, quirei_buf *err)
 {
     GUARD("commit", db->db.commit())

@@ -50,6 +50,11 @@ quire_status_t quirei_wdb_set_metadata(quirei_wdb *db, const char *key, const ch
  * until quirei_wdb_commit(). */
 quire_status_t quirei_wdb_replace(quirei_wdb *db, const char *idterm, size_t idlen,
                                   quirei_xdoc *doc, int *replaced, quirei_buf *err);
+/* Delete the document whose unique id term is `idterm`; *found tells
+ * whether there was one (a missing one is not an error). Like a replace,
+ * invisible to readers until quirei_wdb_commit(). */
+quire_status_t quirei_wdb_delete(quirei_wdb *db, const char *idterm, size_t idlen, int *found,
+                                 quirei_buf *err);
 quire_status_t quirei_wdb_commit(quirei_wdb *db, quirei_buf *err);
 quire_status_t quirei_wdb_doc_count(quirei_wdb *db, uint64_t *n, quirei_buf *err);
 

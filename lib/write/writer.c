@@ -9,10 +9,11 @@
  * shard commits on its own every `batch_size` documents, so a crash loses
  * at most one batch per shard, and everything committed stays searchable.
  *
- * This file is the queue, the threads, open/close, commit, compact and
- * merge. What a document becomes is schema/doc_terms.c (the schema is the
- * essay of schema/schema.h); the directory (stub, shard names, orphans,
- * lock) is store/layout.c.
+ * This file is the queue, the threads, open/close, add, delete, commit
+ * and compact; merging the shards at close is write/merge.c. What a
+ * document becomes is schema/doc_terms.c (the schema is the essay of
+ * schema/schema.h); the directory (stub, shard names, orphans, lock) is
+ * store/layout.c.
  */
 #include <quire/quire.h>
 
@@ -30,6 +31,7 @@
 #include "store/index.h"
 #include "store/layout.h"
 #include "text/stemmer.h"
+#include "write/merge.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -43,11 +45,15 @@
 #define DEFAULT_BATCH 1000
 #define MAX_SHARDS 64
 
-typedef enum rec_kind { REC_DOC, REC_COMMIT, REC_COMPACT, REC_STOP } rec_kind_t;
+typedef enum rec_kind { REC_DOC, REC_DELETE, REC_COMMIT, REC_COMPACT, REC_STOP } rec_kind_t;
 
-/* One queued document: a single allocation, strings in `text`. */
+/* One queued document: a single allocation, strings in `text`. A
+ * REC_DELETE has only the id, and the shard's answer (`done` set last,
+ * under the shard's mutex); its caller frees it, since it waits for that. */
 typedef struct rec {
     rec_kind_t kind;
+    int done, found;
+    quire_status_t status;
     const char *f[QUIRE_FIELD_COUNT]; /* NULL when absent */
     size_t flen[QUIRE_FIELD_COUNT];
     char text[];
@@ -74,7 +80,8 @@ typedef struct shard {
 
     /* worker-only state; terms.err is the worker's one error buffer */
     quirei_doc_terms terms;
-    unsigned since_commit;
+    unsigned since_commit;  /* documents added or replaced since the last commit */
+    unsigned deletes_since; /* documents deleted since the last commit */
 } shard_t;
 
 struct quire_writer {
@@ -89,7 +96,7 @@ struct quire_writer {
     quire_status_t sticky;
     quirei_buf detail;
 
-    _Atomic uint64_t added, replaced, body_bytes, invalid, committed;
+    _Atomic uint64_t added, replaced, body_bytes, invalid, committed, deleted;
 };
 
 /* ------------------------------------------------------------ errors ---- */
@@ -167,6 +174,7 @@ static quire_status_t commit_shard(shard_t *s)
     if (st == QUIRE_OK) {
         atomic_fetch_add(&s->w->committed, s->since_commit);
         s->since_commit = 0;
+        s->deletes_since = 0;
     }
     return st;
 }
@@ -232,6 +240,36 @@ static void finish_barrier(shard_t *s, quire_status_t st)
     pthread_mutex_unlock(&s->mu);
 }
 
+/* Delete the document of r's id term from this shard and answer the
+ * caller, who waits on `committed` (a broadcast: barrier() waiters loop on
+ * their generation and go back to sleep). Deletions count towards the
+ * batch, so a long list of them is committed as it goes. */
+static void delete_doc(shard_t *s, rec_t *r)
+{
+    int found = 0;
+    quire_status_t st = sticky(s->w);
+    quirei_buf *term = &s->terms.term; /* the worker's scratch */
+    if (st == QUIRE_OK && quirei_buf_setf(term, "%s%.*s", QUIREI_PREFIX_ID,
+                                          (int)r->flen[QUIRE_FIELD_ID], r->f[QUIRE_FIELD_ID]) < 0)
+        st = QUIRE_ENOMEM;
+    if (st == QUIRE_OK && s->db) {
+        st = quirei_wdb_delete(s->db, term->ptr, term->len, &found, &s->terms.err);
+        if (st == QUIRE_OK && found) {
+            atomic_fetch_add(&s->w->deleted, 1);
+            if (s->since_commit + ++s->deletes_since >= s->w->batch)
+                st = commit_shard(s);
+        }
+        if (st)
+            set_error(s->w, st, shard_msg(s, st, "out of memory while deleting"));
+    }
+    pthread_mutex_lock(&s->mu);
+    r->found = found;
+    r->status = st;
+    r->done = 1;
+    pthread_cond_broadcast(&s->committed);
+    pthread_mutex_unlock(&s->mu);
+}
+
 static void *worker_main(void *arg)
 {
     shard_t *s = arg;
@@ -249,11 +287,15 @@ static void *worker_main(void *arg)
             finish_barrier(s, st);
             continue;
         }
+        if (r->kind == REC_DELETE) {
+            delete_doc(s, r); /* the caller frees r */
+            continue;
+        }
         /* After an error, documents are dropped: the caller sees the sticky
          * status on its next call and stops. */
         if (sticky(s->w) == QUIRE_OK && s->db) {
             quire_status_t st = index_doc(s, r);
-            if (st == QUIRE_OK && ++s->since_commit >= s->w->batch)
+            if (st == QUIRE_OK && ++s->since_commit + s->deletes_since >= s->w->batch)
                 st = commit_shard(s);
             if (st)
                 set_error(s->w, st, shard_msg(s, st, "out of memory while indexing"));
@@ -596,6 +638,40 @@ quire_status_t quire_writer_add(quire_writer_t *w, const quire_doc_t *doc)
     return QUIRE_OK;
 }
 
+/* The id is repaired (rec_from_doc) as quire_writer_add() repairs it, so
+ * an id indexed with invalid UTF-8 is deleted by the same bytes. It goes to
+ * the shard that holds it, after everything queued there before (an add of
+ * the same id included), and the caller waits for that shard's answer. */
+quire_status_t quire_writer_delete(quire_writer_t *w, const char *id, bool *found)
+{
+    if (found)
+        *found = false;
+    if (!w || !id || !*id)
+        return QUIRE_EINVAL;
+    quire_status_t st = sticky(w);
+    if (st || strlen(id) > QUIREI_MAX_ID_BYTES) /* no document has a longer id */
+        return st;
+    quire_doc_t doc = {.id = id};
+    long bad = 0;
+    rec_t *r = rec_from_doc(&doc, &bad);
+    if (!r)
+        return QUIRE_ENOMEM;
+    r->kind = REC_DELETE;
+    r->done = 0;
+    shard_t *s =
+        &w->shards[quirei_shard_of(r->f[QUIRE_FIELD_ID], r->flen[QUIRE_FIELD_ID], w->nshards)];
+    push(s, r);
+    pthread_mutex_lock(&s->mu);
+    while (!r->done)
+        pthread_cond_wait(&s->committed, &s->mu);
+    pthread_mutex_unlock(&s->mu);
+    if (found)
+        *found = r->found != 0;
+    st = r->status;
+    free(r);
+    return st;
+}
+
 /* Send `r` (commit or compact) to every shard and wait for all of them. */
 static quire_status_t barrier(quire_writer_t *w, rec_t *r)
 {
@@ -659,6 +735,7 @@ void quire_writer_stats(quire_writer_t *w, quire_writer_stats_t *st)
     st->body_bytes = atomic_load(&w->body_bytes);
     st->invalid_utf8 = atomic_load(&w->invalid);
     st->committed = atomic_load(&w->committed);
+    st->deleted = atomic_load(&w->deleted);
 }
 
 const char *quire_writer_detail(const quire_writer_t *w)
@@ -671,49 +748,15 @@ const char *quire_writer_language(const quire_writer_t *w)
     return w ? w->language : "";
 }
 
-/*
- * After the threads are stopped and the shards closed: compact all shards
- * into one new directory, switch the stub to it, delete the old ones.
- */
+/* After the threads are stopped and the shards closed (merge.c). */
 static quire_status_t merge_shards(quire_writer_t *w)
 {
-    const char *names[MAX_SHARDS] = {NULL}, *srcs[MAX_SHARDS];
-    size_t offs[MAX_SHARDS];
-    char merged[QUIREI_SHARD_NAME_MAX];
-    quirei_buf paths = QUIREI_BUF_INIT, dst = QUIREI_BUF_INIT, err = QUIREI_BUF_INIT;
-    quire_status_t st = QUIRE_OK;
+    const char *names[MAX_SHARDS];
     shard_names(w, names);
-    for (unsigned i = 0; i < w->nshards; i++) {
-        offs[i] = paths.len;
-        if (quirei_buf_addf(&paths, "%s/%s", w->path, names[i]) < 0 ||
-            quirei_buf_addc(&paths, '\0') < 0)
-            st = QUIRE_ENOMEM;
-    }
-    quirei_shard_merged_name(names, w->nshards, merged);
-    if (st || quirei_layout_path(&dst, w->path, merged) < 0) {
-        set_error(w, QUIRE_ENOMEM, "out of memory while merging");
-        st = QUIRE_ENOMEM;
-        goto out;
-    }
-    for (unsigned i = 0; i < w->nshards; i++)
-        srcs[i] = paths.ptr + offs[i];
-    quirei_layout_remove_tree(dst.ptr);
-    st = quirei_merge(srcs, w->nshards, dst.ptr, &err);
-    if (st == QUIRE_OK) {
-        const char *one[1] = {merged};
-        st = quirei_stub_write(w->path, one, 1, &err);
-        if (st == QUIRE_OK) /* the old shards are orphans now */
-            st = quirei_layout_remove_orphans(w->path, one, 1, &err);
-        else
-            quirei_layout_remove_tree(dst.ptr);
-    } else {
-        quirei_layout_remove_tree(dst.ptr);
-    }
+    quirei_buf err = QUIREI_BUF_INIT;
+    quire_status_t st = quirei_merge_shards(w->path, names, w->nshards, &err);
     if (st)
         set_error(w, st, err.len ? err.ptr : "out of memory while merging");
-out:
-    quirei_buf_release(&paths);
-    quirei_buf_release(&dst);
     quirei_buf_release(&err);
     return st;
 }
