@@ -49,29 +49,37 @@ static unsigned exact_cap(const quire_search_options_t *o)
     return o->exact_total ? o->exact_total : QUIRE_EXACT_TOTAL;
 }
 
-/* Compile tree as c says (with the option filters, may be NULL) and run it:
- * hits [offset, offset + limit) into *out; with `count`, matches counted
- * exactly up to the cap of o.
+/* run() flags: count the matches exactly up to the cap of o; order ties
+ * by id in Xapian (see below). */
+#define RUN_COUNT 1
+#define RUN_TIES 2
+
+/* Compile tree as c says (with the option filters, may be NULL) and run it
+ * as `flags` say: hits [offset, offset + limit) into *out.
  *
- * Ties: ranked by relevance, Xapian orders hits of equal weight by the
- * QUIREI_SLOT_FIELDS value (set_sort_by_relevance_then_value), not by its
- * document number, which depends on the shard layout and on the order
- * documents were indexed in: so paging, feeds and sharded indexes agree.
- * That value is the record of record.h: a version byte, then the id
- * length-prefixed (a varint of length + 1), so it orders ids shorter
- * first, then byte by byte (for ids up to 253 bytes the varint grows with
- * the length; QUIREI_MAX_ID_BYTES is 200), and ids are unique, so the rest
- * of the record never decides. Why this value and not a KeyMaker that
- * decodes the bare id: a value sort also runs on remote shards
- * (xapian-tcpsrv knows no custom KeyMaker), and a slot of its own for the
- * id would change the schema. The price is a value read a candidate: see
- * bench/RESULTS.md. Sorted by date, ties of date and weight are ordered on
- * the page instead (pick_dated()), as Xapian has no three-key order. */
+ * Ties: hits of equal weight (and date, sorted by date) are ordered by the
+ * QUIREI_SLOT_FIELDS value, not by Xapian's document number, which depends
+ * on the shard layout and on the order documents were indexed in: so
+ * paging, feeds and sharded indexes agree. That value is the record of
+ * record.h: a version byte, then the id length-prefixed (a varint of
+ * length + 1), so it orders ids shorter first, then byte by byte (for ids
+ * up to 253 bytes the varint grows with the length; QUIREI_MAX_ID_BYTES is
+ * 200), and ids are unique, so the rest of the record never decides. Why
+ * this value and not a KeyMaker that decodes the bare id: a value sort
+ * also runs on remote shards (xapian-tcpsrv knows no custom KeyMaker), and
+ * a slot of its own for the id would change the schema.
+ * Where: Xapian can sort by relevance then this value (RUN_TIES), but then
+ * reads it for every candidate: counting 10,000 matches of one common word
+ * took 12 ms instead of 2.4. So ties are ordered on the page (pick_ties():
+ * a few more hits are fetched, and only the ties that touch the page are
+ * read and sorted), and RUN_TIES is left for ties too many to read there
+ * (a query of filters alone, which weighs nothing) and for the tiers of a
+ * quote-like query (whose second tier leaves out the first). */
 _Static_assert(QUIREI_MAX_ID_BYTES <= 253, "the record's id prefix must grow with the length");
 
 static quire_status_t run(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
                           const quirei_q *filters, const quire_search_options_t *o,
-                          unsigned offset, unsigned limit, int count, quirei_mset **out)
+                          unsigned offset, unsigned limit, int flags, quirei_mset **out)
 {
     c->nterms = 0;
     quirei_q *q = quirei_compile_query(c, tree);
@@ -98,8 +106,8 @@ static quire_status_t run(quire_reader_t *r, const qn *tree, quirei_compile_t *c
         .offset = offset,
         .limit = limit,
         .sort_slot = o->sort == QUIRE_SORT_DATE ? QUIREI_SLOT_DATE : -1,
-        .tie_slot = QUIREI_SLOT_FIELDS,
-        .check_at_least = count ? (cap < UINT32_MAX ? cap + 1 : cap) : 0,
+        .tie_slot = flags & RUN_TIES ? QUIREI_SLOT_FIELDS : -1,
+        .check_at_least = flags & RUN_COUNT ? (cap < UINT32_MAX ? cap + 1 : cap) : 0,
         .max_postings = maxp,
     };
     quire_status_t st = quirei_rdb_search(r->db, q, &spec, out, &r->detail);
@@ -222,9 +230,8 @@ static quire_status_t pick_tiers(found_t *f, const quire_search_options_t *o, un
 }
 
 /* The page of one mset: its hits in order. */
-static quire_status_t pick_all(found_t *f, const quire_search_options_t *o)
+static quire_status_t pick_all(found_t *f)
 {
-    set_total(f, f->m, o);
     f->npicks = quirei_mset_size(f->m);
     if (!(f->picks = calloc(f->npicks + 1, sizeof *f->picks)))
         return QUIRE_ENOMEM;
@@ -242,15 +249,15 @@ static quire_status_t find_tiers(quire_reader_t *r, const qn *tree, quirei_compi
 {
     unsigned need = o->offset + limit;
     c->tier = QUIREI_TIER_NEAR;
-    quire_status_t st = run(r, tree, c, filters, o, 0, need, 0, &f->ma);
+    quire_status_t st = run(r, tree, c, filters, o, 0, need, RUN_TIES, &f->ma);
     if (st == QUIRE_OK && quirei_mset_size(f->ma) == 0) {
         quirei_mset_free(f->ma);
         f->ma = NULL; /* no document has the words together */
     } else if (st == QUIRE_OK) {
         /* When the first tier fills the page, the second only counts. */
         c->tier = QUIREI_TIER_BAG;
-        st = run(r, tree, c, filters, o, 0, quirei_mset_size(f->ma) < need ? need : 0, 1,
-                 &f->m);
+        st = run(r, tree, c, filters, o, 0, quirei_mset_size(f->ma) < need ? need : 0,
+                 RUN_COUNT | RUN_TIES, &f->m);
     }
     if (st == QUIRE_OK && f->ma)
         st = pick_tiers(f, o, limit);
@@ -258,14 +265,17 @@ static quire_status_t find_tiers(quire_reader_t *r, const qn *tree, quirei_compi
     return st;
 }
 
-/* ------------------------------------------------------------ by date --- */
+/* ------------------------------------------------------------- ties ----- */
 
-/* Sorted by date, hits this far past the page are fetched, so that a tie
- * of date and weight at its end is usually seen whole in one search. */
-#define DATE_TIE_SLACK 8
+/* Hits this far past the page are fetched, so that a tie at its end is
+ * usually seen whole in one search. */
+#define TIE_SLACK 8
+/* Ranked by relevance, ties of more hits than the page and this many, or
+ * that run past those fetched, are left to Xapian's sort (RUN_TIES). */
+#define TIE_READ_MAX 256
 
-/* A hit sorted by date: its position in the mset, weight, date and record
- * value (whose id orders ties, as in run()). */
+/* A hit: its position in the mset, weight, date (sorted by date) and
+ * record value (whose id orders ties, as in run()). */
 typedef struct dated {
     size_t i;
     double w;
@@ -281,7 +291,7 @@ static int buf_cmp(const quirei_buf *a, const quirei_buf *b)
     return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-/* Newest first, then by weight, then by id. */
+/* Newest first (when dates were read), then by weight, then by id. */
 static int dated_cmp(const void *pa, const void *pb)
 {
     const dated_t *a = pa, *b = pb;
@@ -293,35 +303,38 @@ static int dated_cmp(const void *pa, const void *pb)
     return buf_cmp(&a->fields, &b->fields);
 }
 
-/* Hit i of m into d (with its record value when `fields`). */
-static quire_status_t load_dated(quire_reader_t *r, quirei_mset *m, size_t i, int fields,
-                                 dated_t *d)
+/* Hit i of m into d: its weight, its date when `by_date`, its record value
+ * when `fields`. */
+static quire_status_t load_dated(quire_reader_t *r, quirei_mset *m, size_t i, int by_date,
+                                 int fields, dated_t *d)
 {
     d->i = i;
     d->w = quirei_mset_score(m, i);
     quirei_buf_reset(&d->date);
     quirei_buf_reset(&d->fields);
-    quire_status_t st = quirei_mset_value(m, i, QUIREI_SLOT_DATE, &d->date, &r->detail);
+    quire_status_t st = QUIRE_OK;
+    if (by_date)
+        st = quirei_mset_value(m, i, QUIREI_SLOT_DATE, &d->date, &r->detail);
     if (st == QUIRE_OK && fields)
         st = quirei_mset_value(m, i, QUIREI_SLOT_FIELDS, &d->fields, &r->detail);
     return st;
 }
 
-/* [*lo, *hi): the hits of m from the first tied (by date and weight) with
- * hit `first` to the last tied with hit `last`. */
-static quire_status_t tie_range(quire_reader_t *r, quirei_mset *m, size_t first, size_t last,
-                                size_t *lo, size_t *hi)
+/* [*lo, *hi): the hits of m from the first tied (by weight, and date when
+ * `by_date`) with hit `first` to the last tied with hit `last`. */
+static quire_status_t tie_range(quire_reader_t *r, quirei_mset *m, int by_date, size_t first,
+                                size_t last, size_t *lo, size_t *hi)
 {
     dated_t edge = {0}, d = {0};
     size_t n = quirei_mset_size(m);
-    quire_status_t st = load_dated(r, m, first, 0, &edge);
+    quire_status_t st = load_dated(r, m, first, by_date, 0, &edge);
     for (*lo = first; st == QUIRE_OK && *lo > 0; --*lo)
-        if ((st = load_dated(r, m, *lo - 1, 0, &d)) || dated_cmp(&d, &edge))
+        if ((st = load_dated(r, m, *lo - 1, by_date, 0, &d)) || dated_cmp(&d, &edge))
             break;
     if (st == QUIRE_OK)
-        st = load_dated(r, m, last, 0, &edge);
+        st = load_dated(r, m, last, by_date, 0, &edge);
     for (*hi = last + 1; st == QUIRE_OK && *hi < n; ++*hi)
-        if ((st = load_dated(r, m, *hi, 0, &d)) || dated_cmp(&d, &edge))
+        if ((st = load_dated(r, m, *hi, by_date, 0, &d)) || dated_cmp(&d, &edge))
             break;
     quirei_buf_release(&edge.date);
     quirei_buf_release(&edge.fields);
@@ -331,14 +344,14 @@ static quire_status_t tie_range(quire_reader_t *r, quirei_mset *m, size_t first,
 }
 
 /* The page from hits [lo, hi) of f->m (which hold it), ties ordered by id. */
-static quire_status_t pick_sorted(quire_reader_t *r, found_t *f, size_t lo, size_t hi,
-                                  size_t first, size_t end)
+static quire_status_t pick_sorted(quire_reader_t *r, found_t *f, int by_date, size_t lo,
+                                  size_t hi, size_t first, size_t end)
 {
     dated_t *v = calloc(hi - lo, sizeof *v);
     f->picks = calloc(end - first + 1, sizeof *f->picks);
     quire_status_t st = v && f->picks ? QUIRE_OK : QUIRE_ENOMEM;
     for (size_t k = 0; st == QUIRE_OK && k < hi - lo; k++)
-        st = load_dated(r, f->m, lo + k, 1, &v[k]);
+        st = load_dated(r, f->m, lo + k, by_date, 1, &v[k]);
     if (st == QUIRE_OK) {
         qsort(v, hi - lo, sizeof *v, dated_cmp);
         for (size_t k = first; k < end; k++)
@@ -353,29 +366,35 @@ static quire_status_t pick_sorted(quire_reader_t *r, found_t *f, size_t lo, size
 }
 
 /*
- * Sorted by date, the page of f->m (hits [0, asked) of the query c
- * compiled last), with hits of equal date and weight in id order. Xapian
- * sorts by date, then weight, then document number, and has no third key:
- * the ties that touch the page are read whole (fetching more hits while
- * the last one runs past those fetched) and sorted here. Ties are rare
- * when words are weighed; a query of filters alone (all weights 0) ties
- * within a day, so at most a day's hits are read.
+ * The page of f->m (hits [0, asked) of the query c compiled last), with
+ * ties in id order (see run()). Xapian ranks by weight (sorted by date:
+ * by date, then weight) and then by document number: the ties that touch
+ * the page are read whole, fetching more hits while the last one runs past
+ * those fetched, and sorted here (Xapian has no third key for dates).
+ * Ties are rare where words are weighed; in a query of filters alone (all
+ * weights 0) every hit ties (sorted by date, those of a day, or all the
+ * undated ones): ranked by relevance, that is left to Xapian (RUN_TIES).
  */
-static quire_status_t pick_dated(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
-                                 const quirei_q *filters, const quire_search_options_t *o,
-                                 unsigned limit, unsigned asked, found_t *f)
+static quire_status_t pick_ties(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
+                                const quirei_q *filters, const quire_search_options_t *o,
+                                unsigned limit, unsigned asked, found_t *f)
 {
-    set_total(f, f->m, o);
+    int by_date = o->sort == QUIRE_SORT_DATE;
     size_t need = (size_t)o->offset + limit, lo = 0, hi = 0;
     for (;;) {
         size_t n = quirei_mset_size(f->m), end = n < need ? n : need;
         if (end <= o->offset)
             return (f->picks = calloc(1, sizeof *f->picks)) ? QUIRE_OK : QUIRE_ENOMEM;
-        quire_status_t st = tie_range(r, f->m, o->offset, end - 1, &lo, &hi);
-        if (st || hi < n || n < asked)
-            return st ? st : pick_sorted(r, f, lo, hi, o->offset, end);
+        quire_status_t st = tie_range(r, f->m, by_date, o->offset, end - 1, &lo, &hi);
+        int whole = hi < n || n < asked; /* the last tie ends within m */
+        if (st || (whole && (by_date || hi - lo <= limit + TIE_READ_MAX)))
+            return st ? st : pick_sorted(r, f, by_date, lo, hi, o->offset, end);
         quirei_mset_free(f->m);
         f->m = NULL;
+        if (!by_date) {
+            st = run(r, tree, c, filters, o, o->offset, limit, RUN_TIES, &f->m);
+            return st ? st : pick_all(f);
+        }
         asked = asked < UINT32_MAX / 2 ? 2 * asked : UINT32_MAX;
         if ((st = run(r, tree, c, filters, o, 0, asked, 0, &f->m)))
             return st;
@@ -383,16 +402,14 @@ static quire_status_t pick_dated(quire_reader_t *r, const qn *tree, quirei_compi
 }
 
 /* The query, then its fallbacks while nothing is found (see the top of
- * this file). Sorted by date, hits are fetched from the first on, for
- * pick_dated(). */
+ * this file). Hits are fetched from the first on, for pick_ties(). */
 static quire_status_t find_with_fallbacks(quire_reader_t *r, const qn *tree,
                                           quirei_compile_t *c, const quirei_q *filters,
                                           const quire_search_options_t *o, unsigned limit,
                                           found_t *f)
 {
-    int dated = o->sort == QUIRE_SORT_DATE;
-    unsigned first = dated ? 0 : o->offset, n = dated ? o->offset + limit + DATE_TIE_SLACK : limit;
-    quire_status_t st = run(r, tree, c, filters, o, first, n, 1, &f->m);
+    unsigned n = o->offset + limit + TIE_SLACK;
+    quire_status_t st = run(r, tree, c, filters, o, 0, n, RUN_COUNT, &f->m);
     if (st == QUIRE_OK && quirei_mset_estimate(f->m) == 0 &&
         quirei_qn_has_kind(tree, QN_PHRASE)) {
         for (int mode = QUIREI_PHRASE_VARIANT; mode <= QUIREI_PHRASE_BAG; mode++) {
@@ -400,7 +417,7 @@ static quire_status_t find_with_fallbacks(quire_reader_t *r, const qn *tree,
             f->m = NULL;
             c->mode = (quirei_phrase_mode)mode;
             f->approximate = 1;
-            st = run(r, tree, c, filters, o, first, n, 1, &f->m);
+            st = run(r, tree, c, filters, o, 0, n, RUN_COUNT, &f->m);
             if (st || quirei_mset_estimate(f->m) > 0)
                 break;
         }
@@ -410,11 +427,12 @@ static quire_status_t find_with_fallbacks(quire_reader_t *r, const qn *tree,
         f->m = NULL;
         c->relaxed = 1;
         f->relaxed = 1;
-        st = run(r, tree, c, filters, o, first, n, 1, &f->m);
+        st = run(r, tree, c, filters, o, 0, n, RUN_COUNT, &f->m);
     }
     if (st)
         return st;
-    return dated ? pick_dated(r, tree, c, filters, o, limit, n, f) : pick_all(f, o);
+    set_total(f, f->m, o);
+    return pick_ties(r, tree, c, filters, o, limit, n, f);
 }
 
 /* Run the query in tiers or with its fallbacks; the page's hits into f. */
