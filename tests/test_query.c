@@ -719,11 +719,11 @@ Test(counts, equal_scores_come_in_id_order)
     cr_expect_str_eq(got, "twin-01 twin-02 twin-03 twin-04 twin-05 twin-06");
     free(got);
     /* Another shard layout, documents indexed in the opposite order: the
-     * same pages. */
+     * same pages (the last query is quote-like: two tiers). */
     char other[] = "/tmp/quire-test-counts1-XXXXXX";
     quire_reader_t *mine = reader, *theirs = count_index(other, 1, 1);
-    static const char *const qs[] = {"common", "common alpha", "twin"};
-    for (int k = 0; k < 6; k++) {
+    static const char *const qs[] = {"common", "common alpha", "twin", "alpha alpha alpha alpha"};
+    for (int k = 0; k < 8; k++) {
         quire_search_options_t o = {.limit = 100, .sort = (quire_sort_t)(k % 2)};
         got = paged_ids(qs[k / 2], o, COUNT_DOCS, NULL);
         reader = theirs;
