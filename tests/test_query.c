@@ -261,12 +261,17 @@ static void setup_tiers(void)
     index_docs(tier_fixture, sizeof tier_fixture / sizeof *tier_fixture);
 }
 
+static void remove_dir(const char *d)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+    cr_expect_eq(system(cmd), 0);
+}
+
 static void teardown_index(void)
 {
     quire_reader_close(reader);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
+    remove_dir(dir);
 }
 
 TestSuite(search, .init = setup_index, .fini = teardown_index);
@@ -280,15 +285,31 @@ static quire_results_t *search(const char *q, const quire_search_options_t *o)
     return res;
 }
 
-/* The ids of the hits, space separated. */
+/* The ids of hits [offset, offset + n) read in pages of `limit` (0 = 10),
+ * space separated; every page must report the same total (into *total,
+ * may be NULL). */
+static char *paged_ids(const char *q, quire_search_options_t o, unsigned n, uint64_t *total)
+{
+    quirei_buf b = QUIREI_BUF_INIT;
+    o.limit = o.limit ? o.limit : 10;
+    for (unsigned end = o.offset + n, k = 0; o.offset < end; o.offset += o.limit, k++) {
+        quire_results_t *res = search(q, &o);
+        for (size_t i = 0; i < res->nhits; i++)
+            quirei_buf_addf(&b, "%s%s", b.len ? " " : "", res->hits[i].id);
+        if (total && k && *total != res->total)
+            cr_expect_eq(res->total, *total, "%s: total changed at offset %u", q, o.offset);
+        if (total)
+            *total = res->total;
+        quire_results_free(res);
+    }
+    return quirei_buf_detach(&b, NULL);
+}
+
+/* The ids of one page of hits, space separated. */
 static char *ids(const char *q, const quire_search_options_t *o)
 {
-    quire_results_t *res = search(q, o);
-    quirei_buf b = QUIREI_BUF_INIT;
-    for (size_t i = 0; i < res->nhits; i++)
-        quirei_buf_addf(&b, "%s%s", i ? " " : "", res->hits[i].id);
-    quire_results_free(res);
-    return quirei_buf_detach(&b, NULL);
+    quire_search_options_t p = o ? *o : (quire_search_options_t){0};
+    return paged_ids(q, p, p.limit ? p.limit : 10, NULL);
 }
 
 #define EXPECT_IDS(q, o, want)                                                           \
@@ -356,17 +377,12 @@ Test(tiers, quote_like_queries_rank_exact_forms_first)
     /* Three words are not quote-like: plain BM25 plus proximity. */
     EXPECT_IDS("hacker attack grid", NULL, "grid-stemmed grid-quote grid-scattered");
     /* Pages of one hit each make up the same list: no hit twice, none lost. */
-    quire_search_options_t o = {.limit = 1};
-    quirei_buf b = QUIREI_BUF_INIT;
-    for (o.offset = 0; o.offset < 4; o.offset++) {
-        quire_results_t *res = search("hackers attacked power grids", &o);
-        cr_expect_eq(res->total, 3, "total counts every match, not only the first tier");
-        for (size_t i = 0; i < res->nhits; i++)
-            quirei_buf_addf(&b, "%s%s", b.len ? " " : "", res->hits[i].id);
-        quire_results_free(res);
-    }
-    cr_expect_str_eq(quirei_buf_cstr(&b), "grid-quote grid-stemmed grid-scattered");
-    quirei_buf_release(&b);
+    uint64_t total = 0;
+    char *got = paged_ids("hackers attacked power grids", (quire_search_options_t){.limit = 1},
+                          4, &total);
+    cr_expect_str_eq(got, "grid-quote grid-stemmed grid-scattered");
+    cr_expect_eq(total, 3, "total counts every match, not only the first tier");
+    free(got);
     /* By date, every match in date order, newest first. */
     quire_search_options_t d = {.sort = QUIRE_SORT_DATE};
     EXPECT_IDS("hackers attacked power grids", &d, "grid-scattered grid-stemmed grid-quote");
@@ -559,6 +575,7 @@ Test(search, json_schema)
         cr_expect(json_object_get(hit, keys[i]) != NULL, "hit lacks %s", keys[i]);
     cr_expect_str_eq(json_string_value(json_object_get(hit, "id")), "phrase");
     cr_expect(json_is_null(json_object_get(hit, "url")));
+    cr_expect(strstr(text, "\"total\":{\"value\":1,\"relation\":\"eq\"}"), "%s", text);
     cr_expect_str_eq(json_string_value(json_object_get(json_object_get(hit, "quote"), "text")),
                      "Nations keep playing the cyber blame game.");
     json_decref(o);
@@ -582,6 +599,143 @@ Test(search, json_repairs_invalid_utf8)
     json_decref(o);
     free(text);
     quire_results_free(res);
+}
+
+/* ---------------------------------------------------- counts and ties */
+
+/* COUNT_DOCS documents holding "common" ("alpha" 0-6 times), TWINS of them
+ * the same but for their ids, added in scrambled order; twin-7 is shorter. */
+enum { COUNT_DOCS = 600, TWINS = 40 };
+
+static quire_reader_t *count_index(char *cdir, unsigned shards, int reverse)
+{
+    cr_assert_not_null(mkdtemp(cdir));
+    quire_writer_t *w = NULL;
+    cr_assert_eq(quire_writer_open(cdir, &(quire_writer_options_t){.shards = shards}, &w, NULL),
+                 QUIRE_OK);
+    for (int k = 0; k < COUNT_DOCS; k++) {
+        int i = reverse ? COUNT_DOCS - 1 - k : k;
+        char id[32], body[160];
+        quire_doc_t d = {.id = id, .body = body, .date = "2020-05-05"};
+        if (i < TWINS) {
+            int t = (i * 17) % TWINS;
+            snprintf(id, sizeof id, t == 7 ? "twin-%d" : "twin-%02d", t);
+            d.body = "common twin text of equal weight";
+        } else {
+            snprintf(id, sizeof id, "doc-%03d", i);
+            snprintf(body, sizeof body, "common words %d%s%s%s", i, i % 7 > 0 ? " alpha" : "",
+                     i % 7 > 2 ? " alpha alpha" : "", i % 7 > 4 ? " alpha alpha alpha" : "");
+            d.date = i % 3 ? "2019-01-01" : "2018-02-02";
+        }
+        cr_assert_eq(quire_writer_add(w, &d), QUIRE_OK);
+    }
+    cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    quire_reader_t *r = NULL;
+    cr_assert_eq(quire_reader_open(cdir, &r, NULL), QUIRE_OK);
+    return r;
+}
+
+static void count_setup(void)
+{
+    strcpy(dir, "/tmp/quire-test-counts-XXXXXX");
+    reader = count_index(dir, 3, 0);
+}
+
+TestSuite(counts, .init = count_setup, .fini = teardown_index);
+
+Test(counts, total_is_exact_at_every_limit_and_offset)
+{
+    static const struct { const char *q; uint64_t n; quire_sort_t sort; } cases[] = {
+        {"common", COUNT_DOCS, QUIRE_SORT_RELEVANCE},
+        {"common alpha", 480, QUIRE_SORT_RELEVANCE}, /* i % 7 > 0 of the 560 */
+        {"common alpha", 480, QUIRE_SORT_DATE},
+        {"common twin text equal", TWINS, QUIRE_SORT_RELEVANCE}, /* quote-like: tiers */
+        {"common twin text alpha", COUNT_DOCS, QUIRE_SORT_RELEVANCE}, /* relaxed: OR */
+        {"\"common alpha alpha alpha words\"", 0, QUIRE_SORT_RELEVANCE}, /* approximate */
+    };
+    static const unsigned limits[] = {1, 3, 10, 100}, offsets[] = {0, 7, 50, 300};
+    uint64_t first = 0;
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
+        for (size_t l = 0; l < 4; l++)
+            for (size_t k = 0; k < 4; k++) {
+                quire_search_options_t o = {.limit = limits[l], .offset = offsets[k],
+                                            .sort = cases[c].sort};
+                quire_results_t *res = search(cases[c].q, &o);
+                /* The approximate fallback's count: the same on every page. */
+                first = !cases[c].n && l + k == 0 ? res->total : first;
+                cr_expect(res->total == (cases[c].n ? cases[c].n : first), "%s %u %u: %llu",
+                          cases[c].q, o.limit, o.offset, (unsigned long long)res->total);
+                cr_expect(res->total_relation == QUIRE_TOTAL_EQ &&
+                          (cases[c].n || (res->approximate && first > 100)));
+                quire_results_free(res);
+            }
+}
+
+Test(counts, over_the_cap_the_total_is_a_bound)
+{
+    for (unsigned limit = 1; limit <= 100; limit *= 10) {
+        quire_search_options_t o = {.limit = limit, .offset = 20, .exact_total = 100};
+        quire_results_t *res = search("common", &o);
+        cr_expect(res->total == 100 && res->total_relation == QUIRE_TOTAL_GTE);
+        char *t = quire_results_text(res, 0), *j = quire_results_json(res);
+        cr_expect(!strncmp(t, "at least 100 results for common", 31), "%s", t);
+        cr_expect(strstr(j, "\"total\":{\"value\":100,\"relation\":\"gte\"}"), "%s", j);
+        free(t);
+        free(j);
+        quire_results_free(res);
+    }
+    /* With as many matches as the cap, the count is exact; with one more, a bound. */
+    for (unsigned cap = TWINS - 1; cap <= TWINS; cap++) {
+        quire_results_t *res = search("twin", &(quire_search_options_t){.exact_total = cap});
+        char *t = quire_results_text(res, 0);
+        cr_expect(!strncmp(t, cap == TWINS ? "40 results" : "at least 39 results", 10), "%s", t);
+        cr_expect_eq(res->total_relation, cap == TWINS ? QUIRE_TOTAL_EQ : QUIRE_TOTAL_GTE);
+        free(t);
+        quire_results_free(res);
+    }
+}
+
+Test(counts, equal_scores_come_in_id_order)
+{
+    /* The twins' ids in order: shorter first (twin-7), then byte by byte. */
+    quirei_buf wb = QUIREI_BUF_INIT;
+    quirei_buf_adds(&wb, "twin-7");
+    for (int t = 0; t < TWINS; t++)
+        if (t != 7)
+            quirei_buf_addf(&wb, " twin-%02d", t);
+    char *want = quirei_buf_detach(&wb, NULL);
+    /* By relevance, in pages of 3 or all at once; by date (one day). */
+    static const quire_search_options_t pages[] = {
+        {.limit = 3}, {.limit = 100}, {.limit = 7, .sort = QUIRE_SORT_DATE}};
+    char *got;
+    for (int k = 0; k < 3; k++) {
+        cr_expect_str_eq(got = paged_ids("twin", pages[k], TWINS, NULL), want, "pages %d", k);
+        free(got);
+    }
+    /* A filter alone weighs nothing: every hit ties, by date then id. */
+    got = paged_ids("date:2020-05-05",
+                    (quire_search_options_t){.limit = 3, .sort = QUIRE_SORT_DATE, .offset = 2}, 6,
+                    NULL);
+    cr_expect_str_eq(got, "twin-01 twin-02 twin-03 twin-04 twin-05 twin-06");
+    free(got);
+    /* Another shard layout, documents indexed in the opposite order: the
+     * same pages (the last query is quote-like: two tiers). */
+    char other[] = "/tmp/quire-test-counts1-XXXXXX";
+    quire_reader_t *mine = reader, *theirs = count_index(other, 1, 1);
+    static const char *const qs[] = {"common", "common alpha", "twin", "alpha alpha alpha alpha"};
+    for (int k = 0; k < 8; k++) {
+        quire_search_options_t o = {.limit = 100, .sort = (quire_sort_t)(k % 2)};
+        got = paged_ids(qs[k / 2], o, COUNT_DOCS, NULL);
+        reader = theirs;
+        char *there = paged_ids(qs[k / 2], o, COUNT_DOCS, NULL);
+        reader = mine;
+        cr_expect_str_eq(got, there, "%s sort %d", qs[k / 2], k % 2);
+        free(got);
+        free(there);
+    }
+    quire_reader_close(theirs);
+    remove_dir(other);
+    free(want);
 }
 
 /* ------------------------------------------------- index changed under us */
@@ -642,7 +796,5 @@ Test(modified, search_and_get_retry_after_reopen)
     quire_reader_close(rs);
     quire_reader_close(rg);
     cr_assert_eq(quire_writer_close(w), QUIRE_OK);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", mdir);
-    cr_expect_eq(system(cmd), 0);
+    remove_dir(mdir);
 }

@@ -143,6 +143,10 @@ Test(server, health_search_doc)
     json_t *hit = json_array_get(hits, 0);
     cr_expect_str_eq(json_string_value(json_object_get(hit, "id")), "000_b9d2c723326dce3c.txt");
     cr_expect(json_is_object(json_object_get(hit, "quote")));
+    /* An exact count: {"value": N, "relation": "eq"}. */
+    json_t *want = json_pack("{s:i, s:s}", "value", 1, "relation", "eq");
+    cr_expect(json_equal(json_object_get(o, "total"), want), "%s", b.ptr);
+    json_decref(want);
     json_decref(o);
 
     /* The document by id. */
@@ -155,6 +159,7 @@ Test(server, health_search_doc)
     cr_assert_eq(http("GET", "/api/search?q=spying&format=text", NULL, &b, &ct), 200);
     cr_expect(strstr(ct.ptr, "text/plain"));
     cr_expect(strstr(b.ptr, "result"), "%s", b.ptr);
+    cr_expect(!strstr(b.ptr, "at least"), "an exact count is no bound: %s", b.ptr);
     cr_assert_eq(http("GET", "/api/search?q=spying", "text/plain", &b, &ct), 200);
     cr_expect(strstr(ct.ptr, "text/plain"));
     quirei_buf_release(&b);
@@ -415,7 +420,9 @@ Test(server, index_updates_without_downtime)
      * result cache never outlives a commit. */
     cr_assert_eq(http("GET", "/api/search?q=spying&limit=3", NULL, &b, NULL), 200);
     json_t *o = json_of(&b);
-    cr_expect_geq(json_integer_value(json_object_get(o, "total")), 3000, "%s", b.ptr);
+    json_t *total = json_object_get(o, "total");
+    cr_expect_geq(json_integer_value(json_object_get(total, "value")), 3000, "%s", b.ptr);
+    cr_expect_str_eq(json_string_value(json_object_get(total, "relation")), "eq", "%s", b.ptr);
     json_decref(o);
     quirei_buf_release(&b);
 }

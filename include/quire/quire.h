@@ -285,6 +285,11 @@ const char *quire_reader_detail(const quire_reader_t *r);
 #define QUIRE_MAX_LIMIT 100     /* most hits one search returns */
 #define QUIRE_MAX_OFFSET 10000  /* deepest page: offset + limit <= this */
 #define QUIRE_MAX_QUERY_BYTES 8192
+/* Searches count their matches exactly up to this many (by default): the
+ * count of a query over it is reported as "at least this many"
+ * (QUIRE_TOTAL_GTE). Counting visits every match up to it: see
+ * bench/RESULTS.md for the cost. */
+#define QUIRE_EXACT_TOTAL 10000
 /* The per-query work limit: the postings a query may read, counted as the
  * sum of the document frequencies of its distinct terms. About 0.1 us each
  * on the reference machine, so no query pins a core for more than ~0.2 s.
@@ -314,6 +319,8 @@ typedef struct quire_search_options {
     uint64_t max_postings;  /* work limit; 0 = QUIRE_MAX_QUERY_POSTINGS for
                                queries of > QUIRE_WORK_CHECK_TERMS terms; set,
                                it applies to every query */
+    unsigned exact_total;   /* count matches exactly up to this many; 0 =
+                               QUIRE_EXACT_TOTAL (see quire_results_t) */
 } quire_search_options_t;
 
 /* A highlighted range of a snippet, in Unicode code points, [start, end). */
@@ -325,7 +332,11 @@ typedef struct quire_hit {
     unsigned rank;          /* 1-based, across pages */
     double score;           /* BM25-based relevance; orders hits within a tier (a
                                quote-like query ranks its exact-phrase hits first,
-                               whatever their score) */
+                               whatever their score). Hits of equal score (and,
+                               sorted by date, equal date) come in the order of
+                               their ids, shorter ids first, then byte by byte:
+                               the same on every page, in every shard layout and
+                               whatever order the documents were indexed in. */
     const char *id, *title, *source, *author, *date, *url; /* NULL = absent */
     const char *snippet;    /* best fragment of the body, about 250 bytes */
     const quire_span_t *highlights; /* matched words / whole phrases */
@@ -337,9 +348,20 @@ typedef struct quire_hit {
     size_t quote_start, quote_end;
 } quire_hit_t;
 
+/* How quire_results_t.total relates to the number of matches. */
+typedef enum quire_total_relation {
+    QUIRE_TOTAL_EQ = 0, /* total is the number of matching documents */
+    QUIRE_TOTAL_GTE     /* more match than counting went to: at least total */
+} quire_total_relation_t;
+
 typedef struct quire_results {
     const char *query;      /* as given */
-    uint64_t total;         /* estimated number of matching documents */
+    /* The number of matching documents (of the fallback that answered,
+     * when one did), the same at every offset and limit: exact up to the
+     * exact_total option (QUIRE_EXACT_TOTAL by default), and beyond it
+     * that cap with total_relation QUIRE_TOTAL_GTE. */
+    uint64_t total;
+    quire_total_relation_t total_relation;
     unsigned offset, limit;
     bool relaxed;           /* no document held every word: best partial
                                matches are returned */
@@ -375,7 +397,8 @@ void quire_results_free(quire_results_t *res);
 
 /*
  * The results as JSON text (the schema served by quire-serve's
- * /api/search): {"query","total","offset","limit","relaxed","approximate",
+ * /api/search): {"query","total":{"value","relation":"eq"|"gte"},"offset",
+ * "limit","relaxed","approximate",
  * "took_ms","hits":[{"rank","id","score","title","source","author","date",
  * "url","snippet","highlights":[[start,end],...],"quote":{"text","start",
  * "end"}|null}]}. Absent fields are null; text that is not valid UTF-8 (a
@@ -385,7 +408,8 @@ void quire_results_free(quire_results_t *res);
 char *quire_results_json(const quire_results_t *res);
 
 /*
- * The results as text for a terminal: a header line, then per hit its rank
+ * The results as text for a terminal: a header line ("N results for Q", or
+ * "at least N results for Q" when total is a bound), then per hit its rank
  * and title, id | source | author | date | score, url, the snippet with
  * matches marked (ANSI bold-underline when `ansi`, else **like this**), and
  * the quote. Returns a malloc'd string (free() it), NULL on OOM.

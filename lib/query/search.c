@@ -43,11 +43,50 @@
 
 /* ------------------------------------------------------------ running --- */
 
-/* Compile tree as c says (with the option filters, may be NULL) and run it:
- * hits [offset, offset + limit) into *out. */
+/* The count cap of o (see quire_results_t.total). */
+static unsigned exact_cap(const quire_search_options_t *o)
+{
+    return o->exact_total ? o->exact_total : QUIRE_EXACT_TOTAL;
+}
+
+/* run() flags: count the matches exactly up to the cap of o; order ties
+ * by id in Xapian (see below). */
+#define RUN_COUNT 1
+#define RUN_TIES 2
+/* Hits this far past the page are fetched, so that a tie at its end is
+ * usually seen whole in one search. */
+#define TIE_SLACK 8
+/* Ranked by relevance, ties of more hits than the page and this many, or
+ * that run past those fetched, are left to Xapian's sort (RUN_TIES). */
+#define TIE_READ_MAX 256
+
+/* Compile tree as c says (with the option filters, may be NULL) and run it
+ * as `flags` say: hits [offset, offset + limit) into *out.
+ *
+ * Ties: hits of equal weight (and date, sorted by date) are ordered by the
+ * QUIREI_SLOT_FIELDS value, not by Xapian's document number, which depends
+ * on the shard layout and on the order documents were indexed in: so
+ * paging, feeds and sharded indexes agree. That value is the record of
+ * record.h: a version byte, then the id length-prefixed (a varint of
+ * length + 1), so it orders ids shorter first, then byte by byte (for ids
+ * up to 253 bytes the varint grows with the length; QUIREI_MAX_ID_BYTES is
+ * 200), and ids are unique, so the rest of the record never decides. Why
+ * this value and not a KeyMaker that decodes the bare id: a value sort
+ * also runs on remote shards (xapian-tcpsrv knows no custom KeyMaker), and
+ * a slot of its own for the id would change the schema.
+ * Where: Xapian can sort by relevance then this value (RUN_TIES), but then
+ * reads it for every candidate: counting 10,000 matches of one common word
+ * took 12 ms instead of 2.4. So ties are ordered on the page (pick_ties():
+ * a few more hits are fetched, and only the ties that touch the page are
+ * read and sorted; order_second_tier() likewise for the second tier of a
+ * quote-like query), and RUN_TIES is left for ties too many to read there
+ * (a query of filters alone, which weighs nothing) and for the first tier
+ * (the documents holding the exact phrase: few, and cheap to sort). */
+_Static_assert(QUIREI_MAX_ID_BYTES <= 253, "the record's id prefix must grow with the length");
+
 static quire_status_t run(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
                           const quirei_q *filters, const quire_search_options_t *o,
-                          unsigned offset, unsigned limit, quirei_mset **out)
+                          unsigned offset, unsigned limit, int flags, quirei_mset **out)
 {
     c->nterms = 0;
     quirei_q *q = quirei_compile_query(c, tree);
@@ -68,9 +107,17 @@ static quire_status_t run(quire_reader_t *r, const qn *tree, quirei_compile_t *c
     if ((!o->max_postings && c->nterms <= QUIRE_WORK_CHECK_TERMS) ||
         (uint64_t)c->nterms * quirei_rdb_doc_count_or_0(r->db) <= maxp)
         maxp = 0;
-    int sort_slot = o->sort == QUIRE_SORT_DATE ? QUIREI_SLOT_DATE : -1;
-    quire_status_t st =
-        quirei_rdb_search(r->db, q, offset, limit, sort_slot, maxp, out, &r->detail);
+    unsigned cap = exact_cap(o);
+    /* One more than the cap: a query with exactly cap matches is exact. */
+    quirei_search_spec spec = {
+        .offset = offset,
+        .limit = limit,
+        .sort_slot = o->sort == QUIRE_SORT_DATE ? QUIREI_SLOT_DATE : -1,
+        .tie_slot = flags & RUN_TIES ? QUIREI_SLOT_FIELDS : -1,
+        .check_at_least = flags & RUN_COUNT ? (cap < UINT32_MAX ? cap + 1 : cap) : 0,
+        .max_postings = maxp,
+    };
+    quire_status_t st = quirei_rdb_search(r->db, q, &spec, out, &r->detail);
     quirei_q_free(q);
     return st;
 }
@@ -87,9 +134,12 @@ typedef struct pick {
 typedef struct found {
     quirei_mset *m;  /* the query's hits (or its fallback's) */
     quirei_mset *ma; /* quote-like queries: the words-together tier, or NULL */
+    size_t *morder;  /* NULL, or the order of m's first nmorder hits (ties) */
+    size_t nmorder;
     pick_t *picks;
     size_t npicks;
     uint64_t total;
+    int total_gte; /* total is the cap: more match */
     int approximate, relaxed;
 } found_t;
 
@@ -97,6 +147,7 @@ static void found_release(found_t *f)
 {
     quirei_mset_free(f->m);
     quirei_mset_free(f->ma);
+    free(f->morder);
     free(f->picks);
 }
 
@@ -142,8 +193,21 @@ static int cmp_unsigned(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* f's total from m, counted exactly up to the cap of o: either the exact
+ * count (at most the cap), or the cap as a lower bound. Never Xapian's
+ * estimate, which changes with the page asked for. */
+static void set_total(found_t *f, const quirei_mset *m, const quire_search_options_t *o)
+{
+    uint64_t cap = exact_cap(o), n = quirei_mset_lower_bound(m);
+    f->total_gte = !quirei_mset_exact(m) || n > cap;
+    /* Not exact, counting went past the cap (n > cap): Xapian stops early
+     * only with a time limit or a match decider, which are not used. The
+     * min() keeps a bound true should it ever. */
+    f->total = f->total_gte && n > cap ? cap : n;
+}
+
 /* The page from the two tiers: all of ma, then the hits of m not in ma. */
-static quire_status_t pick_tiers(found_t *f, unsigned offset, unsigned limit)
+static quire_status_t pick_tiers(found_t *f, const quire_search_options_t *o, unsigned limit)
 {
     size_t na = quirei_mset_size(f->ma), nm = f->m ? quirei_mset_size(f->m) : 0;
     pick_t *all = calloc(na + nm + 1, sizeof *all);
@@ -159,25 +223,26 @@ static quire_status_t pick_tiers(found_t *f, unsigned offset, unsigned limit)
         all[n++] = (pick_t){f->ma, i};
     }
     qsort(seen, na, sizeof *seen, cmp_unsigned);
-    for (size_t i = 0; i < nm; i++) {
+    for (size_t k = 0; k < (f->morder ? f->nmorder : nm); k++) {
+        size_t i = f->morder ? f->morder[k] : k;
         unsigned id = quirei_mset_docid(f->m, i);
         if (!bsearch(&id, seen, na, sizeof *seen, cmp_unsigned))
             all[n++] = (pick_t){f->m, i};
     }
     free(seen);
-    size_t first = offset < n ? offset : n;
+    size_t first = o->offset < n ? o->offset : n;
     f->npicks = n - first < limit ? n - first : limit;
     memmove(all, all + first, f->npicks * sizeof *all);
     f->picks = all;
-    uint64_t est = f->m ? quirei_mset_estimate(f->m) : quirei_mset_estimate(f->ma);
-    f->total = est > n ? est : n;
+    /* Every document holding the words as one phrase holds each word (or
+     * its stem), so the second tier's matches are all the query's. */
+    set_total(f, f->m, o);
     return QUIRE_OK;
 }
 
 /* The page of one mset: its hits in order. */
 static quire_status_t pick_all(found_t *f)
 {
-    f->total = quirei_mset_estimate(f->m);
     f->npicks = quirei_mset_size(f->m);
     if (!(f->picks = calloc(f->npicks + 1, sizeof *f->picks)))
         return QUIRE_ENOMEM;
@@ -185,6 +250,11 @@ static quire_status_t pick_all(found_t *f)
         f->picks[i] = (pick_t){f->m, i};
     return QUIRE_OK;
 }
+
+static quire_status_t order_second_tier(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
+                                        const quirei_q *filters,
+                                        const quire_search_options_t *o, size_t need,
+                                        size_t asked, found_t *f);
 
 /* A quote-like query in two tiers (see quote_like()). Leaves f->ma NULL,
  * and f otherwise empty, when no document holds the words together: the
@@ -195,31 +265,205 @@ static quire_status_t find_tiers(quire_reader_t *r, const qn *tree, quirei_compi
 {
     unsigned need = o->offset + limit;
     c->tier = QUIREI_TIER_NEAR;
-    quire_status_t st = run(r, tree, c, filters, o, 0, need, &f->ma);
+    quire_status_t st = run(r, tree, c, filters, o, 0, need, RUN_TIES, &f->ma);
     if (st == QUIRE_OK && quirei_mset_size(f->ma) == 0) {
         quirei_mset_free(f->ma);
         f->ma = NULL; /* no document has the words together */
     } else if (st == QUIRE_OK) {
-        /* When the first tier fills the page, the second only counts (an
-         * estimate from the posting lists' statistics; no document is
-         * visited). */
+        /* When the first tier fills the page, the second only counts. */
         c->tier = QUIREI_TIER_BAG;
-        st = run(r, tree, c, filters, o, 0, quirei_mset_size(f->ma) < need ? need : 0, &f->m);
+        unsigned n2 = quirei_mset_size(f->ma) < need ? need + TIE_SLACK : 0;
+        st = run(r, tree, c, filters, o, 0, n2, RUN_COUNT, &f->m);
+        if (st == QUIRE_OK && n2)
+            st = order_second_tier(r, tree, c, filters, o, need, n2, f);
     }
     if (st == QUIRE_OK && f->ma)
-        st = pick_tiers(f, o->offset, limit);
+        st = pick_tiers(f, o, limit);
     c->tier = QUIREI_TIER_ALL;
     return st;
 }
 
+/* ------------------------------------------------------------- ties ----- */
+
+
+/* A hit: its position in the mset, weight, date (sorted by date) and
+ * record value (whose id orders ties, as in run()). */
+typedef struct dated {
+    size_t i;
+    double w;
+    quirei_buf date, fields;
+} dated_t;
+
+/* Bytewise, a prefix first: std::string's order, which Xapian's value
+ * sort uses. */
+static int buf_cmp(const quirei_buf *a, const quirei_buf *b)
+{
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = n ? memcmp(a->ptr, b->ptr, n) : 0;
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* Newest first (when dates were read), then by weight, then by id. */
+static int dated_cmp(const void *pa, const void *pb)
+{
+    const dated_t *a = pa, *b = pb;
+    int c = buf_cmp(&b->date, &a->date);
+    if (c)
+        return c;
+    if (a->w != b->w)
+        return a->w > b->w ? -1 : 1;
+    return buf_cmp(&a->fields, &b->fields);
+}
+
+/* Hit i of m into d: its weight, its date when `by_date`, its record value
+ * when `fields`. */
+static quire_status_t load_dated(quire_reader_t *r, quirei_mset *m, size_t i, int by_date,
+                                 int fields, dated_t *d)
+{
+    d->i = i;
+    d->w = quirei_mset_score(m, i);
+    quirei_buf_reset(&d->date);
+    quirei_buf_reset(&d->fields);
+    quire_status_t st = QUIRE_OK;
+    if (by_date)
+        st = quirei_mset_value(m, i, QUIREI_SLOT_DATE, &d->date, &r->detail);
+    if (st == QUIRE_OK && fields)
+        st = quirei_mset_value(m, i, QUIREI_SLOT_FIELDS, &d->fields, &r->detail);
+    return st;
+}
+
+/* [*lo, *hi): the hits of m from the first tied (by weight, and date when
+ * `by_date`) with hit `first` to the last tied with hit `last`. */
+static quire_status_t tie_range(quire_reader_t *r, quirei_mset *m, int by_date, size_t first,
+                                size_t last, size_t *lo, size_t *hi)
+{
+    dated_t edge = {0}, d = {0};
+    size_t n = quirei_mset_size(m);
+    quire_status_t st = load_dated(r, m, first, by_date, 0, &edge);
+    for (*lo = first; st == QUIRE_OK && *lo > 0; --*lo)
+        if ((st = load_dated(r, m, *lo - 1, by_date, 0, &d)) || dated_cmp(&d, &edge))
+            break;
+    if (st == QUIRE_OK)
+        st = load_dated(r, m, last, by_date, 0, &edge);
+    for (*hi = last + 1; st == QUIRE_OK && *hi < n; ++*hi)
+        if ((st = load_dated(r, m, *hi, by_date, 0, &d)) || dated_cmp(&d, &edge))
+            break;
+    quirei_buf_release(&edge.date);
+    quirei_buf_release(&edge.fields);
+    quirei_buf_release(&d.date);
+    quirei_buf_release(&d.fields);
+    return st;
+}
+
+/* idx[0, hi - lo): the positions of hits [lo, hi) of m in order, ties by
+ * id. */
+static quire_status_t sort_range(quire_reader_t *r, quirei_mset *m, int by_date, size_t lo,
+                                 size_t hi, size_t *idx)
+{
+    dated_t *v = calloc(hi - lo + 1, sizeof *v);
+    quire_status_t st = v ? QUIRE_OK : QUIRE_ENOMEM;
+    for (size_t k = 0; st == QUIRE_OK && k < hi - lo; k++)
+        st = load_dated(r, m, lo + k, by_date, 1, &v[k]);
+    if (st == QUIRE_OK) {
+        qsort(v, hi - lo, sizeof *v, dated_cmp);
+        for (size_t k = 0; k < hi - lo; k++)
+            idx[k] = v[k].i;
+    }
+    for (size_t k = 0; v && k < hi - lo; k++) {
+        quirei_buf_release(&v[k].date);
+        quirei_buf_release(&v[k].fields);
+    }
+    free(v);
+    return st;
+}
+
+/* The page [first, end) from hits [lo, hi) of f->m (which hold it). */
+static quire_status_t pick_sorted(quire_reader_t *r, found_t *f, int by_date, size_t lo,
+                                  size_t hi, size_t first, size_t end)
+{
+    size_t *idx = calloc(hi - lo + 1, sizeof *idx);
+    f->picks = calloc(end - first + 1, sizeof *f->picks);
+    quire_status_t st = idx && f->picks ? sort_range(r, f->m, by_date, lo, hi, idx)
+                                        : QUIRE_ENOMEM;
+    for (size_t k = first; st == QUIRE_OK && k < end; k++)
+        f->picks[f->npicks++] = (pick_t){f->m, idx[k - lo]};
+    free(idx);
+    return st;
+}
+
+/* A quote-like query's second tier f->m (hits [0, asked)): the order of its
+ * first `need` hits, ties by id, into f->morder; or, when the tie at their
+ * end runs past those fetched or is too long, f->m run again with Xapian
+ * ordering ties (RUN_TIES: it read the record of each of 2,436 candidates
+ * of "detail on the attack that was based", 13 ms against 4). */
+static quire_status_t order_second_tier(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
+                                        const quirei_q *filters,
+                                        const quire_search_options_t *o, size_t need,
+                                        size_t asked, found_t *f)
+{
+    size_t n = quirei_mset_size(f->m), end = n < need ? n : need, lo = 0, hi = 0;
+    if (!end)
+        return QUIRE_OK;
+    quire_status_t st = tie_range(r, f->m, 0, 0, end - 1, &lo, &hi);
+    if (st == QUIRE_OK && (hi < n || n < asked) && hi <= need + TIE_READ_MAX) {
+        if (!(f->morder = calloc(hi + 1, sizeof *f->morder)))
+            return QUIRE_ENOMEM;
+        f->nmorder = end;
+        return sort_range(r, f->m, 0, 0, hi, f->morder);
+    }
+    if (st == QUIRE_OK) {
+        quirei_mset_free(f->m);
+        f->m = NULL;
+        st = run(r, tree, c, filters, o, 0, (unsigned)need, RUN_TIES, &f->m);
+    }
+    return st;
+}
+
+/*
+ * The page of f->m (hits [0, asked) of the query c compiled last), with
+ * ties in id order (see run()). Xapian ranks by weight (sorted by date:
+ * by date, then weight) and then by document number: the ties that touch
+ * the page are read whole, fetching more hits while the last one runs past
+ * those fetched, and sorted here (Xapian has no third key for dates).
+ * Ties are rare where words are weighed; in a query of filters alone (all
+ * weights 0) every hit ties (sorted by date, those of a day, or all the
+ * undated ones): ranked by relevance, that is left to Xapian (RUN_TIES).
+ */
+static quire_status_t pick_ties(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
+                                const quirei_q *filters, const quire_search_options_t *o,
+                                unsigned limit, unsigned asked, found_t *f)
+{
+    int by_date = o->sort == QUIRE_SORT_DATE;
+    size_t need = (size_t)o->offset + limit, lo = 0, hi = 0;
+    for (;;) {
+        size_t n = quirei_mset_size(f->m), end = n < need ? n : need;
+        if (end <= o->offset)
+            return (f->picks = calloc(1, sizeof *f->picks)) ? QUIRE_OK : QUIRE_ENOMEM;
+        quire_status_t st = tie_range(r, f->m, by_date, o->offset, end - 1, &lo, &hi);
+        int whole = hi < n || n < asked; /* the last tie ends within m */
+        if (st || (whole && (by_date || hi - lo <= limit + TIE_READ_MAX)))
+            return st ? st : pick_sorted(r, f, by_date, lo, hi, o->offset, end);
+        quirei_mset_free(f->m);
+        f->m = NULL;
+        if (!by_date) {
+            st = run(r, tree, c, filters, o, o->offset, limit, RUN_TIES, &f->m);
+            return st ? st : pick_all(f);
+        }
+        asked = asked < UINT32_MAX / 2 ? 2 * asked : UINT32_MAX;
+        if ((st = run(r, tree, c, filters, o, 0, asked, 0, &f->m)))
+            return st;
+    }
+}
+
 /* The query, then its fallbacks while nothing is found (see the top of
- * this file). */
+ * this file). Hits are fetched from the first on, for pick_ties(). */
 static quire_status_t find_with_fallbacks(quire_reader_t *r, const qn *tree,
                                           quirei_compile_t *c, const quirei_q *filters,
                                           const quire_search_options_t *o, unsigned limit,
                                           found_t *f)
 {
-    quire_status_t st = run(r, tree, c, filters, o, o->offset, limit, &f->m);
+    unsigned n = o->offset + limit + TIE_SLACK;
+    quire_status_t st = run(r, tree, c, filters, o, 0, n, RUN_COUNT, &f->m);
     if (st == QUIRE_OK && quirei_mset_estimate(f->m) == 0 &&
         quirei_qn_has_kind(tree, QN_PHRASE)) {
         for (int mode = QUIREI_PHRASE_VARIANT; mode <= QUIREI_PHRASE_BAG; mode++) {
@@ -227,7 +471,7 @@ static quire_status_t find_with_fallbacks(quire_reader_t *r, const qn *tree,
             f->m = NULL;
             c->mode = (quirei_phrase_mode)mode;
             f->approximate = 1;
-            st = run(r, tree, c, filters, o, o->offset, limit, &f->m);
+            st = run(r, tree, c, filters, o, 0, n, RUN_COUNT, &f->m);
             if (st || quirei_mset_estimate(f->m) > 0)
                 break;
         }
@@ -237,9 +481,12 @@ static quire_status_t find_with_fallbacks(quire_reader_t *r, const qn *tree,
         f->m = NULL;
         c->relaxed = 1;
         f->relaxed = 1;
-        st = run(r, tree, c, filters, o, o->offset, limit, &f->m);
+        st = run(r, tree, c, filters, o, 0, n, RUN_COUNT, &f->m);
     }
-    return st ? st : pick_all(f);
+    if (st)
+        return st;
+    set_total(f, f->m, o);
+    return pick_ties(r, tree, c, filters, o, limit, n, f);
 }
 
 /* Run the query in tiers or with its fallbacks; the page's hits into f. */
@@ -467,6 +714,7 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
         st = QUIRE_ENOMEM;
     if (st == QUIRE_OK) {
         ri->pub.total = f.total;
+        ri->pub.total_relation = f.total_gte ? QUIRE_TOTAL_GTE : QUIRE_TOTAL_EQ;
         ri->pub.offset = o->offset;
         ri->pub.limit = limit;
         ri->pub.relaxed = f.relaxed;

@@ -41,8 +41,16 @@ char *quire_results_json(const quire_results_t *res)
     }
     if (!hits)
         return NULL;
-    json_t *root = json_pack("{s:o, s:I, s:I, s:I, s:b, s:b, s:f, s:o}", "query",
-                             quirei_json_text(res->query), "total", (json_int_t)res->total,
+    /* Elasticsearch's shape: a count and whether it is exact ("eq") or a
+     * lower bound ("gte"), so a client never shows a bound as a count. */
+    json_t *total = json_pack("{s:I, s:s}", "value", (json_int_t)res->total, "relation",
+                              res->total_relation == QUIRE_TOTAL_GTE ? "gte" : "eq");
+    if (!total) {
+        json_decref(hits);
+        return NULL;
+    }
+    json_t *root = json_pack("{s:o, s:o, s:I, s:I, s:b, s:b, s:f, s:o}", "query",
+                             quirei_json_text(res->query), "total", total,
                              "offset", (json_int_t)res->offset, "limit",
                              (json_int_t)res->limit, "relaxed", res->relaxed, "approximate",
                              res->approximate, "took_ms", res->took_ms, "hits", hits);

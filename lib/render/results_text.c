@@ -39,8 +39,11 @@ char *quire_results_text(const quire_results_t *res, int ansi)
     const char *on = ansi ? "\033[1;4m" : "**", *off = ansi ? "\033[0m" : "**";
     quirei_buf b = QUIREI_BUF_INIT;
     int bad = 0;
-    bad |= quirei_buf_addf(&b, "%llu result%s for %s", (unsigned long long)res->total,
-                           res->total == 1 ? "" : "s", res->query) < 0;
+    /* A bound (the count stopped at its cap) says so; a count is exact. */
+    bad |= quirei_buf_addf(&b, "%s%llu result%s for %s",
+                           res->total_relation == QUIRE_TOTAL_GTE ? "at least " : "",
+                           (unsigned long long)res->total, res->total == 1 ? "" : "s",
+                           res->query) < 0;
     if (res->relaxed)
         bad |= quirei_buf_adds(&b, " (no document has every word: best partial matches)") < 0;
     if (res->approximate)

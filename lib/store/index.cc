@@ -552,28 +552,29 @@ static uint64_t postings_over(Xapian::Database &db, const Xapian::Query &q, uint
     return sum > max ? sum : 0;
 }
 
-quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, unsigned offset,
-                                 unsigned limit, int sort_slot, uint64_t max_postings,
+quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, const quirei_search_spec *s,
                                  quirei_mset **out, quirei_buf *err)
 {
     *out = nullptr;
     try {
-        if (max_postings) {
-            uint64_t over = postings_over(db->db, q->q, max_postings);
+        if (s->max_postings) {
+            uint64_t over = postings_over(db->db, q->q, s->max_postings);
             if (over) {
                 quirei_buf_setf(err,
                                 "query too expensive: its words would read %llu postings "
                                 "(documents, counted word by word; the limit is %llu): use "
                                 "fewer or rarer words",
-                                (unsigned long long)over, (unsigned long long)max_postings);
+                                (unsigned long long)over, (unsigned long long)s->max_postings);
                 return QUIRE_EQUERY;
             }
         }
         Xapian::Enquire enq(db->db);
         enq.set_query(q->q);
-        if (sort_slot >= 0)
-            enq.set_sort_by_value_then_relevance((Xapian::valueno)sort_slot, true);
-        *out = new quirei_mset{enq.get_mset(offset, limit)};
+        if (s->sort_slot >= 0)
+            enq.set_sort_by_value_then_relevance((Xapian::valueno)s->sort_slot, true);
+        else if (s->tie_slot >= 0)
+            enq.set_sort_by_relevance_then_value((Xapian::valueno)s->tie_slot, false);
+        *out = new quirei_mset{enq.get_mset(s->offset, s->limit, s->check_at_least)};
         return QUIRE_OK;
     } catch (...) {
         return from_exception(err, "search");
@@ -583,6 +584,16 @@ quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, unsigned off
 uint64_t quirei_mset_estimate(const quirei_mset *m)
 {
     return m->m.get_matches_estimated();
+}
+
+int quirei_mset_exact(const quirei_mset *m)
+{
+    return m->m.get_matches_lower_bound() == m->m.get_matches_upper_bound();
+}
+
+uint64_t quirei_mset_lower_bound(const quirei_mset *m)
+{
+    return m->m.get_matches_lower_bound();
 }
 
 size_t quirei_mset_size(const quirei_mset *m)

@@ -122,15 +122,31 @@ void quirei_q_free(quirei_q *q);
 
 /* ---- running a query ---- */
 typedef struct quirei_mset quirei_mset;
-/* Run q, ranked by relevance, or with sort_slot >= 0 by that value
- * (descending), then relevance. QUIRE_EQUERY (message in err) when its terms' document
- * frequencies sum to more than max_postings (0 = no limit; the lookups
- * cost a B-tree descent a term, so callers pass 0 when q is too small to
- * reach the limit). */
-quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, unsigned offset,
-                                 unsigned limit, int sort_slot, uint64_t max_postings,
+/* What quirei_rdb_search() is asked for. */
+typedef struct quirei_search_spec {
+    unsigned offset, limit; /* hits [offset, offset + limit) */
+    /* >= 0: order by this value, descending, then by relevance (equal
+     * pairs by Xapian document number); < 0: by relevance. */
+    int sort_slot;
+    /* >= 0 and ranked by relevance: equal weights are ordered by this
+     * value, ascending (bytewise, a prefix first). */
+    int tie_slot;
+    /* Visit at least this many matches (0 = only what the page needs), so
+     * that up to this many the count is exact (quirei_mset_exact). */
+    unsigned check_at_least;
+    /* QUIRE_EQUERY (message in err) when q's terms' document frequencies
+     * sum to more than this (0 = no limit; the lookups cost a B-tree
+     * descent a term, so callers pass 0 when q is too small to reach it). */
+    uint64_t max_postings;
+} quirei_search_spec;
+quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, const quirei_search_spec *s,
                                  quirei_mset **out, quirei_buf *err);
+/* Xapian's estimate of the number of matches (any order of magnitude). */
 uint64_t quirei_mset_estimate(const quirei_mset *m);
+/* Is the number of matches known exactly? Then it is the lower bound. */
+int quirei_mset_exact(const quirei_mset *m);
+/* At least this many documents match. */
+uint64_t quirei_mset_lower_bound(const quirei_mset *m);
 size_t quirei_mset_size(const quirei_mset *m);
 double quirei_mset_score(const quirei_mset *m, size_t i);
 /* The database's document number of hit i (to tell hits of two msets apart). */
