@@ -5,11 +5,22 @@
  * as the user sent it) is repaired with U+FFFD instead of failing.
  */
 #include <jansson.h>
+#include <math.h>
 #include <quire/quire.h>
 
 #include "json_text.h"
 
 /* One hit as a JSON object, or NULL when out of memory. */
+/* A score to four significant digits: more would promise a precision
+ * BM25 weights do not have, and make equal-looking scores differ. */
+static double four_digits(double x)
+{
+    if (x == 0 || !isfinite(x))
+        return isfinite(x) ? x : 0;
+    double scale = pow(10, 3 - floor(log10(fabs(x))));
+    return round(x * scale) / scale;
+}
+
 static json_t *hit_json(const quire_hit_t *h)
 {
     json_t *hl = json_array();
@@ -21,7 +32,7 @@ static json_t *hit_json(const quire_hit_t *h)
                                          (json_int_t)h->quote_end)
                              : json_null();
     return json_pack("{s:I, s:o, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "rank",
-                     (json_int_t)h->rank, "id", quirei_json_text(h->id), "score", h->score,
+                     (json_int_t)h->rank, "id", quirei_json_text(h->id), "score", four_digits(h->score),
                      "title", quirei_json_text(h->title), "source",
                      quirei_json_text(h->source), "author", quirei_json_text(h->author),
                      "date", quirei_json_text(h->date), "url", quirei_json_text(h->url),
@@ -53,10 +64,12 @@ char *quire_results_json(const quire_results_t *res)
                              quirei_json_text(res->query), "total", total,
                              "offset", (json_int_t)res->offset, "limit",
                              (json_int_t)res->limit, "relaxed", res->relaxed, "approximate",
-                             res->approximate, "took_ms", res->took_ms, "hits", hits);
+                             res->approximate, "took_ms", round(res->took_ms * 1e3) / 1e3, "hits", hits);
     if (!root)
         return NULL;
-    char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    /* 15 significant digits print the rounded numbers as they are (1.338,
+     * not 1.3380000000000001). */
+    char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
     json_decref(root);
     return s;
 }
