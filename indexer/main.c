@@ -71,7 +71,8 @@ static void usage(FILE *out)
         "Options:\n"
         "  --db DIR          the index directory (required)\n"
         "  --language LANG   Snowball stemming language for a new index\n"
-        "                    (default english; an existing index keeps its own)\n"
+        "                    (default english; an existing index keeps its own;\n"
+        "                    an unknown name is a usage error listing the languages)\n"
         "  --shards N        shards (= writer threads) for a new index (default 2)\n"
         "  --batch N         documents per shard between commits (default 1000);\n"
         "                    a crash or kill loses at most the uncommitted batch\n"
@@ -199,6 +200,20 @@ static const char *arguments_problem(const index_options *o, int have_args)
 
 /* Fill *o from argv. Returns -1 when the run should go on, else the exit
  * status to return at once (--help, --version, a usage error). */
+/* Is `lang` a stemming language of this build? When not, says so with the
+ * list of those that are (a typo is a usage error, not a fatal one). */
+static int known_language(const char *lang)
+{
+    if (quire_language_known(lang))
+        return 1;
+    const char *const *all = quire_languages();
+    fprintf(stderr, "quire-index: --language: no Snowball stemmer for '%s'; choose one of:", lang);
+    for (size_t i = 0; all[i]; i++)
+        fprintf(stderr, " %s", all[i]);
+    fputc('\n', stderr);
+    return 0;
+}
+
 static int parse_options(int argc, char **argv, index_options *o)
 {
     static const struct option longopts[] = {
@@ -240,6 +255,8 @@ static int parse_options(int argc, char **argv, index_options *o)
             return EXIT_USAGE;
         }
     }
+    if (o->wo.language && !known_language(o->wo.language))
+        return EXIT_USAGE;
     const char *problem = arguments_problem(o, optind < argc);
     if (problem) {
         fprintf(stderr, "quire-index: %s\nTry 'quire-index --help'.\n", problem);

@@ -276,6 +276,18 @@ Test(indexer, usage_errors)
     cr_expect_eq(run_indexer(&err, no_input), 2);
     const char *bad_shards[] = {"--db", path_in("db"), "--shards", "0", path_in("x"), NULL};
     cr_expect_eq(run_indexer(&err, bad_shards), 2);
+    /* An unknown language is a usage error naming the ones there are, and
+     * makes no index; an ISO code is a language. */
+    write_text("one.txt", "Title\n\nSome text about cyber spying.\n");
+    const char *klingon[] = {"--db", path_in("kl"), "--language", "klingon", path_in("one.txt"),
+                             NULL};
+    cr_expect_eq(run_indexer(&err, klingon), 2);
+    cr_expect(strstr(err.ptr, "'klingon'") && strstr(err.ptr, " english") &&
+                  strstr(err.ptr, " french"),
+              "%s", err.ptr);
+    cr_expect_neq(access(path_in("kl"), F_OK), 0, "no index made for a usage error");
+    const char *en[] = {"--db", path_in("en"), "--language", "en", path_in("one.txt"), NULL};
+    cr_expect_eq(run_indexer(&err, en), 0, "%s", err.ptr);
     const char *help[] = {"--help", NULL};
     cr_expect_eq(run_indexer(&err, help), 0);
     /* An explicit file of unknown type is reported. */

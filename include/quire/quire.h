@@ -198,6 +198,15 @@ void quire_writer_stats(quire_writer_t *w, quire_writer_stats_t *stats);
 /* The detail text of the last failure, or "" (owned by the writer). */
 const char *quire_writer_detail(const quire_writer_t *w);
 
+/* The Snowball stemming languages this build knows ("english", ...; the
+ * names quire_writer_options_t.language takes), a NULL-terminated static
+ * list. */
+const char *const *quire_languages(void);
+
+/* Does this build stem `language`: one of quire_languages(), or its ISO
+ * 639 code ("en")? */
+bool quire_language_known(const char *language);
+
 /* The stemming language of the index (owned by the writer). */
 const char *quire_writer_language(const quire_writer_t *w);
 

@@ -1,6 +1,8 @@
 /* stemmer.c - libstemmer behind a direct-mapped cache; see stemmer.h. */
 #include "text/stemmer.h"
 
+#include <quire/quire.h>
+
 #include "hash.h"
 
 #include <libstemmer.h>
@@ -21,6 +23,16 @@ struct quirei_stemmer {
     struct sb_stemmer *sb;
     slot_t *cache;
 };
+
+const char *const *quire_languages(void)
+{
+    return (const char *const *)sb_stemmer_list();
+}
+
+bool quire_language_known(const char *language)
+{
+    return language && quirei_stemmer_language_ok(language);
+}
 
 int quirei_stemmer_language_ok(const char *language)
 {
