@@ -340,6 +340,14 @@ static enum MHD_Result answer_route(exchange_t *ex)
     return ret;
 }
 
+/* Paths answered without the API key: the health check, which load
+ * balancers call without credentials and which reveals only that the
+ * service is up and how many documents it holds. */
+static int public_path(const char *url)
+{
+    return strcmp(url, "/api/health") == 0;
+}
+
 /* The request line and headers are in: answer. A body, if announced, is
  * never read (no endpoint takes one). */
 static enum MHD_Result answer(struct MHD_Connection *conn, const char *method, const char *url,
@@ -350,7 +358,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, const char *method, c
     ex.allow = api_cors_origin(&srv.api, header(conn, "Origin"));
     if (ex.allow && strcmp(method, "OPTIONS") == 0)
         return answer_preflight(&ex);
-    if (srv.api_key && !authorized(conn))
+    if (srv.api_key && !public_path(url) && !authorized(conn))
         return queue_static(&ex, 401,
                             "{\"error\":{\"code\":\"unauthorized\",\"message\":"
                             "\"this server needs the header Authorization: Bearer KEY\"}}");

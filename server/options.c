@@ -16,8 +16,8 @@
 #include "daemon.h"
 #include "number.h"
 
-/* One text, the --help page (60 lines), with the limits printed from their
- * constants so that it cannot drift from them. */
+/* One text, the --help page (over 60 lines: it is one string), with the
+ * limits printed from their constants so that it cannot drift from them. */
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -51,7 +51,8 @@ static void usage(FILE *out)
             "                  took_ms is the original search's\n"
             "  --cors ORIGIN   allow browser pages from ORIGIN (repeatable, or '*'):\n"
             "                  adds Access-Control-Allow-Origin and answers OPTIONS\n"
-            "  --api-key KEY   every request needs 'Authorization: Bearer KEY' (else 401)\n"
+            "  --api-key KEY   every request needs 'Authorization: Bearer KEY' (else 401),\n"
+            "                  but /api/health (load balancers)\n"
             "  --api-key-file F  the same, the key being the first line of F (keeps it\n"
             "                  out of the process list)\n"
             "  --help, --version\n"

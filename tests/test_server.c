@@ -558,12 +558,17 @@ Test(server, api_key_required_when_set)
     unsigned saved = port;
     port = keyed_port;
     quirei_buf b = QUIREI_BUF_INIT;
-    cr_expect_eq(http("GET", "/api/health", NULL, &b, NULL), 401);
+    cr_expect_eq(http("GET", "/api/search?q=spying", NULL, &b, NULL), 401);
     json_t *o = json_of(&b);
     cr_expect_str_eq(error_code(o), "unauthorized");
     json_decref(o);
+    cr_expect_eq(http("GET", "/api/doc/000_b9d2c723326dce3c.txt", NULL, &b, NULL), 401);
+    cr_expect_eq(http("GET", "/api/stats", NULL, &b, NULL), 401);
+    /* Load balancers probe health without a key; it tells nothing secret. */
+    cr_expect_eq(http("GET", "/api/health", NULL, &b, NULL), 200);
+    cr_expect_eq(http("GET", "/api/health/", NULL, &b, NULL), 401);
     extra_header = "Authorization: Bearer wrong-key!";
-    cr_expect_eq(http("GET", "/api/health", NULL, &b, NULL), 401);
+    cr_expect_eq(http("GET", "/api/search?q=spying", NULL, &b, NULL), 401);
     extra_header = "Authorization: Bearer s3cret-key";
     cr_expect_eq(http("GET", "/api/health", NULL, &b, NULL), 200);
     cr_expect_eq(http("GET", "/api/search?q=spying", NULL, &b, NULL), 200);
