@@ -315,10 +315,10 @@ static int dated_cmp(const void *pa, const void *pb)
     return buf_cmp(&a->fields, &b->fields);
 }
 
-/* Hit i of m into d: its weight, its date when `by_date`, its record value
- * when `fields`. */
+/* Hit i of m into d: its weight and, when `by_date`, its date (the record
+ * value is read only for hits that tie: sort_range()). */
 static quire_status_t load_dated(quire_reader_t *r, quirei_mset *m, size_t i, int by_date,
-                                 int fields, dated_t *d)
+                                 dated_t *d)
 {
     d->i = i;
     d->w = quirei_mset_score(m, i);
@@ -327,8 +327,6 @@ static quire_status_t load_dated(quire_reader_t *r, quirei_mset *m, size_t i, in
     quire_status_t st = QUIRE_OK;
     if (by_date)
         st = quirei_mset_value(m, i, QUIREI_SLOT_DATE, &d->date, &r->detail);
-    if (st == QUIRE_OK && fields)
-        st = quirei_mset_value(m, i, QUIREI_SLOT_FIELDS, &d->fields, &r->detail);
     return st;
 }
 
@@ -339,14 +337,14 @@ static quire_status_t tie_range(quire_reader_t *r, quirei_mset *m, int by_date, 
 {
     dated_t edge = {0}, d = {0};
     size_t n = quirei_mset_size(m);
-    quire_status_t st = load_dated(r, m, first, by_date, 0, &edge);
+    quire_status_t st = load_dated(r, m, first, by_date, &edge);
     for (*lo = first; st == QUIRE_OK && *lo > 0; --*lo)
-        if ((st = load_dated(r, m, *lo - 1, by_date, 0, &d)) || dated_cmp(&d, &edge))
+        if ((st = load_dated(r, m, *lo - 1, by_date, &d)) || dated_cmp(&d, &edge))
             break;
     if (st == QUIRE_OK)
-        st = load_dated(r, m, last, by_date, 0, &edge);
+        st = load_dated(r, m, last, by_date, &edge);
     for (*hi = last + 1; st == QUIRE_OK && *hi < n; ++*hi)
-        if ((st = load_dated(r, m, *hi, by_date, 0, &d)) || dated_cmp(&d, &edge))
+        if ((st = load_dated(r, m, *hi, by_date, &d)) || dated_cmp(&d, &edge))
             break;
     quirei_buf_release(&edge.date);
     quirei_buf_release(&edge.fields);
@@ -362,8 +360,18 @@ static quire_status_t sort_range(quire_reader_t *r, quirei_mset *m, int by_date,
 {
     dated_t *v = calloc(hi - lo + 1, sizeof *v);
     quire_status_t st = v ? QUIRE_OK : QUIRE_ENOMEM;
-    for (size_t k = 0; st == QUIRE_OK && k < hi - lo; k++)
-        st = load_dated(r, m, lo + k, by_date, 1, &v[k]);
+    size_t n = hi - lo;
+    for (size_t k = 0; st == QUIRE_OK && k < n; k++)
+        st = load_dated(r, m, lo + k, by_date, &v[k]);
+    /* m is in (date,) weight order already: only the hits of a run that
+     * ties need their id, so only they read the record value (the page's
+     * hits are read again to be shown; reading every one here doubled it). */
+    for (size_t a = 0, b; st == QUIRE_OK && a < n; a = b) {
+        for (b = a + 1; b < n && dated_cmp(&v[a], &v[b]) == 0; b++)
+            ;
+        for (size_t k = a; b - a > 1 && st == QUIRE_OK && k < b; k++)
+            st = quirei_mset_value(m, v[k].i, QUIREI_SLOT_FIELDS, &v[k].fields, &r->detail);
+    }
     if (st == QUIRE_OK) {
         qsort(v, hi - lo, sizeof *v, dated_cmp);
         for (size_t k = 0; k < hi - lo; k++)
