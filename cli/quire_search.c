@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "number.h"
+#include "search_output.h"
 #include "strbuf.h"
 
 enum { EXIT_NO_HITS = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
@@ -19,6 +20,7 @@ static const char PROG[] = "quire-search";
 static void usage(FILE *out)
 {
     fputs("Usage: quire-search --db DIR [options] QUERY...\n"
+          "       quire-search --db DIR --batch FILE [options]\n"
           "\n"
           "Search the Quire index in DIR. Several QUERY arguments are joined with spaces.\n"
           "\n"
@@ -31,6 +33,12 @@ static void usage(FILE *out)
           "  --from YYYY[-MM[-DD]]    only documents dated on or after\n"
           "  --to YYYY[-MM[-DD]]      only documents dated on or before\n"
           "  --format text|json       output (default text; json = the HTTP API's schema)\n"
+          "  --format csv|jsonl       every match up to 10000 (whatever --limit says), one\n"
+          "                           row or JSON line a hit, honouring --sort and filters\n"
+          "  --format atom            an Atom feed of the page, newest first\n"
+          "  --batch FILE             run the queries of FILE (- = stdin): a JSON array of\n"
+          "                           strings or one query a line, at most 1000; --limit is\n"
+          "                           hits a query (default 3); --format text|json|csv\n"
           "  --help, --version\n"
           "\n"
           "Query syntax: words (all required, stemmed), \"exact phrase\" (straight or\n"
@@ -40,14 +48,17 @@ static void usage(FILE *out)
           "See README.md, \"Query syntax\".\n"
           "\n"
           "Exit status: 0 hits found, 1 no hits, 2 usage or query error (the message\n"
-          "gives the position), 3 the index could not be read.\n",
+          "gives the position), 3 the index could not be read. With --batch: 0 some\n"
+          "query found hits, 1 none did, 2 a query was refused (each answered in the\n"
+          "output) or FILE is unreadable or malformed.\n",
           out);
 }
 
 /* The command line. */
 typedef struct search_options {
     const char *db;
-    const char *format;        /* "text" or "json" */
+    const char *format;        /* "text", "json", "csv", "jsonl" or "atom" */
+    const char *batch;         /* --batch FILE, or NULL */
     quire_search_options_t so;
     int first_word;            /* argv[first_word..argc) make the query */
 } search_options;
@@ -62,6 +73,7 @@ static int parse_options(int argc, char **argv, search_options *o)
         {"source", required_argument, NULL, 'S'}, {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'},     {"format", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+        {"batch", required_argument, NULL, 'B'},
         {NULL, 0, NULL, 0},
     };
     *o = (search_options){.format = "text"};
@@ -92,22 +104,31 @@ static int parse_options(int argc, char **argv, search_options *o)
         case 'f': o->so.date_from = optarg; break;
         case 't': o->so.date_to = optarg; break;
         case 'F':
-            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
-                fprintf(stderr, "quire-search: --format takes text or json\n");
+            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 &&
+                !cli_is_export_format(optarg)) {
+                fprintf(stderr, "quire-search: --format takes text, json, csv, jsonl or atom\n");
                 return EXIT_USAGE;
             }
             o->format = optarg;
             break;
+        case 'B': o->batch = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("quire-search %s\n", QUIRE_VERSION); return 0;
         default: fprintf(stderr, "Try 'quire-search --help'.\n"); return EXIT_USAGE;
         }
     }
-    if (!o->db || optind >= argc) {
-        fprintf(stderr, "quire-search: %s\nTry 'quire-search --help'.\n",
-                !o->db ? "--db DIR is required" : "no QUERY given");
+    const char *bad = !o->db                              ? "--db DIR is required"
+                      : o->batch && optind < argc         ? "--batch FILE takes no QUERY"
+                      : o->batch && cli_is_export_format(o->format) && strcmp(o->format, "csv")
+                          ? "--batch takes --format text, json or csv"
+                      : !o->batch && optind >= argc       ? "no QUERY given"
+                                                          : NULL;
+    if (bad) {
+        fprintf(stderr, "quire-search: %s\nTry 'quire-search --help'.\n", bad);
         return EXIT_USAGE;
     }
+    if (o->batch && !o->so.limit)
+        o->so.limit = 3; /* a batch wants the best few hits of many queries */
     o->first_word = optind;
     return -1;
 }
@@ -177,8 +198,12 @@ int main(int argc, char **argv)
         return EXIT_FAIL;
     }
     quire_results_t *res = NULL;
-    st = quire_search(r, query, &o.so, &res);
-    rc = report(r, st, res, query, o.format);
+    if (o.batch)
+        rc = cli_batch(r, o.batch, &o.so, o.format);
+    else if (cli_is_export_format(o.format))
+        rc = cli_export(r, query, &o.so, o.format);
+    else
+        rc = report(r, quire_search(r, query, &o.so, &res), res, query, o.format);
     quire_results_free(res);
     quire_reader_close(r);
     free(query);

@@ -9,6 +9,7 @@
 #include <quire/quire.h>
 
 #include "json_text.h"
+#include "render/results_json.h"
 
 /* One hit as a JSON object, or NULL when out of memory. */
 /* A score to four significant digits: more would promise a precision
@@ -21,7 +22,7 @@ static double four_digits(double x)
     return round(x * scale) / scale;
 }
 
-static json_t *hit_json(const quire_hit_t *h)
+json_t *quirei_hit_json(const quire_hit_t *h)
 {
     json_t *hl = json_array();
     for (size_t k = 0; hl && k < h->nhighlights; k++)
@@ -44,7 +45,7 @@ char *quire_results_json(const quire_results_t *res)
 {
     json_t *hits = json_array();
     for (size_t i = 0; hits && i < res->nhits; i++) {
-        json_t *o = hit_json(&res->hits[i]);
+        json_t *o = quirei_hit_json(&res->hits[i]);
         if (!o || json_array_append_new(hits, o) < 0) {
             json_decref(hits);
             return NULL;
