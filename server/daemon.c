@@ -21,6 +21,8 @@
 #include "clock.h"
 #include "gzip_encode.h"
 #include "http_api.h"
+#include "number.h"
+#include "strbuf.h"
 
 /* What the daemon was started with (daemon_start); read-only while it
  * runs. */
@@ -132,13 +134,33 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     }
 }
 
+/* What a request's state (libmicrohttpd's con_cls) points to: NULL before
+ * the first call, then &headers_in (answered on the next call), &answered,
+ * or an upload_t while a body is read (POST /api/batch). */
+static int headers_in, answered;
+
+typedef struct upload {
+    quirei_buf body;
+    int done; /* answered */
+} upload_t;
+
+static upload_t *upload_of(void *state)
+{
+    return state && state != &headers_in && state != &answered ? state : NULL;
+}
+
 /* The answer has been sent: the next request has the timeout to arrive. */
 static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
                          enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)state;
     (void)toe;
+    upload_t *up = upload_of(*state);
+    if (up) {
+        quirei_buf_release(&up->body);
+        free(up);
+        *state = NULL;
+    }
     conn_slot_t *s = slot_of(conn);
     if (s)
         atomic_store(&s->deadline_ms, now_ms() + srv.timeout_ms);
@@ -178,12 +200,15 @@ static void *watchdog(void *arg)
 
 /* ------------------------------------------------------------- requests --- */
 
+
 /* One request being answered. */
 typedef struct exchange {
     struct MHD_Connection *conn;
     const char *method, *url;
     const char *allow; /* the Access-Control-Allow-Origin value, or NULL */
     int closing;       /* a body was announced: close after the answer */
+    const char *body;  /* a request body read (POST /api/batch), or NULL */
+    size_t body_len;
     double t0;         /* when answering began (now_us) */
     double us;         /* set by queue(): microseconds the answer took */
 } exchange_t;
@@ -196,6 +221,11 @@ static const char *header(struct MHD_Connection *conn, const char *name)
 static const char *get_arg(const api_request_t *rq, const char *name)
 {
     return MHD_lookup_connection_value(rq->ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static const char *get_header(const api_request_t *rq, const char *name)
+{
+    return header(rq->ctx, name);
 }
 
 typedef struct unknown_scan {
@@ -286,6 +316,10 @@ static enum MHD_Result answer_preflight(exchange_t *ex)
     return queue(ex, 204, pre, 0, NULL);
 }
 
+/* The body limit, spelt once (http_api.h), in the 413's message. */
+#define BODY_LIMIT_TEXT_(n) #n
+#define BODY_LIMIT_TEXT(n) BODY_LIMIT_TEXT_(n)
+
 /* Compare in time independent of where the strings differ, so the key
  * cannot be guessed byte by byte from response times. */
 static int key_matches(const char *given)
@@ -304,6 +338,24 @@ static int authorized(struct MHD_Connection *conn)
     return auth && strncmp(auth, "Bearer ", 7) == 0 && key_matches(auth + 7);
 }
 
+/* A streamed body (api_stream_t) as libmicrohttpd reads it. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    api_stream_t *s = cls;
+    long n = s->read(s->cls, buf, max);
+    return n == API_STREAM_END     ? MHD_CONTENT_READER_END_OF_STREAM
+           : n == API_STREAM_ERROR ? MHD_CONTENT_READER_END_WITH_ERROR
+                                   : (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+    api_stream_t *s = cls;
+    s->free(s->cls);
+    free(s);
+}
+
 /* Hand the request to the routes (http_api.h) and queue their answer. */
 static enum MHD_Result answer_route(exchange_t *ex)
 {
@@ -316,13 +368,20 @@ static enum MHD_Result answer_route(exchange_t *ex)
         .if_none_match = header(ex->conn, "If-None-Match"),
         .arg = get_arg,
         .unknown_arg = get_unknown_arg,
+        .header = get_header,
+        .body = ex->body,
+        .body_len = ex->body_len,
         .ctx = ex->conn,
     };
     api_response_t r = api_handle(&srv.api, &rq);
     struct MHD_Response *resp =
-        MHD_create_response_from_buffer(r.len, r.body, MHD_RESPMEM_MUST_FREE);
+        r.stream ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, DAEMON_STREAM_BLOCK,
+                                                     stream_read, r.stream, stream_free)
+                 : MHD_create_response_from_buffer(r.len, r.body, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(r.body);
+        if (r.stream)
+            stream_free(r.stream);
         return MHD_NO;
     }
     if (r.encoding)
@@ -345,15 +404,18 @@ static enum MHD_Result answer_route(exchange_t *ex)
  * service is up and how many documents it holds. */
 static int public_path(const char *url)
 {
-    return strcmp(url, "/api/health") == 0;
+    return strcmp(url, "/api/health") == 0 ||
+           strcmp(url, "/opensearch.xml") == 0; /* what browsers fetch to offer the search */
 }
 
-/* The request line and headers are in: answer. A body, if announced, is
- * never read (no endpoint takes one). */
+/* The request line and headers are in (and the body, for a route that
+ * takes one: `up`): answer. A body announced and not read (`closing`) is
+ * never read. */
 static enum MHD_Result answer(struct MHD_Connection *conn, const char *method, const char *url,
-                              int closing)
+                              int closing, const upload_t *up)
 {
-    exchange_t ex = {.conn = conn, .method = method, .url = url, .closing = closing};
+    exchange_t ex = {.conn = conn, .method = method, .url = url, .closing = closing,
+                     .body = up ? up->body.ptr : NULL, .body_len = up ? up->body.len : 0};
     ex.t0 = now_us();
     ex.allow = api_cors_origin(&srv.api, header(conn, "Origin"));
     if (ex.allow && strcmp(method, "OPTIONS") == 0)
@@ -366,7 +428,62 @@ static enum MHD_Result answer(struct MHD_Connection *conn, const char *method, c
         return queue_static(&ex, 413,
                             "{\"error\":{\"code\":\"payload_too_large\",\"message\":"
                             "\"request bodies are not accepted: every endpoint is GET\"}}");
+    if (closing && api_takes_body(method, url))
+        return queue_static(&ex, 413,
+                            "{\"error\":{\"code\":\"payload_too_large\",\"message\":"
+                            "\"a request body holds at most " BODY_LIMIT_TEXT(API_MAX_BODY_BYTES) " bytes\"}}");
     return answer_route(&ex);
+}
+
+/* Is the announced body (Content-Length) over API_MAX_BODY_BYTES? */
+static int body_too_large(struct MHD_Connection *conn)
+{
+    uint64_t n;
+    const char *len = header(conn, "Content-Length");
+    return len && quirei_parse_number(len, 0, API_MAX_BODY_BYTES, &n) < 0;
+}
+
+/* Start reading the body of a route that takes one, into a new upload:
+ * MHD_YES; or NULL state when the request is refused unread (no key, too
+ * large: answer() says which). The whole body must arrive within the
+ * timeout (the watchdog holds it to that), so a slow sender cannot hold
+ * a connection and a megabyte. */
+static enum MHD_Result start_upload(struct MHD_Connection *conn, void **state)
+{
+    if ((srv.api_key && !authorized(conn)) || body_too_large(conn))
+        return MHD_NO;
+    upload_t *up = calloc(1, sizeof *up);
+    if (!up)
+        return MHD_NO;
+    *state = up;
+    conn_slot_t *slot = slot_of(conn);
+    if (slot)
+        atomic_store(&slot->deadline_ms, now_ms() + srv.timeout_ms);
+    return MHD_YES;
+}
+
+/* A call with (part of) the body of an upload, or its last call (no
+ * data): keep the data, or answer. A body over API_MAX_BODY_BYTES that
+ * Content-Length did not announce (chunked) closes the connection: an
+ * answer cannot be queued once the body has begun. */
+static enum MHD_Result continue_upload(struct MHD_Connection *conn, const char *method,
+                                       const char *url, upload_t *up, const char *data,
+                                       size_t *size)
+{
+    if (*size) {
+        if (up->done || up->body.len + *size > API_MAX_BODY_BYTES ||
+            quirei_buf_add(&up->body, data, *size) < 0)
+            return MHD_NO;
+        *size = 0;
+        return MHD_YES;
+    }
+    if (up->done)
+        return MHD_YES;
+    up->done = 1;
+    conn_slot_t *slot = slot_of(conn);
+    if (slot)
+        atomic_store(&slot->deadline_ms, 0); /* no deadline while answering */
+    return answer(conn, method, url, 0, up);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -375,13 +492,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
     (void)cls;
     (void)version;
-    (void)upload_data;
-    static int headers_in, answered;
     if (*state == &answered) {
         /* libmicrohttpd offers the body of a request already answered:
          * drop the connection rather than read it. */
         return *upload_size ? MHD_NO : MHD_YES;
     }
+    if (upload_of(*state))
+        return continue_upload(conn, method, url, *state, upload_data, upload_size);
     if (*state == &headers_in && *upload_size)
         return MHD_NO; /* a body no header announced: drop the connection */
     int body = 0;
@@ -391,17 +508,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (slot)
             atomic_store(&slot->deadline_ms, 0); /* no deadline while answering */
         body = announces_body(conn);
+        if (body && api_takes_body(method, url) && start_upload(conn, state) == MHD_YES)
+            return MHD_YES;
         if (!body) {
             /* Answer on the second call, which follows at once; answering
              * now would make libmicrohttpd close the connection. */
             *state = &headers_in;
             return MHD_YES;
         }
-        /* No endpoint takes a body: answer now, so the body is never
-         * waited for, read or buffered, and the connection closes. */
+        /* A body we do not read: answer now, so it is never waited for,
+         * read or buffered, and the connection closes. */
     }
     *state = &answered;
-    return answer(conn, method, url, body);
+    return answer(conn, method, url, body, NULL);
 }
 
 /* ---------------------------------------------------------- the daemon --- */
@@ -485,6 +604,9 @@ int daemon_start(const serve_options_t *o)
     srv.api_key = o->api_key;
     srv.max_connections = o->max_connections;
     srv.timeout_ms = (int64_t)o->timeout_s * 1000;
+    /* A batch answers within half the timeout, well before libmicrohttpd
+     * would give up on a connection that sent nothing for the timeout. */
+    srv.api.batch_budget_ms = (double)srv.timeout_ms / 2;
     if (o->cache_mb && !(srv.api.cache = rcache_new((size_t)o->cache_mb << 20))) {
         fprintf(stderr, "quire-serve: out of memory for the result cache\n");
         return -1;

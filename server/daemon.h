@@ -22,6 +22,9 @@
  * timeout, if shorter) are closed to make room. */
 #define DAEMON_EVICT_AFTER_MS 1000
 
+/* The most bytes a streamed body (an export) hands libmicrohttpd at once. */
+#define DAEMON_STREAM_BLOCK (64 * 1024)
+
 /* Start serving o->db on o->addr: the result cache, the watchdog thread,
  * the daemon's threads; then print "listening on http://ADDR:PORT" on
  * stderr. Block SIGINT/SIGTERM first if they are to be taken by sigwait():

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_out.h"
 #include "clock.h"
 #include "gzip_encode.h"
 #include "hash.h"
@@ -38,6 +39,7 @@ typedef struct reply {
     const char *type;     /* content type */
     const char *encoding; /* "gzip" or NULL */
     int vary_encoding;
+    api_stream_t *stream; /* a streamed body instead (exports) */
 } reply_t;
 
 static void reply_json(reply_t *rp, unsigned status, json_t *o)
@@ -217,6 +219,54 @@ static void reply_search_error(reply_t *rp, quire_reader_t *r, quire_status_t st
     reply_json(rp, 400, json_pack("{s:o}", "error", e));
 }
 
+/* The answer of a handler of api_out.h, as a reply. */
+static void reply_out(reply_t *rp, api_out_t *o)
+{
+    if (o->fail) {
+        reply_status(rp, o->fail, o->message);
+    } else if (o->status >= 400) {
+        json_t *e = json_pack("{s:s, s:o}", "code", o->code, "message",
+                              quirei_json_text(o->message ? o->message : ""));
+        if (e && o->position >= 0)
+            json_object_set_new(e, "position", json_integer(o->position));
+        reply_json(rp, o->status, e ? json_pack("{s:o}", "error", e) : NULL);
+    } else if (o->json) {
+        reply_json(rp, o->status, o->json);
+    } else {
+        rp->status = o->status;
+        rp->body = o->body;
+        rp->stream = o->stream;
+        rp->type = o->type;
+    }
+    free(o->message);
+}
+
+static void h_batch(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
+{
+    api_out_t o = {.position = -1};
+    batch_handle(cfg, rq, &o);
+    reply_out(rp, &o);
+}
+
+static void h_opensearch(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
+{
+    api_out_t o = {.position = -1};
+    opensearch_handle(cfg, rq, &o);
+    reply_out(rp, &o);
+}
+
+/* format=csv, jsonl (every match, streamed) or atom (a feed). */
+static void reply_export(const api_config_t *cfg, const api_request_t *rq,
+                         const search_params_t *p, reply_t *rp)
+{
+    api_out_t o = {.position = -1};
+    if (p->export_format == SP_EXPORT_ATOM)
+        feed_handle(cfg, rq, p->q, &p->opts, &o);
+    else
+        export_handle(cfg, rq, p->q, &p->opts, p->export_format == SP_EXPORT_CSV, &o);
+    reply_out(rp, &o);
+}
+
 /* Answer p from the cache when it holds the response: 1 if it did. Else
  * leaves in *key and *gen what a new response is to be stored under (key
  * empty: do not store). */
@@ -284,6 +334,10 @@ static void h_search(const api_config_t *cfg, const api_request_t *rq, reply_t *
     const char *code, *msg;
     if (search_params_parse(rq, &p, &code, &msg) < 0) {
         reply_error(rp, 400, code, msg);
+        return;
+    }
+    if (p.export_format) {
+        reply_export(cfg, rq, &p, rp);
         return;
     }
     quire_reader_t *r = reader_or_reply(cfg, rp);
@@ -357,6 +411,8 @@ static const struct route {
     {"/api/health", 0, h_health, no_params},
     {"/api/stats", 0, h_stats, no_params},
     {"/openapi.json", 0, h_openapi, no_params},
+    {"/api/batch", 0, h_batch, batch_param_names},
+    {"/opensearch.xml", 0, h_opensearch, no_params},
 };
 
 /* A 400 for a parameter the route does not take, naming it and the ones it
@@ -459,12 +515,15 @@ api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq)
     }
     if (!found)
         reply_error(&rp, 404, "not_found", "no such endpoint");
-    else if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0)
+    else if (found->fn == h_batch && strcmp(rq->method, "POST") != 0)
+        reply_error(&rp, 405, "method_not_allowed", "POST the queries to /api/batch");
+    else if (found->fn != h_batch && strcmp(rq->method, "GET") != 0 &&
+             strcmp(rq->method, "HEAD") != 0)
         reply_error(&rp, 405, "method_not_allowed", "only GET is supported");
     else if (!refuse_unknown_param(rq, found, &rp))
         found->fn(cfg, rq, &rp);
     error_as_text(rq, &rp);
-    if (!rp.body) {
+    if (!rp.body && !rp.stream) {
         rp.status = 503;
         rp.body = strdup("{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\"}}");
         rp.type = "application/json; charset=utf-8";
@@ -475,7 +534,8 @@ api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq)
                           rp.type,
                           rp.encoding,
                           rp.vary_encoding,
-                          ""};
+                          "",
+                          rp.stream};
     tag_entity(rq, &rp, out.len, out.etag);
     if (rp.status == 304) {
         out.status = 304;

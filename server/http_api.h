@@ -11,7 +11,25 @@ typedef struct api_config {
     const char *db;
     const char *const *cors;  /* allowed origins ("*" = any), NULL-terminated */
     rcache_t *cache;          /* search responses, or NULL (no cache) */
+    double batch_budget_ms;   /* POST /api/batch starts no query after this long */
 } api_config_t;
+
+/* The largest request body taken (POST /api/batch): 1,000 queries of
+ * about a kilobyte each. A larger announced body gets 413 unread. */
+#define API_MAX_BODY_BYTES 1048576 /* 1 MiB */
+
+/* A response body made while it is sent (exports), so that it is never
+ * whole in memory. read() fills buf with up to max bytes and returns how
+ * many (> 0), API_STREAM_END at the end, or API_STREAM_ERROR to cut the
+ * response short (the client sees an unterminated chunked body); free()
+ * releases cls once the response is done with, sent or not. */
+#define API_STREAM_END (-1L)
+#define API_STREAM_ERROR (-2L)
+typedef struct api_stream {
+    long (*read)(void *cls, char *buf, size_t max);
+    void (*free)(void *cls);
+    void *cls;
+} api_stream_t;
 
 typedef struct api_request {
     const char *method;
@@ -24,6 +42,10 @@ typedef struct api_request {
     /* The name of the first query-string argument that is not one of
      * known[] (NULL-terminated), or NULL when there is none. */
     const char *(*unknown_arg)(const struct api_request *rq, const char *const *known);
+    /* A request header by name, or NULL. */
+    const char *(*header)(const struct api_request *rq, const char *name);
+    const char *body;        /* the request body (POST /api/batch), or NULL */
+    size_t body_len;
     void *ctx;
 } api_request_t;
 
@@ -37,7 +59,14 @@ typedef struct api_response {
     /* For 200 and 304: the entity tag (a quoted hash of the body), to be
      * sent as ETag with Cache-Control: no-cache; "" for other answers. */
     char etag[20];
+    /* Instead of body (NULL then): a streamed body, malloc'd; the caller
+     * frees it with its free() and then free(). */
+    api_stream_t *stream;
 } api_response_t;
+
+/* Does method + path take a request body (POST /api/batch)? The HTTP
+ * layer reads bodies (up to API_MAX_BODY_BYTES) only for those. */
+int api_takes_body(const char *method, const char *path);
 
 api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq);
 

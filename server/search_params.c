@@ -7,6 +7,11 @@
 
 #include "number.h"
 
+int search_params_accepts_csv(const char *accept)
+{
+    return accept && strstr(accept, "text/csv") && !strstr(accept, "json");
+}
+
 /* The limits in the messages are the library's constants, spelt once. */
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -58,8 +63,14 @@ int search_params_parse(const api_request_t *rq, search_params_t *p, const char 
     /* format wins over the Accept header; format= (empty) is no format. */
     const char *format = rq->arg(rq, "format");
     p->text = format ? strcmp(format, "text") == 0 : rq->wants_text;
-    if (format && !p->text && strcmp(format, "json") != 0) {
-        *message = "format must be json or text";
+    if (format && (!strcmp(format, "csv") || !strcmp(format, "jsonl") || !strcmp(format, "atom")))
+        p->export_format = format[0] == 'c' ? SP_EXPORT_CSV
+                           : format[0] == 'j' ? SP_EXPORT_JSONL
+                                              : SP_EXPORT_ATOM;
+    else if (!format && rq->header && search_params_accepts_csv(rq->header(rq, "Accept")))
+        p->export_format = SP_EXPORT_CSV;
+    if (format && !p->text && !p->export_format && strcmp(format, "json") != 0) {
+        *message = "format must be json, text, csv, jsonl or atom";
         return -1;
     }
     p->gzip = rq->accepts_gzip;

@@ -25,6 +25,9 @@ typedef struct search_params {
     quire_search_options_t opts; /* source, date_from, date_to: the request's strings */
     int text;                    /* answer in text (format=text, Accept: text/plain) */
     int gzip;                    /* the client accepts a gzip body */
+    /* format=csv or jsonl (or Accept: text/csv): every match, streamed;
+     * format=atom: a feed (export.c, feeds.c). 0 for json and text. */
+    enum { SP_EXPORT_NONE = 0, SP_EXPORT_CSV, SP_EXPORT_JSONL, SP_EXPORT_ATOM } export_format;
 } search_params_t;
 
 /* Read the parameters of rq into *p (which points into rq's strings
@@ -32,6 +35,10 @@ typedef struct search_params {
  * static strings) in *code and *message. */
 int search_params_parse(const api_request_t *rq, search_params_t *p, const char **code,
                         const char **message);
+
+/* Does the Accept header ask for text/csv (and not JSON)? (The batch's
+ * answer takes it too.) */
+int search_params_accepts_csv(const char *accept);
 
 /* Replace key's contents with the result-cache key of the response p makes
  * on the index generation `generation`: every parameter that shapes the

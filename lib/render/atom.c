@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pct.h"
 #include "schema/schema.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -21,18 +22,11 @@
 #define TAG_PREFIX "tag:quire,2026:"
 #define NO_DATE "1970-01-01T00:00:00Z"
 
-/* s percent-encoded outside [A-Za-z0-9._~-] (RFC 3986 unreserved), after
- * prefix. malloc'd, NULL on OOM. */
+/* prefix + s percent-encoded (pct.h); malloc'd, NULL on OOM. */
 static char *pct_encoded(const char *prefix, const char *s)
 {
     quirei_buf b = QUIREI_BUF_INIT;
-    int bad = quirei_buf_adds(&b, prefix) < 0;
-    for (const unsigned char *p = (const unsigned char *)s; !bad && *p; p++)
-        bad = strchr("._~-", *p) || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                      (*p >= '0' && *p <= '9')
-                  ? quirei_buf_addc(&b, (char)*p) < 0
-                  : quirei_buf_addf(&b, "%%%02X", *p) < 0;
-    if (bad) {
+    if (quirei_buf_adds(&b, prefix) < 0 || quirei_pct_encode(&b, s) < 0) {
         quirei_buf_release(&b);
         return NULL;
     }
@@ -155,7 +149,7 @@ static void end(atom_out_t *o)
 }
 
 /* A link, left out when there is no href. */
-static void link(atom_out_t *o, const char *rel, const char *type, const char *href)
+static void atom_link(atom_out_t *o, const char *rel, const char *type, const char *href)
 {
     if (href)
         empty(o, "link", (const char *[]){"rel", rel, "type", type, "href", href, NULL});
@@ -181,7 +175,7 @@ static void entry(atom_out_t *o, const quire_hit_t *h)
     if (h->author)
         author(o, h->author);
     if (h->url)
-        link(o, "alternate", NULL, h->url);
+        atom_link(o, "alternate", NULL, h->url);
     if (h->source)
         empty(o, "category", (const char *[]){"term", h->source, NULL});
     element(o, "summary", h->quote ? h->quote : h->snippet);
@@ -208,9 +202,9 @@ static void feed_head(atom_out_t *o, const quire_results_t *res, const quire_fee
     element(o, "updated", updated);
     author(o, "Quire");
     empty(o, "generator", (const char *[]){"version", QUIRE_VERSION, NULL});
-    link(o, "self", "application/atom+xml", f->self);
-    link(o, "alternate", "text/html", f->alternate);
-    link(o, "search", "application/opensearchdescription+xml", f->search);
+    atom_link(o, "self", "application/atom+xml", f->self);
+    atom_link(o, "alternate", "text/html", f->alternate);
+    atom_link(o, "search", "application/opensearchdescription+xml", f->search);
     char num[3][24];
     snprintf(num[0], sizeof num[0], "%llu", (unsigned long long)res->total);
     snprintf(num[1], sizeof num[1], "%u", res->offset);
