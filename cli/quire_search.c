@@ -202,8 +202,10 @@ int main(int argc, char **argv)
         rc = cli_batch(r, o.batch, &o.so, o.format);
     else if (cli_is_export_format(o.format))
         rc = cli_export(r, query, &o.so, o.format);
-    else
-        rc = report(r, quire_search(r, query, &o.so, &res), res, query, o.format);
+    else {
+        st = quire_search(r, query, &o.so, &res);
+        rc = report(r, st, res, query, o.format);
+    }
     quire_results_free(res);
     quire_reader_close(r);
     free(query);
