@@ -606,7 +606,7 @@ void quire_batch_free(quire_batch_t *b);
 
 /*
  * The batch as JSON: {"results":[{"query","total":{"value","relation"}|null,
- * "relaxed","approximate","hits":[{"id","title","source","date","url",
+ * "relaxed","approximate","took_ms"|null,"hits":[{"id","title","source","date","url",
  * "quote":{"text","start","end"}|null}],"error":null|{"code","message"
  * [,"position"]}}],"complete":bool,"took_ms"}, results in the order of the
  * queries. error.code is "bad_query" (with "position" when there is one),

@@ -6,7 +6,6 @@
  */
 #include <jansson.h>
 #include <quire/quire.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,22 +29,6 @@ void quire_batch_free(quire_batch_t *b)
     free(b);
 }
 
-static quire_status_t fail(char **detail, quire_status_t st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static quire_status_t fail(char **detail, quire_status_t st, const char *fmt, ...)
-{
-    if (detail) {
-        quirei_buf b = QUIREI_BUF_INIT;
-        va_list ap;
-        va_start(ap, fmt);
-        quirei_buf_vaddf(&b, fmt, ap);
-        va_end(ap);
-        *detail = quirei_buf_detach(&b, NULL);
-    }
-    return st;
-}
-
 /* Append query q[0, len) (copied) to items. 0, or -1 when out of memory. */
 static int add_query(item_array *items, const char *q, size_t len)
 {
@@ -57,22 +40,28 @@ static int add_query(item_array *items, const char *q, size_t len)
     return 0;
 }
 
+/* The parsers say what is wrong in *msg (then QUIRE_EINVAL). */
 static quire_status_t parse_json(const char *text, size_t len, item_array *items,
-                                 char **detail)
+                                 quirei_buf *msg)
 {
     json_error_t err;
     json_t *a = json_loadb(text, len, 0, &err);
-    if (!a)
-        return fail(detail, QUIRE_EINVAL, "the batch is not JSON: %s (line %d, column %d)",
-                    err.text, err.line, err.column);
+    if (!a) {
+        quirei_buf_setf(msg, "the batch is not JSON: %s (line %d, column %d)", err.text,
+                        err.line, err.column);
+        return QUIRE_EINVAL;
+    }
     quire_status_t st = QUIRE_OK;
-    if (!json_is_array(a))
-        st = fail(detail, QUIRE_EINVAL, "the batch must be a JSON array of query strings");
+    if (!json_is_array(a)) {
+        quirei_buf_setf(msg, "the batch must be a JSON array of query strings");
+        st = QUIRE_EINVAL;
+    }
     for (size_t i = 0; st == QUIRE_OK && i < json_array_size(a); i++) {
         json_t *q = json_array_get(a, i);
-        if (!json_is_string(q))
-            st = fail(detail, QUIRE_EINVAL, "element %zu of the batch is not a string", i);
-        else if (add_query(items, json_string_value(q), json_string_length(q)) < 0)
+        if (!json_is_string(q)) {
+            quirei_buf_setf(msg, "element %zu of the batch is not a string", i);
+            st = QUIRE_EINVAL;
+        } else if (add_query(items, json_string_value(q), json_string_length(q)) < 0)
             st = QUIRE_ENOMEM;
     }
     json_decref(a);
@@ -80,10 +69,12 @@ static quire_status_t parse_json(const char *text, size_t len, item_array *items
 }
 
 static quire_status_t parse_lines(const char *text, size_t len, item_array *items,
-                                  char **detail)
+                                  quirei_buf *msg)
 {
-    if (memchr(text, '\0', len))
-        return fail(detail, QUIRE_EINVAL, "the batch holds a NUL byte");
+    if (memchr(text, '\0', len)) {
+        quirei_buf_setf(msg, "the batch holds a NUL byte");
+        return QUIRE_EINVAL;
+    }
     for (size_t at = 0; at < len;) {
         const char *nl = memchr(text + at, '\n', len - at);
         size_t end = nl ? (size_t)(nl - text) : len, n = end - at;
@@ -112,19 +103,23 @@ quire_status_t quire_batch_parse(const char *text, size_t len, quire_batch_input
         how = i < len && text[i] == '[' ? QUIRE_BATCH_JSON : QUIRE_BATCH_LINES;
     }
     item_array items = {0};
+    quirei_buf msg = QUIREI_BUF_INIT;
     quire_batch_t *b = calloc(1, sizeof *b);
     quire_status_t st = !b                        ? QUIRE_ENOMEM
-                        : how == QUIRE_BATCH_JSON ? parse_json(text, len, &items, detail)
-                                                  : parse_lines(text, len, &items, detail);
-    if (st == QUIRE_OK && items.n == 0)
-        st = fail(detail, QUIRE_EINVAL, "the batch holds no query");
+                        : how == QUIRE_BATCH_JSON ? parse_json(text, len, &items, &msg)
+                                                  : parse_lines(text, len, &items, &msg);
+    if (st == QUIRE_OK && items.n == 0) {
+        quirei_buf_setf(&msg, "the batch holds no query");
+        st = QUIRE_EINVAL;
+    }
     if (b) {
         b->items = items.v;
         b->n = items.n;
     }
     if (st != QUIRE_OK) {
-        if (st == QUIRE_ENOMEM && detail && !*detail)
-            *detail = strdup("out of memory");
+        if (detail)
+            *detail = st == QUIRE_ENOMEM ? strdup("out of memory") : quirei_buf_detach(&msg, NULL);
+        quirei_buf_release(&msg);
         quire_batch_free(b);
         return st;
     }

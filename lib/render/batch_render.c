@@ -64,9 +64,11 @@ static json_t *item_json(const quire_batch_item_t *it)
     json_t *total = res ? json_pack("{s:I, s:s}", "value", (json_int_t)res->total, "relation",
                                     res->total_relation == QUIRE_TOTAL_GTE ? "gte" : "eq")
                         : json_null();
-    return json_pack("{s:o, s:o, s:b, s:b, s:o, s:o}", "query", quirei_json_text(it->query),
+    json_t *took = res ? json_real(round(res->took_ms * 1e3) / 1e3) : json_null();
+    return json_pack("{s:o, s:o, s:b, s:b, s:o, s:o, s:o}", "query", quirei_json_text(it->query),
                      "total", total, "relaxed", res && res->relaxed, "approximate",
-                     res && res->approximate, "hits", hits_json(res), "error", error_json(it));
+                     res && res->approximate, "took_ms", took, "hits", hits_json(res), "error",
+                     error_json(it));
 }
 
 char *quire_batch_json(const quire_batch_t *b)
