@@ -63,6 +63,27 @@ typedef struct search_options {
     int first_word;            /* argv[first_word..argc) make the query */
 } search_options;
 
+/* What the options say together, once parsed (the words from
+ * o->first_word on are the query): -1 when the search should go on, else
+ * EXIT_USAGE after saying why. */
+static int check_usage(search_options *o, int argc)
+{
+    int words = o->first_word < argc;
+    const char *bad = !o->db                      ? "--db DIR is required"
+                      : o->batch && words         ? "--batch FILE takes no QUERY"
+                      : o->batch && cli_is_export_format(o->format) && strcmp(o->format, "csv")
+                          ? "--batch takes --format text, json or csv"
+                      : !o->batch && !words       ? "no QUERY given"
+                                                  : NULL;
+    if (bad) {
+        fprintf(stderr, "quire-search: %s\nTry 'quire-search --help'.\n", bad);
+        return EXIT_USAGE;
+    }
+    if (o->batch && !o->so.limit)
+        o->so.limit = 3; /* a batch wants the best few hits of many queries */
+    return -1;
+}
+
 /* Fill *o from argv. Returns -1 when the search should go on, else the exit
  * status to return at once (--help, --version, a usage error). */
 static int parse_options(int argc, char **argv, search_options *o)
@@ -117,20 +138,8 @@ static int parse_options(int argc, char **argv, search_options *o)
         default: fprintf(stderr, "Try 'quire-search --help'.\n"); return EXIT_USAGE;
         }
     }
-    const char *bad = !o->db                              ? "--db DIR is required"
-                      : o->batch && optind < argc         ? "--batch FILE takes no QUERY"
-                      : o->batch && cli_is_export_format(o->format) && strcmp(o->format, "csv")
-                          ? "--batch takes --format text, json or csv"
-                      : !o->batch && optind >= argc       ? "no QUERY given"
-                                                          : NULL;
-    if (bad) {
-        fprintf(stderr, "quire-search: %s\nTry 'quire-search --help'.\n", bad);
-        return EXIT_USAGE;
-    }
-    if (o->batch && !o->so.limit)
-        o->so.limit = 3; /* a batch wants the best few hits of many queries */
     o->first_word = optind;
-    return -1;
+    return check_usage(o, argc);
 }
 
 /* The QUERY arguments joined with single spaces (malloc'd), or NULL on OOM. */

@@ -444,22 +444,22 @@ static int body_too_large(struct MHD_Connection *conn)
 }
 
 /* Start reading the body of a route that takes one, into a new upload:
- * MHD_YES; or NULL state when the request is refused unread (no key, too
- * large: answer() says which). The whole body must arrive within the
- * timeout (the watchdog holds it to that), so a slow sender cannot hold
- * a connection and a megabyte. */
-static enum MHD_Result start_upload(struct MHD_Connection *conn, void **state)
+ * 1; 0 when the request is refused unread (no key, too large: answer()
+ * says which); -1 when out of memory. The whole body must arrive within
+ * the timeout (the watchdog holds it to that), so a slow sender cannot
+ * hold a connection and a megabyte. */
+static int start_upload(struct MHD_Connection *conn, void **state)
 {
     if ((srv.api_key && !authorized(conn)) || body_too_large(conn))
-        return MHD_NO;
+        return 0;
     upload_t *up = calloc(1, sizeof *up);
     if (!up)
-        return MHD_NO;
+        return -1;
     *state = up;
     conn_slot_t *slot = slot_of(conn);
     if (slot)
         atomic_store(&slot->deadline_ms, now_ms() + srv.timeout_ms);
-    return MHD_YES;
+    return 1;
 }
 
 /* A call with (part of) the body of an upload, or its last call (no
@@ -508,8 +508,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (slot)
             atomic_store(&slot->deadline_ms, 0); /* no deadline while answering */
         body = announces_body(conn);
-        if (body && api_takes_body(method, url) && start_upload(conn, state) == MHD_YES)
-            return MHD_YES;
+        int up = body && api_takes_body(method, url) ? start_upload(conn, state) : 0;
+        if (up)
+            return up > 0 ? MHD_YES : MHD_NO; /* reading the body, or out of memory */
         if (!body) {
             /* Answer on the second call, which follows at once; answering
              * now would make libmicrohttpd close the connection. */
