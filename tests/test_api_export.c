@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <quire/quire.h>
+
 #include "server_harness.h"
 #include "strbuf.h"
 
@@ -636,4 +638,64 @@ Test(export, quire_search_batch_and_csv)
     const char *bad[] = {"--batch", "-", "--format", "atom", NULL};
     cr_expect_eq(run_search(bad, "zebra\n", &out), 2);
     quirei_buf_release(&out);
+}
+
+/* ------------------------------------------------------------ C API ----- */
+
+/* quire_export_*: the pages cover every hit once, in rank order, from the
+ * offset to the end (10,000 at most), whatever limit says. */
+Test(export, c_api_export_pages)
+{
+    quire_reader_t *r = NULL;
+    cr_assert_eq(quire_reader_open(db_path, &r, NULL), QUIRE_OK);
+    quire_search_options_t o = {.limit = 7, .offset = 9950};
+    quire_export_t *e = NULL;
+    cr_assert_eq(quire_export_open(r, "common", &o, &e), QUIRE_OK);
+    cr_expect_eq(quire_export_count(e), 50);
+    const quire_results_t *page;
+    unsigned next = 9951;
+    while (quire_export_next(e, &page) == QUIRE_OK && page)
+        for (size_t i = 0; i < page->nhits; i++)
+            cr_expect_eq(page->hits[i].rank, next++);
+    cr_expect_eq(next, 10001);
+    quire_export_free(e);
+    o.offset = 0;
+    cr_assert_eq(quire_export_open(r, "zebra", &o, &e), QUIRE_OK);
+    cr_expect_eq(quire_export_count(e), 3);
+    quire_export_free(e);
+    cr_expect_eq(quire_export_open(r, ")", &o, &e), QUIRE_EQUERY);
+    cr_expect_null(e);
+    o.offset = 10000;
+    cr_expect_eq(quire_export_open(r, "zebra", &o, &e), QUIRE_EQUERY);
+    quire_reader_close(r);
+}
+
+/* Dates in every ISO 8601 form the index holds become RFC 3339; ids are
+ * percent-encoded into the tag: URI. */
+Test(export, c_api_atom_dates_and_ids)
+{
+    static const char *const dates[][2] = {
+        {"2016", "2016-01-01T00:00:00Z"},
+        {"2016-02", "2016-02-01T00:00:00Z"},
+        {"2016-02-03 10:30", "2016-02-03T10:30:00Z"},
+        {"2016-02-03T10:30:15.25Z", "2016-02-03T10:30:15Z"},
+        {"2016-02-03T10:30:15+0200", "2016-02-03T10:30:15+02:00"},
+        {"2016-02-03Tnonsense", "2016-02-03T00:00:00Z"},
+        {"yesterday", "1970-01-01T00:00:00Z"},
+    };
+    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
+        quire_hit_t h = {.rank = 1, .id = "a b/ü", .title = "t", .date = dates[i][0],
+                         .snippet = "s"};
+        quire_results_t res = {.query = "q", .total = 1, .limit = 10, .nhits = 1, .hits = &h};
+        char *x = quire_results_atom(&res, NULL);
+        cr_assert_not_null(x);
+        char want[96];
+        snprintf(want, sizeof want, "<updated>%s</updated>", dates[i][1]);
+        cr_expect(strstr(x, want), "%s -> %s", dates[i][0], x);
+        cr_expect(strstr(x, "<id>tag:quire,2026:doc:a%20b%2F%C3%BC</id>"), "%s", x);
+        xmlDocPtr d = xmlReadMemory(x, (int)strlen(x), "f.xml", NULL, XML_PARSE_NONET);
+        cr_expect_not_null(d);
+        xmlFreeDoc(d);
+        free(x);
+    }
 }
