@@ -9,7 +9,7 @@ PKGS=(
   libstemmer-dev                      # Snowball stemmers
   libutf8proc-dev                     # NFKC + case folding
   libjansson-dev                      # JSON in and out
-  libxml2-dev                         # HTML extraction
+  libxml2-dev                         # HTML extraction; Atom feeds and OpenSearch (xmlTextWriter)
   libmd4c-dev                         # Markdown extraction
   zlib1g-dev                          # .jsonl.gz
   libmicrohttpd-dev                   # HTTP server

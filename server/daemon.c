@@ -310,7 +310,7 @@ static enum MHD_Result answer_preflight(exchange_t *ex)
     struct MHD_Response *pre = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
     if (!pre)
         return MHD_NO;
-    MHD_add_response_header(pre, "Access-Control-Allow-Methods", "GET, OPTIONS");
+    MHD_add_response_header(pre, "Access-Control-Allow-Methods", "GET, POST, OPTIONS"); /* POST: /api/batch */
     MHD_add_response_header(pre, "Access-Control-Allow-Headers", "Authorization, Content-Type");
     MHD_add_response_header(pre, "Access-Control-Max-Age", "86400");
     return queue(ex, 204, pre, 0, NULL);

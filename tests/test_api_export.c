@@ -506,6 +506,16 @@ Test(export, atom_feed)
     cr_expect_str_eq((char *)upd1[2], "2017-01-01T00:00:00Z");
     for (size_t i = 0; i < n2; i++)
         cr_expect_str_eq((char *)ids1[i], (char *)ids2[i]);
+    /* The same feed read again: the same ids, in the same order. */
+    xmlDocPtr d3;
+    xmlChar *ids3[16], *upd3[16];
+    cr_assert_eq(feed_entries("/api/search?q=zebra&format=atom", &d3, ids3, upd3, 16), n1);
+    for (size_t i = 0; i < n1; i++) {
+        cr_expect_str_eq((char *)ids1[i], (char *)ids3[i]);
+        xmlFree(ids3[i]);
+        xmlFree(upd3[i]);
+    }
+    xmlFreeDoc(d3);
     xmlNodePtr feed = xmlDocGetRootElement(d1);
     xmlChar *fu = xmlNodeGetContent(child(feed, "updated"));
     cr_expect_str_eq((char *)fu, (char *)upd1[0], "the feed's updated is its newest entry's");
@@ -698,4 +708,42 @@ Test(export, c_api_atom_dates_and_ids)
         xmlFreeDoc(d);
         free(x);
     }
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ctx)
+{
+    quirei_buf_add(ctx, p, size * n);
+    return size * n;
+}
+
+/* A portal on another origin (--cors) may POST a batch: the preflight
+ * allows it. */
+Test(export, cors_preflight_allows_post)
+{
+    qt_server s2 = {.pid = -1};
+    const char *extra[] = {"--cors", "https://portal.example", NULL};
+    qt_server_start(&s2, db_path, extra);
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/api/batch", s2.port);
+    quirei_buf hdr = QUIREI_BUF_INIT, body = QUIREI_BUF_INIT;
+    CURL *c = curl_easy_init();
+    struct curl_slist *h = curl_slist_append(NULL, "Origin: https://portal.example");
+    h = curl_slist_append(h, "Access-Control-Request-Method: POST");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "OPTIONS");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &hdr);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+    cr_assert_eq(curl_easy_perform(c), CURLE_OK);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    cr_expect_eq(status, 204);
+    cr_expect(strstr(hdr.ptr, "Access-Control-Allow-Methods: GET, POST"), "%s", hdr.ptr);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    qt_server_kill(&s2);
+    quirei_buf_release(&hdr);
+    quirei_buf_release(&body);
 }
