@@ -4,7 +4,7 @@
  *
  * Input: a request target ("/api/search?q=...&limit=3"), optionally followed
  * by '\n' and one flags byte (bits 0-1: GET, HEAD, POST, OPTIONS; bit 2:
- * Accept: text/plain). The target is decoded the way libmicrohttpd 0.9.x
+ * Accept: text/plain), then the request body (POST /api/batch). The target is decoded the way libmicrohttpd 0.9.x
  * decodes it for quire-serve: split at the first '?'; the path unescaped
  * with MHD_http_unescape; the query string split on '&' and then at the
  * first '=', '+' turned into a space and each key and value unescaped;
@@ -132,10 +132,30 @@ static void fail(const char *what, const api_request_t *rq, const api_response_t
     abort();
 }
 
+/* A streamed body (exports) read to its end, as the daemon would send it:
+ * it must end, without error. */
+static void drain(const api_request_t *rq, const api_response_t *r)
+{
+    char buf[4096];
+    long n;
+    while ((n = r->stream->read(r->stream->cls, buf, sizeof buf)) > 0)
+        ;
+    if (n != API_STREAM_END)
+        fail("a stream ended with an error", rq, r);
+    r->stream->free(r->stream->cls);
+    free(r->stream);
+}
+
 static void check(const api_request_t *rq, const api_response_t *r)
 {
     if (r->status < 200 || r->status > 599)
         fail("status out of range", rq, r);
+    if (r->stream) {
+        if (r->body || r->status != 200 || !r->type)
+            fail("a stream with a body, a status other than 200 or no type", rq, r);
+        drain(rq, r);
+        return;
+    }
     if (!r->body)
         fail("no body", rq, r);
     if (!r->type)
@@ -221,10 +241,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .unknown_arg = get_unknown_arg,
         .ctx = &args,
     };
+    if (nl && (size_t)(nl - data) + 2 <= size) { /* the body, after the flags byte */
+        rq.body = (const char *)nl + 2;
+        rq.body_len = size - (size_t)(nl - data) - 2;
+    }
     api_response_t r = api_handle(&config, &rq);
     check(&rq, &r);
     if (print) /* FUZZ_HTTP_PRINT=1: one line per input, to check seeds */
-        fprintf(stderr, "%s %s -> %u %.120s\n", rq.method, rq.path, r.status, r.body);
+        fprintf(stderr, "%s %s -> %u %.120s\n", rq.method, rq.path, r.status,
+                r.body ? r.body : "(streamed)");
     free(r.body);
     free(args.v);
     free(target);

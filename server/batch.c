@@ -62,7 +62,7 @@ static int batch_params(const api_request_t *rq, quire_search_options_t *so, int
         return -1;
     }
     *csv = format && *format ? strcmp(format, "csv") == 0
-                             : search_params_accepts_csv(rq->header(rq, "Accept"));
+                             : rq->header && search_params_accepts_csv(rq->header(rq, "Accept"));
     so->source = rq->arg(rq, "source");
     so->date_from = rq->arg(rq, "from");
     so->date_to = rq->arg(rq, "to");
@@ -78,7 +78,7 @@ static quire_batch_t *batch_of_body(const api_request_t *rq, api_out_t *o)
                       "a line");
         return NULL;
     }
-    const char *type = rq->header(rq, "Content-Type");
+    const char *type = rq->header ? rq->header(rq, "Content-Type") : NULL;
     quire_batch_input_t how = !type                                 ? QUIRE_BATCH_AUTO
                               : strstr(type, "json")                ? QUIRE_BATCH_JSON
                               : strncmp(type, "text/plain", 10) == 0 ? QUIRE_BATCH_LINES
