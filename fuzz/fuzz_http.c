@@ -4,8 +4,8 @@
  *
  * Input: a request target ("/api/search?q=...&limit=3"), optionally followed
  * by '\n' and one flags byte (bits 0-1: GET, HEAD, POST, OPTIONS; bit 2:
- * Accept: text/plain), then the request body (POST /api/batch). The target is decoded the way libmicrohttpd 0.9.x
- * decodes it for quire-serve: split at the first '?'; the path unescaped
+ * Accept: text/plain), then the request body (POST /api/batch). The
+ * target is decoded the way libmicrohttpd 0.9.x decodes it for quire-serve: split at the first '?'; the path unescaped
  * with MHD_http_unescape; the query string split on '&' and then at the
  * first '=', '+' turned into a space and each key and value unescaped;
  * arguments looked up by name, case-insensitively, first match wins, a key

@@ -200,7 +200,6 @@ static void *watchdog(void *arg)
 
 /* ------------------------------------------------------------- requests --- */
 
-
 /* One request being answered. */
 typedef struct exchange {
     struct MHD_Connection *conn;
@@ -310,7 +309,8 @@ static enum MHD_Result answer_preflight(exchange_t *ex)
     struct MHD_Response *pre = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
     if (!pre)
         return MHD_NO;
-    MHD_add_response_header(pre, "Access-Control-Allow-Methods", "GET, POST, OPTIONS"); /* POST: /api/batch */
+    /* POST: /api/batch */
+    MHD_add_response_header(pre, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
     MHD_add_response_header(pre, "Access-Control-Allow-Headers", "Authorization, Content-Type");
     MHD_add_response_header(pre, "Access-Control-Max-Age", "86400");
     return queue(ex, 204, pre, 0, NULL);
@@ -431,7 +431,8 @@ static enum MHD_Result answer(struct MHD_Connection *conn, const char *method, c
     if (closing && api_takes_body(method, url))
         return queue_static(&ex, 413,
                             "{\"error\":{\"code\":\"payload_too_large\",\"message\":"
-                            "\"a request body holds at most " BODY_LIMIT_TEXT(API_MAX_BODY_BYTES) " bytes\"}}");
+                            "\"a request body holds at most "
+                            BODY_LIMIT_TEXT(API_MAX_BODY_BYTES) " bytes\"}}");
     return answer_route(&ex);
 }
 

@@ -525,9 +525,9 @@ typedef struct quire_feed {
  * rel="alternate" to the article's URL, category = source, summary = the
  * quote or else the snippet (an entry without a URL carries the snippet as
  * content instead, as RFC 4287 asks). The feed also says
- * opensearch:totalResults, startIndex (= offset) and itemsPerPage. The feed's updated is its newest entry's
- * (1970-01-01T00:00:00Z with none: the feed then changes only when an
- * entry appears). Written by libxml2's xmlTextWriter, so every string is
+ * opensearch:totalResults, startIndex (= offset) and itemsPerPage. The
+ * feed's updated is its newest entry's (1970-01-01T00:00:00Z with none:
+ * the feed then changes only when an entry appears). Written by libxml2's xmlTextWriter, so every string is
  * escaped; characters XML cannot hold (C0 controls, U+FFFE, U+FFFF, bad
  * UTF-8) are dropped or replaced by U+FFFD first. `feed` may be NULL.
  * Returns a malloc'd string (free() it), NULL on OOM.
