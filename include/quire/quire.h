@@ -436,11 +436,14 @@ long quire_reader_error_pos(const quire_reader_t *r);
  * An export walks every match of a query, from opts->offset to the last
  * one counted (at most QUIRE_MAX_OFFSET, 10,000, as quire_results_t.total
  * says), in the order quire_search() gives them (opts->sort; ties by id),
- * QUIRE_MAX_LIMIT hits a page whatever opts->limit says, with the same
+ * QUIRE_EXPORT_PAGE hits a page whatever opts->limit says, with the same
  * filters and fallbacks. Only one page is in memory at a time: an export
- * of 10,000 hits holds 100 of them, never all. Each page is one
- * quire_search() (with its work limit), so the walk costs about the sum of
- * 100 searches of growing depth (bench/RESULTS.md).
+ * of 10,000 hits holds 1,000 of them (their stored documents: a few MB),
+ * never all. Each page is one search as quire_search() runs it (with its
+ * work limit) but for the larger page, so the walk costs about ten
+ * searches of growing depth (bench/RESULTS.md): a search sorted by date
+ * reads every match's date at any depth, and pages of QUIRE_MAX_LIMIT
+ * made an export of 10,000 such hits a hundred of them.
  *
  * The pages all come from one revision of the index: should a commit move
  * the reader on in the middle (quire_search() reopens it when its revision
@@ -457,6 +460,8 @@ long quire_reader_error_pos(const quire_reader_t *r);
  */
 typedef struct quire_export quire_export_t;
 
+#define QUIRE_EXPORT_PAGE 1000 /* hits a page of an export */
+
 /*
  * Start an export of `query` on r (which must outlive it; do not search
  * with r while the export is in use). The first page is searched now, so
@@ -471,7 +476,7 @@ quire_status_t quire_export_open(quire_reader_t *r, const char *query,
 
 /*
  * The next page: *page (owned by the export, valid until the next call or
- * quire_export_free()) holds up to QUIRE_MAX_LIMIT hits, ranks counting
+ * quire_export_free()) holds up to QUIRE_EXPORT_PAGE hits, ranks counting
  * on from the page before; *page is NULL once every hit was given. Its
  * total, relaxed and approximate are those of the whole export.
  * Returns QUIRE_OK, QUIRE_EMODIFIED (the index changed under the export:

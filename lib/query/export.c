@@ -1,6 +1,8 @@
 /*
  * export.c - quire_export_*: every match of a query, a page at a time
- * (quire.h, "Export"). Each page is one quire_search() at the next offset:
+ * (quire.h, "Export"). Each page is one search at the next offset
+ * (quirei_search_window(), pages of QUIRE_EXPORT_PAGE hits: ten searches
+ * for 10,000 hits rather than a hundred):
  * the ranking, ties by id, tiers and fallbacks are the search's own, so an
  * export lists exactly the hits that paging through /api/search would.
  */
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "query/reader.h"
+#include "query/search.h"
 #include "strbuf.h"
 
 struct quire_export {
@@ -48,11 +51,11 @@ static int keep(char **slot, const char **s)
 static quire_status_t search_page(quire_export_t *e)
 {
     uint64_t left = e->end - e->o.offset;
-    e->o.limit = left < QUIRE_MAX_LIMIT ? (unsigned)left : QUIRE_MAX_LIMIT;
+    e->o.limit = left < QUIRE_EXPORT_PAGE ? (unsigned)left : QUIRE_EXPORT_PAGE;
     quire_results_free(e->page);
     e->page = NULL;
     e->given = 0;
-    return quire_search(e->r, e->query, &e->o, &e->page);
+    return quirei_search_window(e->r, e->query, &e->o, QUIRE_EXPORT_PAGE, &e->page);
 }
 
 quire_status_t quire_export_open(quire_reader_t *r, const char *query,
@@ -122,7 +125,7 @@ quire_status_t quire_export_next(quire_export_t *e, const quire_results_t **page
     uint64_t gen = 0;
     if (st == QUIRE_OK && (st = quire_reader_generation(e->r, &gen)) == QUIRE_OK &&
         gen != e->gen) {
-        /* quire_search() moved the reader to a newer revision: its ranks
+        /* The search moved the reader to a newer revision: its ranks
          * would not continue the pages given. */
         quirei_buf_setf(&e->r->detail, "the index changed during the export");
         st = QUIRE_EMODIFIED;

@@ -33,6 +33,7 @@
 #include "query/compile.h"
 #include "query/query_parser.h"
 #include "query/reader.h"
+#include "query/search.h"
 #include "render/snippet.h"
 #include "schema/record.h"
 #include "schema/schema.h"
@@ -683,13 +684,14 @@ static quire_status_t check_date_opt(quire_reader_t *r, const char *d, const cha
 
 /* The limits of quire.h's "Search" section, checked before any work. */
 static quire_status_t check_request(quire_reader_t *r, size_t qlen,
-                                    const quire_search_options_t *o, unsigned limit)
+                                    const quire_search_options_t *o, unsigned limit,
+                                    unsigned max_limit)
 {
     if (qlen > QUIRE_MAX_QUERY_BYTES)
         return query_error(r, QUIRE_MAX_QUERY_BYTES, "query too long: more than %d bytes",
                            QUIRE_MAX_QUERY_BYTES);
-    if (limit > QUIRE_MAX_LIMIT)
-        return query_error(r, -1, "limit must be from 1 to %d", QUIRE_MAX_LIMIT);
+    if (limit > max_limit)
+        return query_error(r, -1, "limit must be from 1 to %u", max_limit);
     if (o->offset > QUIRE_MAX_OFFSET - limit)
         return query_error(r, -1, "offset + limit must be at most %d", QUIRE_MAX_OFFSET);
     quire_status_t st = check_date_opt(r, o->date_from, "from");
@@ -700,13 +702,13 @@ static quire_status_t check_request(quire_reader_t *r, size_t qlen,
 
 /* One try of quire_search() (arguments checked, *out NULL). */
 static quire_status_t search_once(quire_reader_t *r, const char *query,
-                                  const quire_search_options_t *o, double t0,
-                                  quire_results_t **out)
+                                  const quire_search_options_t *o, unsigned max_limit,
+                                  double t0, quire_results_t **out)
 {
     r->errpos = -1;
     unsigned limit = o->limit ? o->limit : 10;
     size_t qlen = strlen(query);
-    quire_status_t st = check_request(r, qlen, o, limit);
+    quire_status_t st = check_request(r, qlen, o, limit, max_limit);
     if (st)
         return st;
     qn *tree = NULL;
@@ -745,6 +747,13 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
 quire_status_t quire_search(quire_reader_t *r, const char *query,
                             const quire_search_options_t *opts, quire_results_t **out)
 {
+    return quirei_search_window(r, query, opts, QUIRE_MAX_LIMIT, out);
+}
+
+quire_status_t quirei_search_window(quire_reader_t *r, const char *query,
+                                    const quire_search_options_t *opts, unsigned max_limit,
+                                    quire_results_t **out)
+{
     if (out)
         *out = NULL;
     if (!r || !query || !out)
@@ -756,7 +765,7 @@ quire_status_t quire_search(quire_reader_t *r, const char *query,
     quire_status_t st;
     unsigned retries = 0;
     do
-        st = search_once(r, query, &o, t0, out);
+        st = search_once(r, query, &o, max_limit, t0, out);
     while (quirei_reader_retry(r, st, &retries));
     return st;
 }
