@@ -6,7 +6,8 @@
 #     open-hard, then the first 200 again) POSTed to /api/batch with limit=3: the
 #     request's wall time, and p50/p99 of the queries' own took_ms;
 #   - exports of 10,000 rows (`security`, which matches more than 10,000 documents) as
-#     CSV and JSON Lines: wall time, time to the first byte, bytes, and the server's
+#     CSV and JSON Lines, and as CSV sorted by date: wall time, time to the first byte,
+#     bytes, and the server's
 #     peak RSS (VmHWM) before (after a warm-up search) and after the exports.
 #
 #   BUILD_DIR          build tree holding bin/quire-serve (default: build)
@@ -67,10 +68,12 @@ for i in $(seq "$RUNS"); do
   curl -s -o "$WORK/batch.$i.out" -w '%{time_total}\n' -X POST -H 'Content-Type: application/json' \
        --data-binary @"$WORK/batch.json" "$URL/api/batch?limit=3" >>"$WORK/batch.times"
 done
-for fmt in csv jsonl; do
+for fmt in csv jsonl csv-date; do
+  args="format=${fmt%-date}"
+  [[ $fmt = *-date ]] && args="$args&sort=date"
   for i in $(seq "$RUNS"); do
     curl -s -o "$WORK/export.$fmt" -w '%{time_total} %{time_starttransfer} %{size_download}\n' \
-         "$URL/api/search?q=security&format=$fmt" >>"$WORK/export.$fmt.times"
+         "$URL/api/search?q=security&$args" >>"$WORK/export.$fmt.times"
   done
   wc -l <"$WORK/export.$fmt" >"$WORK/export.$fmt.lines"
 done
@@ -102,11 +105,12 @@ print(f"- Batch: {nq} queries (eval open + open-hard, then the first 200 again),
 print("| measurement | value |\n|---|---:|")
 print(f"| batch of {nq}: wall time | {med(bt):.3f} s ({med(bt) / nq * 1e3:.2f} ms a query) |")
 print(f"| batch: p50 / p99 of the queries' took_ms | {med([p(t, .5) for t in took]):.3f} / {med([p(t, .99) for t in took]):.3f} ms |")
-for fmt in ("csv", "jsonl"):
+for fmt in ("csv", "jsonl", "csv-date"):
     rows = [l.split() for l in open(f"{work}/export.{fmt}.times")]
     lines = int(open(f"{work}/export.{fmt}.lines").read())
-    print(f"| export `security` format={fmt}: {lines} lines, wall / first byte | {med([float(r[0]) for r in rows]):.3f} s / {med([float(r[1]) * 1e3 for r in rows]):.1f} ms |")
-    print(f"| export format={fmt}: bytes | {int(med([float(r[2]) for r in rows])):,} |")
+    name = f"format={fmt[:3]}&sort=date" if fmt.endswith("-date") else f"format={fmt}"
+    print(f"| export `security` {name}: {lines} lines, wall / first byte | {med([float(r[0]) for r in rows]):.3f} s / {med([float(r[1]) * 1e3 for r in rows]):.1f} ms |")
+    print(f"| export {name}: bytes | {int(med([float(r[2]) for r in rows])):,} |")
 print(f"| server peak RSS (VmHWM): after a warm-up search / after the batches and exports | {rss0 / 1024:.1f} MB / {rss1 / 1024:.1f} MB |")
 print()
 EOF
