@@ -81,12 +81,12 @@ static void expect_sorted_disjoint(const quirei_snippet *s)
 
 static quirei_unit term(const char *const *terms, size_t n, double w)
 {
-    return (quirei_unit){QUIREI_UNIT_TERM, terms, n, NULL, 0, 0, w};
+    return (quirei_unit){QUIREI_UNIT_TERM, terms, n, NULL, 0, 0, w, 0};
 }
 
 static quirei_unit phrase(const char *const *terms, size_t n, unsigned window, double w)
 {
-    return (quirei_unit){QUIREI_UNIT_PHRASE, terms, n, NULL, 0, window, w};
+    return (quirei_unit){QUIREI_UNIT_PHRASE, terms, n, NULL, 0, window, w, 0};
 }
 
 static void make(quirei_snippet *s, const char *body, const quirei_unit *u, size_t nu,
@@ -137,7 +137,7 @@ Test(snippet, term_highlight_offsets)
     cr_assert_eq(s.nhighlights, 1);
     cr_expect_eq(s.highlights[0].start, 21);
     cr_expect_eq(s.highlights[0].end, 27);
-    cr_expect_not(s.has_quote);
+    expect_quote(&s, body, "The attackers used a loader."); /* words are quoted too */
     quirei_snippet_release(&s);
 }
 
@@ -184,7 +184,7 @@ Test(snippet, stem_matching)
     const char *body = "Several attacks were reported last week.";
     const char *t[] = {"attack"};
     const char *st[] = {"attack"};
-    quirei_unit u = {QUIREI_UNIT_TERM, t, 1, st, 1, 0, 1.0};
+    quirei_unit u = {QUIREI_UNIT_TERM, t, 1, st, 1, 0, 1.0, 0};
     quirei_stemmer *stemmer = quirei_stemmer_new("english");
     cr_assert_not_null(stemmer);
     quirei_snippet s;

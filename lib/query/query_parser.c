@@ -13,6 +13,7 @@
  */
 #include "query/query_parser.h"
 
+#include <ctype.h>
 #include <quire/tokenizer.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ typedef struct parser {
     const char *q;
     size_t len, i;
     int depth, nodes;
+    int pasted;            /* a pasted sentence (see pasted_sentence()) */
     quire_tokenizer_t *tok;
     quirei_buf *err;
     long *errpos;
@@ -100,6 +102,21 @@ static int add_kid(parser_t *p, qn *parent, qn *kid)
     return 0;
 }
 
+/* Move every kid of `from` to the end of `to`, and free `from`. Returns 0,
+ * or -1 when out of memory (`from` is then freed, its kids with it). */
+static int adopt_kids(parser_t *p, qn *to, qn *from)
+{
+    size_t i = 0;
+    for (; i < from->nkids; i++)
+        if (add_kid(p, to, from->kids[i]) < 0)
+            break;
+    int r = i < from->nkids ? -1 : 0;
+    memmove(from->kids, from->kids + i, (from->nkids - i) * sizeof *from->kids);
+    from->nkids -= i;
+    quirei_qn_free(from);
+    return r;
+}
+
 /* ---- characters ---- */
 
 static int is_space(unsigned char c)
@@ -140,9 +157,11 @@ static int rsquote_closes(const parser_t *p, size_t i)
     return is_space(c) || strchr(".,;:!?)]~", c) != NULL;
 }
 
+/* In a pasted sentence, parentheses are punctuation: skipped like space. */
 static void skip_space(parser_t *p)
 {
-    while (p->i < p->len && is_space((unsigned char)p->q[p->i]))
+    while (p->i < p->len && (is_space((unsigned char)p->q[p->i]) ||
+                             (p->pasted && (p->q[p->i] == '(' || p->q[p->i] == ')'))))
         p->i++;
 }
 
@@ -232,6 +251,8 @@ static const struct {
  */
 static size_t field_prefix(const parser_t *p)
 {
+    if (p->pasted)
+        return 0; /* "Note:the" in a pasted sentence is text */
     size_t j = p->i;
     while (j < p->len && ((p->q[j] >= 'a' && p->q[j] <= 'z') || (p->q[j] >= 'A' && p->q[j] <= 'Z')))
         j++;
@@ -413,7 +434,8 @@ static qn *parse_phrase(parser_t *p, qn_field field)
 static qn *parse_word(parser_t *p, qn_field field)
 {
     size_t pos = p->i, end = word_end(p, p->i);
-    int prefix = end > p->i + 1 && p->q[end - 1] == '*';
+    /* In a pasted sentence a '*' is a footnote or emphasis mark. */
+    int prefix = !p->pasted && end > p->i + 1 && p->q[end - 1] == '*';
     qn *n = new_node(p, prefix ? QN_PREFIX : QN_WORDS, pos);
     if (!n)
         return NULL;
@@ -543,7 +565,15 @@ static qn *parse_list(parser_t *p, qn_kind kind)
             quirei_qn_free(list);
             return NULL;
         }
-        if (kid && !empty_node(kid)) {
+        if (kid && kind == QN_AND && kid->kind == QN_AND && !kid->required) {
+            /* "a (b c) d" is "a b c d" (AND is associative): flattened, so
+             * a parenthesised aside in a pasted fragment does not stop it
+             * from being searched as one (quote_like() in search.c). */
+            if (adopt_kids(p, list, kid) < 0) {
+                quirei_qn_free(list);
+                return NULL;
+            }
+        } else if (kid && !empty_node(kid)) {
             if (add_kid(p, list, kid) < 0) {
                 quirei_qn_free(kid);
                 quirei_qn_free(list);
@@ -590,12 +620,81 @@ static int has_positive(const qn *n)
     }
 }
 
+/* ---- pasted sentences ---- */
+
+/* Does the chunk q[a, b) (no spaces) use query syntax that means something:
+ * AND/OR/NOT, a leading - or + on a word, a known field, "…"~N? */
+static int chunk_is_syntax(const parser_t *p, size_t a, size_t b)
+{
+    static const char *const ops[] = {"AND", "OR", "NOT"};
+    for (size_t k = 0; k < 3; k++)
+        if (b - a == strlen(ops[k]) && memcmp(p->q + a, ops[k], b - a) == 0)
+            return 1;
+    unsigned char c = (unsigned char)p->q[a];
+    if ((c == '-' || c == '+') && b - a > 1 &&
+        (isalnum((unsigned char)p->q[a + 1]) || (unsigned char)p->q[a + 1] >= 0x80 ||
+         p->q[a + 1] == '"' || p->q[a + 1] == '('))
+        return 1;
+    parser_t at = *p;
+    at.i = a;
+    size_t name = field_prefix(&at);
+    for (size_t f = 0; name && f < sizeof fields / sizeof *fields; f++)
+        if (strlen(fields[f].name) == name && strncasecmp(p->q + a, fields[f].name, name) == 0)
+            return 1;
+    for (size_t j = a; j + 1 < b; j++) {
+        size_t qlen = dquote_at(p, j);
+        if (qlen && j + qlen < b && p->q[j + qlen] == '~')
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * A pasted sentence: PASTED_WORDS or more words and no syntax that means
+ * something (chunk_is_syntax()). Such a query is read as the text it is:
+ * its parentheses, a '*' ending a word and "name:" prefixes are
+ * punctuation, not groups, prefixes or (unknown) fields, so a sentence
+ * copied from an article is searched as a fragment (and cited) instead of
+ * failing ("unknown field", "unbalanced ')'") or being searched word by
+ * word. Quoted parts stay phrases. Shorter queries are taken as typed:
+ * `ransom*` and `(a OR b)` mean what they say.
+ */
+#define PASTED_WORDS 8
+
+static int pasted_sentence(const parser_t *p)
+{
+    size_t words = 0, i = 0;
+    while (i < p->len) {
+        while (i < p->len && is_space((unsigned char)p->q[i]))
+            i++;
+        size_t a = i;
+        while (i < p->len && !is_space((unsigned char)p->q[i]))
+            i++;
+        size_t b = i;
+        while (a < b && p->q[a] == '(')
+            a++;
+        while (b > a && p->q[b - 1] == ')')
+            b--;
+        if (a == b)
+            continue;
+        if (chunk_is_syntax(p, a, b))
+            return 0;
+        for (size_t j = a; j < b; j++)
+            if (isalnum((unsigned char)p->q[j]) || (unsigned char)p->q[j] >= 0x80) {
+                words++;
+                break;
+            }
+    }
+    return words >= PASTED_WORDS;
+}
+
 quire_status_t quirei_parse_query(const char *query, size_t len, qn **out, quirei_buf *err,
                                   long *errpos)
 {
     *out = NULL;
     *errpos = -1;
     parser_t p = {.q = query, .len = len, .err = err, .errpos = errpos};
+    p.pasted = pasted_sentence(&p);
     if (!(p.tok = quire_tokenizer_new()))
         return QUIRE_ENOMEM;
     qn *root = parse_or(&p);
