@@ -418,7 +418,13 @@ typedef struct quire_results {
 
 /*
  * Run `query` (syntax in README.md, "Query syntax") against the reader's
- * index. `opts` may be NULL for defaults. On success *out holds the results
+ * index. A query of 8 or more words with no operator (AND, OR, NOT, a
+ * leading - or +, a title:/author:/source:/id:/date: field, "…"~N) is a
+ * pasted sentence: its parentheses, word-ending '*' and "name:" prefixes
+ * are read as punctuation, never as groups, prefixes or (unknown) fields,
+ * and it is searched as a fragment (its exact phrase first). A phrase
+ * opened by a straight quote closes at the next straight quote (“ at ”,
+ * « at », „ at “ or ”) when there is one, so a quotation may quote someone. `opts` may be NULL for defaults. On success *out holds the results
  * (free with quire_results_free()).
  * When a commit has discarded the revision the reader is on, the reader
  * moves to the newest one (as quire_reader_reopen()) and the search runs
@@ -444,7 +450,8 @@ void quire_results_free(quire_results_t *res);
  * "limit","relaxed","approximate",
  * "took_ms","hits":[{"rank","id","score","title","source","author","date",
  * "url","snippet","highlights":[[start,end],...],"quote":{"text","start",
- * "end"}|null}]}. Absent fields are null; text that is not valid UTF-8 (a
+ * "end"}|null,"match":"exact"|"approximate"|"relaxed","approximate",
+ * "relaxed"}]}. Absent fields are null; text that is not valid UTF-8 (a
  * query is echoed as given) has each bad sequence replaced by U+FFFD.
  * Returns a malloc'd string (free() it), NULL on OOM.
  */
@@ -453,9 +460,15 @@ char *quire_results_json(const quire_results_t *res);
 /*
  * The results as text for a terminal: a header line ("N results for Q", or
  * "at least N results for Q" when total is a bound), then per hit its rank
- * and title, id | source | author | date | score, url, the snippet with
+ * and title, id | source | author | date | score (| approximate or
+ * | relaxed when the hit did not match exactly), url, the snippet with
  * matches marked (ANSI bold-underline when `ansi`, else **like this**), and
- * the quote. Returns a malloc'd string (free() it), NULL on OOM.
+ * a citation line when the hit has a quote:
+ *   “The quote.” — Author, “Title”, source, 2016-05-04, https://…
+ * (absent fields left out with their comma; a leading "…" when the quote
+ * starts inside a sentence; whitespace runs as one space). The header says
+ * in one notice how the hits matched (approximate, relaxed, or both).
+ * Returns a malloc'd string (free() it), NULL on OOM.
  */
 char *quire_results_text(const quire_results_t *res, int ansi);
 

@@ -138,6 +138,30 @@ static size_t dquote_at(const parser_t *p, size_t i)
     return 0;
 }
 
+/* Which double quote is at q[i]: its third (or second) UTF-8 byte, '"' for
+ * the straight one, 0 for none. */
+static int dquote_kind(const parser_t *p, size_t i)
+{
+    size_t n = dquote_at(p, i);
+    return n ? (unsigned char)p->q[i + n - 1] : 0;
+}
+
+/* Does the quote at q[j] close the pair opened by a quote of kind
+ * `opener` (dquote_kind())? " -> ", “ -> ”, „ -> “ or ”, « -> », and
+ * » -> « (Danish). */
+static int closes_pair(const parser_t *p, size_t j, int opener)
+{
+    int k = dquote_kind(p, j);
+    switch (opener) {
+    case '"': return k == '"';
+    case 0x9C: return k == 0x9D;              /* “ ” */
+    case 0x9E: return k == 0x9C || k == 0x9D; /* „ “ */
+    case 0xAB: return k == 0xBB;              /* « » */
+    case 0xBB: return k == 0xAB;              /* » « */
+    default: return k == opener;              /* ” ” */
+    }
+}
+
 /* ‘ (opening single curly quote) at q[i]? */
 static int lsquote_at(const parser_t *p, size_t i)
 {
@@ -395,14 +419,20 @@ static qn *parse_phrase(parser_t *p, qn_field field)
     int single = lsquote_at(p, p->i);
     p->i += single ? 3 : dquote_at(p, p->i);
     size_t start = p->i, end = p->len, next = p->len;
-    for (size_t j = start; j < p->len; j++) {
-        size_t q = single ? (rsquote_closes(p, j) ? 3 : 0) : dquote_at(p, j);
-        if (q) {
-            end = j;
-            next = j + q;
-            break;
+    /* A pasted quotation may quote someone inside it: "… and “anything
+     * using ccRTP”, Dowd writes" is one phrase. So a double quote closes
+     * at the next quote of its own pair (closer_of()) when there is one,
+     * else at the next of any kind ("…” typed with mixed quotes). */
+    int want = single ? 0 : dquote_kind(p, pos), found = 0;
+    for (int pass = want ? 0 : 1; pass < 2 && !found; pass++)
+        for (size_t j = start; j < p->len && !found; j++) {
+            size_t q = single ? (rsquote_closes(p, j) ? 3 : 0) : dquote_at(p, j);
+            if (q && (pass || closes_pair(p, j, want))) {
+                end = j;
+                next = j + q;
+                found = 1;
+            }
         }
-    }
     /* An unclosed quote runs to the end of the query. */
     qn *n = new_node(p, QN_PHRASE, pos);
     if (!n)
