@@ -13,6 +13,7 @@
  * cover one stop word alone. --show N prints the first N top-hit citations
  * of approximate or relaxed answers on stderr.
  */
+#include <getopt.h>
 #include <jansson.h>
 #include <quire/quire.h>
 #include <quire/tokenizer.h>
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "text/stopwords.h"
 
 #define MAX_KINDS 16
@@ -101,33 +103,42 @@ static void count_lone_stops(quire_tokenizer_t *tk, const quire_hit_t *h, kstat 
     }
 }
 
+/* SET/expected.jsonl, or NULL (said on stderr). */
+static FILE *open_cases(const char *set)
+{
+    quirei_buf path = QUIREI_BUF_INIT;
+    FILE *f = quirei_buf_setf(&path, "%s/expected.jsonl", set) < 0 ? NULL : fopen(path.ptr, "r");
+    if (!f)
+        fprintf(stderr, "eval_citations: %s/expected.jsonl: cannot open\n", set);
+    quirei_buf_release(&path);
+    return f;
+}
+
 int main(int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},    {"set", required_argument, NULL, 's'},
+        {"limit", required_argument, NULL, 'l'}, {"show", required_argument, NULL, 'w'},
+        {NULL, 0, NULL, 0},
+    };
     const char *db = NULL, *set = "../shared/eval/open";
-    int limit = 10, show = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--db") && i + 1 < argc)
-            db = argv[++i];
-        else if (!strcmp(argv[i], "--set") && i + 1 < argc)
-            set = argv[++i];
-        else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
-            limit = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--show") && i + 1 < argc)
-            show = atoi(argv[++i]);
-        else {
-            fprintf(stderr, "usage: eval_citations --db DIR [--set DIR] [--limit N] [--show N]\n");
-            return 2;
+    int limit = 10, show = 0, c;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 's': set = optarg; break;
+        case 'l': limit = atoi(optarg); break;
+        case 'w': show = atoi(optarg); break;
+        default: db = NULL; optind = argc; break;
         }
     }
-    if (!db || limit < 1 || limit > 100)
-        return 2;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/expected.jsonl", set);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "eval_citations: %s: cannot open\n", path);
+    if (!db || limit < 1 || limit > 100 || optind < argc) {
+        fprintf(stderr, "usage: eval_citations --db DIR [--set DIR] [--limit N] [--show N]\n");
         return 2;
     }
+    FILE *f = open_cases(set);
+    if (!f)
+        return 2;
     quire_reader_t *r = NULL;
     char *detail = NULL;
     if (quire_reader_open(db, &r, &detail) != QUIRE_OK) {
