@@ -3,7 +3,7 @@
  * quotes on approximate and relaxed hits, what the quotes hold, and stop
  * words highlighted alone (issue 11, section 3).
  *
- *   eval_citations --db DIR [--set DIR] [--limit N] [--show N]
+ *   eval_citations --db DIR [--set DIR] [--limit N] [--show N] [--relax WORD]
  *
  * Runs every query of SET/expected.jsonl once with snippets (top N, default
  * 10) and prints per kind: queries; answers flagged approximate or relaxed;
@@ -11,7 +11,10 @@
  * mean share of the query's words (not stop words; folded terms, unstemmed)
  * that the top hit's quote holds; and, over every hit, highlights that
  * cover one stop word alone. --show N prints the first N top-hit citations
- * of approximate or relaxed answers on stderr.
+ * of approximate or relaxed answers on stderr. --relax WORD searches each
+ * query without its quotes and with WORD (a word no document holds)
+ * added: every answer is then relaxed, as when a user misremembers a word
+ * of an unquoted fragment (the open set has no relaxed answers itself).
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -103,6 +106,24 @@ static void count_lone_stops(quire_tokenizer_t *tk, const quire_hit_t *h, kstat 
     }
 }
 
+/* q without its double quotes (straight or curly) and with `word` added,
+ * in b; NULL when out of memory. */
+static const char *relaxed_query(quirei_buf *b, const char *q, const char *word)
+{
+    static const char *const quotes[] = {"\"", "\xe2\x80\x9c", "\xe2\x80\x9d"};
+    quirei_buf_reset(b);
+    while (*q) {
+        size_t skip = 0;
+        for (size_t k = 0; k < 3 && !skip; k++)
+            if (!strncmp(q, quotes[k], strlen(quotes[k])))
+                skip = strlen(quotes[k]);
+        if (!skip && quirei_buf_addc(b, *q) < 0)
+            return NULL;
+        q += skip ? skip : 1;
+    }
+    return quirei_buf_addf(b, " %s", word) < 0 ? NULL : quirei_buf_cstr(b);
+}
+
 /* SET/expected.jsonl, or NULL (said on stderr). */
 static FILE *open_cases(const char *set)
 {
@@ -119,9 +140,9 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},    {"set", required_argument, NULL, 's'},
         {"limit", required_argument, NULL, 'l'}, {"show", required_argument, NULL, 'w'},
-        {NULL, 0, NULL, 0},
+        {"relax", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *set = "../shared/eval/open";
+    const char *db = NULL, *set = "../shared/eval/open", *relax = NULL;
     int limit = 10, show = 0, c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
@@ -129,11 +150,13 @@ int main(int argc, char **argv)
         case 's': set = optarg; break;
         case 'l': limit = atoi(optarg); break;
         case 'w': show = atoi(optarg); break;
+        case 'r': relax = optarg; break;
         default: db = NULL; optind = argc; break;
         }
     }
     if (!db || limit < 1 || limit > 100 || optind < argc) {
-        fprintf(stderr, "usage: eval_citations --db DIR [--set DIR] [--limit N] [--show N]\n");
+        fprintf(stderr, "usage: eval_citations --db DIR [--set DIR] [--limit N] [--show N] "
+                        "[--relax WORD]\n");
         return 2;
     }
     FILE *f = open_cases(set);
@@ -151,11 +174,14 @@ int main(int argc, char **argv)
     quire_search_options_t o = {.limit = (unsigned)limit};
     char *line = NULL;
     size_t cap = 0;
+    quirei_buf rq = QUIREI_BUF_INIT;
     while (getline(&line, &cap, f) > 0) {
         json_t *c = json_loads(line, 0, NULL);
         const char *q = json_string_value(json_object_get(c, "q"));
         const char *kind = json_string_value(json_object_get(c, "kind"));
         quire_results_t *res = NULL;
+        if (q && relax)
+            q = relaxed_query(&rq, q, relax);
         if (!q || !kind || quire_search(r, q, &o, &res) != QUIRE_OK) {
             json_decref(c);
             continue;
@@ -185,6 +211,7 @@ int main(int argc, char **argv)
         json_decref(c);
     }
     free(line);
+    quirei_buf_release(&rq);
     fclose(f);
     printf("| kind | queries | approximate or relaxed | their hits with a quote | top hits "
            "with a quote | query words in the top quote | lone stop-word highlights |\n");

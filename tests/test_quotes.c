@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "query/query_parser.h"
+#include "render/snippet.h"
 #include "strbuf.h"
 
 /* ------------------------------------------------------------- fixture */
@@ -177,6 +178,27 @@ Test(quotes, stop_words_are_highlighted_only_in_a_run_or_alone_in_the_query)
     cr_expect(has_highlight(&res->hits[0], "To be"), "snippet %s", res->hits[0].snippet);
     cr_expect_not_null(res->hits[0].quote);
     quire_results_free(res);
+}
+
+Test(snippet, a_stop_word_matched_by_stem_is_not_highlighted_alone)
+{
+    /* A misspelt "coulds" stems to "could", a stop word in the body. */
+    const char *t[] = {"coulds"}, *st[] = {"could"}, *w[] = {"grid"};
+    quirei_unit u[] = {{QUIREI_UNIT_TERM, t, 1, st, 1, 0, 1.0, 0},
+                       {QUIREI_UNIT_TERM, w, 1, NULL, 0, 0, 1.0, 0}};
+    quirei_stemmer *stemmer = quirei_stemmer_new("english");
+    quirei_snippet s;
+    quirei_snippet_init(&s);
+    const char *body = "It could fail. The grid could fail too.";
+    cr_assert_eq(quirei_snippet_make(body, strlen(body), u, 2, stemmer, "english", 250, &s), 0);
+    cr_assert_eq(s.nhighlights, 1);
+    cr_expect_eq(s.highlights[0].start, 19, "only grid");
+    cr_expect_str_eq(quirei_buf_cstr(&s.quote), "The grid could fail too.");
+    /* Without the language the stem match is an ordinary one. */
+    cr_assert_eq(quirei_snippet_make(body, strlen(body), u, 2, stemmer, NULL, 250, &s), 0);
+    cr_expect_eq(s.nhighlights, 2, "could, and the run grid could");
+    quirei_snippet_release(&s);
+    quirei_stemmer_free(stemmer);
 }
 
 Test(quotes, no_quote_for_a_match_outside_the_body)

@@ -592,7 +592,7 @@ static quire_status_t fill_snippet(hit_context_t *hc, const pick_t *pk, hit_impl
     int tier1 = hc->f->ma && pk->m == hc->f->ma;
     const quirei_unit_array *u = tier1 ? &hc->units1.units : &hc->units.units;
     if (quirei_snippet_make(hi->doc->doc.body, hi->doc->body_len, u->v, u->n, hc->r->stem,
-                            SNIPPET_BYTES, &hi->snip) < 0)
+                            hc->r->language, SNIPPET_BYTES, &hi->snip) < 0)
         return QUIRE_ENOMEM;
     h->snippet = quirei_buf_cstr(&hi->snip.text);
     if (hi->snip.nhighlights) {

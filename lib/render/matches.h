@@ -18,12 +18,15 @@ typedef struct quirei_match {
     size_t unit;       /* index into the units */
     uint32_t pos;      /* token position (of the last token, for a phrase) */
     int phrase;        /* a PHRASE unit's match */
+    int stop;          /* a stop word: of a `stop` TERM unit, or a body token
+                          that is one, matched by stem (highlighted only
+                          inside a run, never counted) */
 } quirei_match;
 
-/* Is m a match of a stop-word TERM unit (highlighted only inside a run)? */
 static inline int quirei_match_is_stop(const quirei_match *m, const quirei_unit *units)
 {
-    return !m->phrase && units[m->unit].stop;
+    (void)units;
+    return m->stop;
 }
 
 /*

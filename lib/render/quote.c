@@ -162,7 +162,7 @@ static size_t score_group(const unsigned char *b, size_t len, const quirei_match
         x->stamp[m[i].unit] = id;
         if (m[i].phrase) {
             s->phrase += first ? unit_weight(u) : 0;
-        } else if (!u->stop) {
+        } else if (!m[i].stop) {
             if (first) {
                 s->words++;
                 s->weight += unit_weight(u);

@@ -16,6 +16,7 @@
 
 #include "render/matches.h"
 #include "render/text_bounds.h"
+#include "text/stopwords.h"
 #include "utf8.h"
 
 /* Beyond this many matches a hit is already well represented; recording
@@ -46,6 +47,7 @@ typedef struct scan {
     size_t nunits;
     size_t body_len;
     quirei_stemmer *stemmer;
+    const char *language; /* for stop words matched by stem, or NULL */
     int want_stems;
     quirei_buf matches; /* match_t[] */
     size_t nmatches;
@@ -86,13 +88,13 @@ static int phrase_usable(const quirei_unit *u)
 /* ---- matching ------------------------------------------------------ */
 
 static int add_match(scan_t *sc, size_t start, size_t end, uint32_t pos, size_t unit,
-                     int phrase)
+                     int phrase, int stop)
 {
     if (sc->nmatches >= MAX_MATCHES) {
         sc->capped = 1;
         return 0;
     }
-    match_t m = {start, end, unit, pos, phrase};
+    match_t m = {start, end, unit, pos, phrase, stop};
     if (quirei_buf_add(&sc->matches, &m, sizeof m) < 0)
         return -1;
     sc->nmatches++;
@@ -141,7 +143,7 @@ static int phrase_step(scan_t *sc, const quire_token_t *tok, size_t start, size_
                 }
                 mstart = prev->start;
             }
-            if (add_match(sc, mstart, end, tok->pos, refs[r].unit, 1) < 0)
+            if (add_match(sc, mstart, end, tok->pos, refs[r].unit, 1, 0) < 0)
                 return -1;
             double w = unit_weight(u);
             if (!sc->has_best || w > sc->best_w || (w == sc->best_w && mstart < sc->best_start)) {
@@ -182,7 +184,7 @@ static int term_step(scan_t *sc, const quire_token_t *tok, size_t start, size_t 
 {
     const char *stem = NULL;
     size_t stem_len = 0;
-    int stemmed = 0, any = 0;
+    int stemmed = 0, any = 0, token_stop = -1; /* -1: not looked up yet */
     /* A stop word counts only inside a run of query words (quote.c), so
      * it is recorded only right after another match: the common ones
      * would otherwise fill MAX_MATCHES with matches nobody sees. */
@@ -191,7 +193,7 @@ static int term_step(scan_t *sc, const quire_token_t *tok, size_t start, size_t 
         const quirei_unit *u = &sc->units[ui];
         if (u->kind != QUIREI_UNIT_TERM || (u->stop && !stop_ok))
             continue;
-        int hit = 0;
+        int hit = 0, by_stem = 0;
         for (size_t k = 0; !hit && u->terms && k < u->nterms; k++)
             hit = u->terms[k] && same_term(tok->term, u->terms[k]);
         /* PART and HYPHENATED tokens are never stemmable, so parts of a
@@ -207,10 +209,23 @@ static int term_step(scan_t *sc, const quire_token_t *tok, size_t start, size_t 
             for (size_t k = 0; !hit && k < u->nstems; k++)
                 hit = u->stems[k] && strncmp(u->stems[k], stem, stem_len) == 0 &&
                       u->stems[k][stem_len] == '\0';
+            by_stem = hit;
         }
-        if (hit && add_match(sc, start, end, tok->pos, ui, 0) < 0)
+        if (!hit)
+            continue;
+        int stop = u->stop;
+        if (!stop && by_stem && sc->language) {
+            /* Matched by stem: the body token may be a stop word itself
+             * ("could" for a misspelt "coulds"). */
+            if (token_stop < 0)
+                token_stop = quirei_is_stopword(sc->language, tok->term, tok->len);
+            stop = token_stop;
+        }
+        if (stop && !stop_ok)
+            continue;
+        if (add_match(sc, start, end, tok->pos, ui, 0, stop) < 0)
             return -1;
-        any |= hit;
+        any = 1;
     }
     if (any) {
         sc->has_last = 1;
@@ -341,7 +356,7 @@ static int choose_window(const match_t *m, size_t n, const quirei_unit *units,
                 last = m[j].end;
             if (seen[m[j].unit] != c) {
                 seen[m[j].unit] = c;
-                score += unit_weight(&units[m[j].unit]) * (m[j].phrase ? 2 : 1);
+                score += m[j].stop ? 0 : unit_weight(&units[m[j].unit]) * (m[j].phrase ? 2 : 1);
             }
         }
         if (c == 0 || better(score, count, best, best_c)) {
@@ -614,8 +629,8 @@ static int make_quote(const char *body, size_t len, const scan_t *sc, quirei_sni
 }
 
 int quirei_snippet_make(const char *body, size_t body_len, const quirei_unit *units,
-                        size_t nunits, quirei_stemmer *stemmer, size_t target,
-                        quirei_snippet *out)
+                        size_t nunits, quirei_stemmer *stemmer, const char *language,
+                        size_t target, quirei_snippet *out)
 {
     quirei_buf_reset(&out->text);
     quirei_buf_reset(&out->quote);
@@ -628,7 +643,7 @@ int quirei_snippet_make(const char *body, size_t body_len, const quirei_unit *un
         target = 1;
     const unsigned char *b = (const unsigned char *)body;
     scan_t sc = {.units = units, .nunits = nunits, .body_len = body_len, .stemmer = stemmer,
-                 .target = target};
+                 .language = language, .target = target};
     window_t win = {0, 0};
     size_t cs, ce;
     content_bounds(b, body_len, &cs, &ce);

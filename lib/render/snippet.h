@@ -74,11 +74,14 @@ void quirei_snippet_release(quirei_snippet *s);
  * weight, a whole PHRASE match weighing more than its words apart; the
  * highlights cover each matched TERM token (but stop words alone), each
  * run of query words and each whole PHRASE match as ONE span. When nothing matches, the fragment is the start of the body.
- * `stemmer` may be NULL (stems are then not matched).
+ * `stemmer` may be NULL (stems are then not matched). `language` (the
+ * index's, text/stopwords.h) makes a body token that is a stop word count
+ * as one even when a unit that is not matched it by its stem ("coulds" ->
+ * "could"); NULL: only units marked `stop` are.
  * Returns 0, or -1 when out of memory (out is then released).
  */
 int quirei_snippet_make(const char *body, size_t body_len, const quirei_unit *units,
-                        size_t nunits, quirei_stemmer *stemmer, size_t target,
-                        quirei_snippet *out);
+                        size_t nunits, quirei_stemmer *stemmer, const char *language,
+                        size_t target, quirei_snippet *out);
 
 #endif
