@@ -135,84 +135,35 @@ static FILE *open_cases(const char *set)
     return f;
 }
 
-int main(int argc, char **argv)
+/* What the run is asked to do. */
+typedef struct run {
+    const char *db, *set, *relax;
+    int limit, show;
+} run_t;
+
+/* Count one answer of q (of its kind) into s. */
+static void tally(kstat *s, quire_tokenizer_t *tk, const char *q, const quire_results_t *res,
+                  int *show)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},    {"set", required_argument, NULL, 's'},
-        {"limit", required_argument, NULL, 'l'}, {"show", required_argument, NULL, 'w'},
-        {"relax", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0},
-    };
-    const char *db = NULL, *set = "../shared/eval/open", *relax = NULL;
-    int limit = 10, show = 0, c;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db = optarg; break;
-        case 's': set = optarg; break;
-        case 'l': limit = atoi(optarg); break;
-        case 'w': show = atoi(optarg); break;
-        case 'r': relax = optarg; break;
-        default: db = NULL; optind = argc; break;
-        }
-    }
-    if (!db || limit < 1 || limit > 100 || optind < argc) {
-        fprintf(stderr, "usage: eval_citations --db DIR [--set DIR] [--limit N] [--show N] "
-                        "[--relax WORD]\n");
-        return 2;
-    }
-    FILE *f = open_cases(set);
-    if (!f)
-        return 2;
-    quire_reader_t *r = NULL;
-    char *detail = NULL;
-    if (quire_reader_open(db, &r, &detail) != QUIRE_OK) {
-        fprintf(stderr, "eval_citations: %s\n", detail);
-        return 3;
-    }
-    quire_tokenizer_t *tk = quire_tokenizer_new();
-    kstat ks[MAX_KINDS + 1] = {0};
-    int nk = 0;
-    quire_search_options_t o = {.limit = (unsigned)limit};
-    char *line = NULL;
-    size_t cap = 0;
-    quirei_buf rq = QUIREI_BUF_INIT;
-    while (getline(&line, &cap, f) > 0) {
-        json_t *c = json_loads(line, 0, NULL);
-        const char *q = json_string_value(json_object_get(c, "q"));
-        const char *kind = json_string_value(json_object_get(c, "kind"));
-        quire_results_t *res = NULL;
-        if (q && relax)
-            q = relaxed_query(&rq, q, relax);
-        if (!q || !kind || quire_search(r, q, &o, &res) != QUIRE_OK) {
-            json_decref(c);
-            continue;
-        }
-        int k;
-        for (k = 0; k < nk && strcmp(ks[k].name, kind); k++)
-            ;
-        if (k == nk && nk < MAX_KINDS)
-            snprintf(ks[nk++].name, sizeof ks[k].name, "%s", kind);
-        kstat *s = k < MAX_KINDS ? &ks[k] : &ks[MAX_KINDS];
-        s->n++;
-        for (size_t i = 0; i < res->nhits; i++)
-            count_lone_stops(tk, &res->hits[i], s);
-        if ((res->approximate || res->relaxed) && res->nhits) {
-            s->flagged++;
-            s->top++;
-            for (size_t i = 0; i < res->nhits; i++)
-                s->quoted += res->hits[i].quote != NULL;
-            s->hits += (int)res->nhits;
-            const char *quote = res->hits[0].quote;
-            s->top_quoted += quote != NULL;
-            s->coverage += quote ? coverage(tk, q, quote) : 0;
-            if (show-- > 0)
-                fprintf(stderr, "%s\n  -> %s\n", q, quote ? quote : "(no quote)");
-        }
-        quire_results_free(res);
-        json_decref(c);
-    }
-    free(line);
-    quirei_buf_release(&rq);
-    fclose(f);
+    s->n++;
+    for (size_t i = 0; i < res->nhits; i++)
+        count_lone_stops(tk, &res->hits[i], s);
+    if (!(res->approximate || res->relaxed) || !res->nhits)
+        return;
+    s->flagged++;
+    s->top++;
+    for (size_t i = 0; i < res->nhits; i++)
+        s->quoted += res->hits[i].quote != NULL;
+    s->hits += (int)res->nhits;
+    const char *quote = res->hits[0].quote;
+    s->top_quoted += quote != NULL;
+    s->coverage += quote ? coverage(tk, q, quote) : 0;
+    if ((*show)-- > 0)
+        fprintf(stderr, "%s\n  -> %s\n", q, quote ? quote : "(no quote)");
+}
+
+static void print_table(kstat *ks, int nk)
+{
     printf("| kind | queries | approximate or relaxed | their hits with a quote | top hits "
            "with a quote | query words in the top quote | lone stop-word highlights |\n");
     printf("|---|---:|---:|---:|---:|---:|---:|\n");
@@ -229,7 +180,78 @@ int main(int argc, char **argv)
                s->quoted, s->hits, s->top_quoted, s->top, s->top ? s->coverage / s->top : 0,
                s->lone_stop, s->highlights);
     }
+}
+
+/* Every case of f through r, counted per kind into ks (*nk of them). */
+static void run_cases(FILE *f, quire_reader_t *r, const run_t *run, kstat *ks, int *nk)
+{
+    quire_tokenizer_t *tk = quire_tokenizer_new();
+    quire_search_options_t o = {.limit = (unsigned)run->limit};
+    char *line = NULL;
+    size_t cap = 0;
+    quirei_buf rq = QUIREI_BUF_INIT;
+    int show = run->show;
+    while (getline(&line, &cap, f) > 0) {
+        json_t *c = json_loads(line, 0, NULL);
+        const char *q = json_string_value(json_object_get(c, "q"));
+        const char *kind = json_string_value(json_object_get(c, "kind"));
+        quire_results_t *res = NULL;
+        if (q && run->relax)
+            q = relaxed_query(&rq, q, run->relax);
+        if (q && kind && quire_search(r, q, &o, &res) == QUIRE_OK) {
+            int k;
+            for (k = 0; k < *nk && strcmp(ks[k].name, kind); k++)
+                ;
+            if (k == *nk && *nk < MAX_KINDS)
+                snprintf(ks[(*nk)++].name, sizeof ks[k].name, "%s", kind);
+            tally(k < MAX_KINDS ? &ks[k] : &ks[MAX_KINDS], tk, q, res, &show);
+        }
+        quire_results_free(res);
+        json_decref(c);
+    }
+    free(line);
+    quirei_buf_release(&rq);
     quire_tokenizer_free(tk);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},    {"set", required_argument, NULL, 's'},
+        {"limit", required_argument, NULL, 'l'}, {"show", required_argument, NULL, 'w'},
+        {"relax", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0},
+    };
+    run_t run = {.set = "../shared/eval/open", .limit = 10};
+    int c;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': run.db = optarg; break;
+        case 's': run.set = optarg; break;
+        case 'l': run.limit = atoi(optarg); break;
+        case 'w': run.show = atoi(optarg); break;
+        case 'r': run.relax = optarg; break;
+        default: run.db = NULL; optind = argc; break;
+        }
+    }
+    if (!run.db || run.limit < 1 || run.limit > 100 || optind < argc) {
+        fprintf(stderr, "usage: eval_citations --db DIR [--set DIR] [--limit N] [--show N] "
+                        "[--relax WORD]\n");
+        return 2;
+    }
+    FILE *f = open_cases(run.set);
+    if (!f)
+        return 2;
+    quire_reader_t *r = NULL;
+    char *detail = NULL;
+    if (quire_reader_open(run.db, &r, &detail) != QUIRE_OK) {
+        fprintf(stderr, "eval_citations: %s\n", detail);
+        return 3;
+    }
+    kstat ks[MAX_KINDS + 1] = {0};
+    int nk = 0;
+    run_cases(f, r, &run, ks, &nk);
+    fclose(f);
+    print_table(ks, nk);
     quire_reader_close(r);
     return 0;
 }

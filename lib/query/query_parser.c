@@ -563,6 +563,27 @@ static qn *parse_unary(parser_t *p)
     return n;
 }
 
+/* Add kid (may be NULL) to list, which owns it from here on: dropped when
+ * it carries nothing to search; an AND group's kids moved into an AND
+ * list ("a (b c) d" is "a b c d", AND being associative), so a
+ * parenthesised aside in a pasted fragment does not stop it from being
+ * searched as one (quote_like() in search.c). Returns 0, or -1 when out
+ * of memory. */
+static int list_add(parser_t *p, qn *list, qn *kid)
+{
+    if (kid && list->kind == QN_AND && kid->kind == QN_AND && !kid->required)
+        return adopt_kids(p, list, kid);
+    if (!kid || empty_node(kid)) {
+        quirei_qn_free(kid);
+        return 0;
+    }
+    if (add_kid(p, list, kid) < 0) {
+        quirei_qn_free(kid);
+        return -1;
+    }
+    return 0;
+}
+
 static qn *parse_list(parser_t *p, qn_kind kind)
 {
     qn *list = new_node(p, kind, p->i);
@@ -595,22 +616,9 @@ static qn *parse_list(parser_t *p, qn_kind kind)
             quirei_qn_free(list);
             return NULL;
         }
-        if (kid && kind == QN_AND && kid->kind == QN_AND && !kid->required) {
-            /* "a (b c) d" is "a b c d" (AND is associative): flattened, so
-             * a parenthesised aside in a pasted fragment does not stop it
-             * from being searched as one (quote_like() in search.c). */
-            if (adopt_kids(p, list, kid) < 0) {
-                quirei_qn_free(list);
-                return NULL;
-            }
-        } else if (kid && !empty_node(kid)) {
-            if (add_kid(p, list, kid) < 0) {
-                quirei_qn_free(kid);
-                quirei_qn_free(list);
-                return NULL;
-            }
-        } else {
-            quirei_qn_free(kid);
+        if (list_add(p, list, kid) < 0) {
+            quirei_qn_free(list);
+            return NULL;
         }
         if (p->i == before)
             p->i++; /* never loop without progress */
