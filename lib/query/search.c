@@ -35,6 +35,7 @@
 #include "query/reader.h"
 #include "render/snippet.h"
 #include "schema/record.h"
+#include "schema/date.h"
 #include "schema/schema.h"
 #include "store/index.h"
 #include "strbuf.h"
@@ -673,11 +674,30 @@ static quire_status_t query_error(quire_reader_t *r, long pos, const char *fmt, 
     return QUIRE_EQUERY;
 }
 
-static quire_status_t check_date_opt(quire_reader_t *r, const char *d, const char *name)
+static quire_status_t option_error(quire_reader_t *r, const char *option, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A QUIRE_EOPTION for `option` (a static name): the message quotes the
+ * value, so a client sees what it sent. */
+static quire_status_t option_error(quire_reader_t *r, const char *option, const char *fmt, ...)
 {
-    char k[11];
-    if (d && *d && quirei_date_key(d, k) != strlen(d))
-        return query_error(r, -1, "bad %s date: expected YYYY, YYYY-MM or YYYY-MM-DD", name);
+    va_list ap;
+    va_start(ap, fmt);
+    quirei_buf_reset(&r->detail);
+    quirei_buf_vaddf(&r->detail, fmt, ap);
+    va_end(ap);
+    r->erropt = option;
+    return QUIRE_EOPTION;
+}
+
+/* A from/to option: empty (open) or a real date; its key into k. */
+static quire_status_t check_date_opt(quire_reader_t *r, const char *d, const char *name,
+                                     char k[11])
+{
+    char why[96];
+    k[0] = '\0';
+    if (d && *d && quirei_date_parse(d, strlen(d), 1, k, why, sizeof why) == 0)
+        return option_error(r, name, "%s '%.64s' is not a date: %s", name, d, why);
     return QUIRE_OK;
 }
 
@@ -689,11 +709,20 @@ static quire_status_t check_request(quire_reader_t *r, size_t qlen,
         return query_error(r, QUIRE_MAX_QUERY_BYTES, "query too long: more than %d bytes",
                            QUIRE_MAX_QUERY_BYTES);
     if (limit > QUIRE_MAX_LIMIT)
-        return query_error(r, -1, "limit must be from 1 to %d", QUIRE_MAX_LIMIT);
+        return option_error(r, "limit", "limit %u is not from 1 to %d", limit, QUIRE_MAX_LIMIT);
     if (o->offset > QUIRE_MAX_OFFSET - limit)
-        return query_error(r, -1, "offset + limit must be at most %d", QUIRE_MAX_OFFSET);
-    quire_status_t st = check_date_opt(r, o->date_from, "from");
-    return st ? st : check_date_opt(r, o->date_to, "to");
+        return option_error(r, "offset", "offset %u + limit %u is over %d", o->offset, limit,
+                            QUIRE_MAX_OFFSET);
+    if (o->sort != QUIRE_SORT_RELEVANCE && o->sort != QUIRE_SORT_DATE)
+        return option_error(r, "sort", "sort %d is not QUIRE_SORT_RELEVANCE or QUIRE_SORT_DATE",
+                            (int)o->sort);
+    char from[11], to[11];
+    quire_status_t st = check_date_opt(r, o->date_from, "from", from);
+    if (!st)
+        st = check_date_opt(r, o->date_to, "to", to);
+    if (!st && from[0] && to[0] && quirei_date_after(from, to))
+        st = option_error(r, "from", "from '%s' is after to '%s'", from, to);
+    return st;
 }
 
 /* ------------------------------------------------------------ search ---- */
@@ -704,6 +733,7 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
                                   quire_results_t **out)
 {
     r->errpos = -1;
+    r->erropt = NULL;
     unsigned limit = o->limit ? o->limit : 10;
     size_t qlen = strlen(query);
     quire_status_t st = check_request(r, qlen, o, limit);
@@ -764,4 +794,9 @@ quire_status_t quire_search(quire_reader_t *r, const char *query,
 long quire_reader_error_pos(const quire_reader_t *r)
 {
     return r ? r->errpos : -1;
+}
+
+const char *quire_reader_error_option(const quire_reader_t *r)
+{
+    return r ? r->erropt : NULL;
 }
