@@ -52,9 +52,14 @@ void qt_index_sample(char *tmpl, char *db, size_t dbsize)
 
 static void *drain(void *arg)
 {
+    qt_server *s = arg;
     char line[4096];
-    while (fgets(line, sizeof line, arg))
-        ;
+    while (fgets(line, sizeof line, s->err)) {
+        if (s->log) {
+            fputs(line, s->log);
+            fflush(s->log);
+        }
+    }
     return NULL;
 }
 
@@ -81,7 +86,7 @@ void qt_server_start(qt_server *s, const char *db, const char *const *extra)
     cr_assert_not_null(fgets(line, sizeof line, s->err), "server printed nothing");
     cr_assert_eq(sscanf(line, "listening on http://127.0.0.1:%u", &s->port), 1, "line: %s",
                  line);
-    cr_assert_eq(pthread_create(&s->drainer, NULL, drain, s->err), 0);
+    cr_assert_eq(pthread_create(&s->drainer, NULL, drain, s), 0);
 }
 
 static void end_drain(qt_server *s)

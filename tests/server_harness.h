@@ -21,6 +21,8 @@ typedef struct qt_server {
     unsigned port;
     FILE *err;        /* the server's stderr, drained by `drainer` */
     pthread_t drainer;
+    FILE *log;        /* set before qt_server_start (or NULL): every line of
+                         stderr after the first is copied here, flushed */
 } qt_server;
 
 /* Run argv (argv[0] a path) with stdout and stderr to /dev/null; its exit
