@@ -26,19 +26,25 @@ void qt_sleep(double s)
         ;
 }
 
-int qt_run_quiet(const char *const *argv)
+int qt_run_capture(const char *const *argv, const char *out_path, const char *err_path)
 {
     pid_t pid = fork();
     if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 1);
-        dup2(devnull, 2);
+        int out = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int err = open(err_path ? err_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(out, 1);
+        dup2(err, 2);
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
     int status;
     waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int qt_run_quiet(const char *const *argv)
+{
+    return qt_run_capture(argv, NULL, NULL);
 }
 
 void qt_index_sample(char *tmpl, char *db, size_t dbsize)

@@ -29,6 +29,10 @@ typedef struct qt_server {
  * status, or -1 when it did not exit normally. */
 int qt_run_quiet(const char *const *argv);
 
+/* The same with stdout and stderr written to these files (NULL:
+ * /dev/null). */
+int qt_run_capture(const char *const *argv, const char *out_path, const char *err_path);
+
 /* Make a directory from `tmpl` (a mkdtemp() template, rewritten in place)
  * and index the sample corpus (corpus/) into tmpl/db with the real
  * quire-index; `db` (dbsize bytes) receives that path. */
