@@ -39,10 +39,11 @@ import jsonschema
 
 KEY = "contract-key-7"
 
-# (path with query, expected status, options). Options: "auth": send the key
-# as a Bearer header (default True); "headers": more request headers;
-# "body": send this request body (with GET); "text": a text/plain answer
-# is expected; "volatile": the body changes at every request (no 304).
+# (path with query, expected status, options). Options: "method": the HTTP
+# method (default GET); "auth": send the key as a Bearer header (default
+# True); "headers": more request headers; "body": send this request body;
+# "text": a text/plain answer is expected; "volatile": the body changes at
+# every request (no 304).
 REQUESTS = [
     ("/api/search?q=grid", 200, {}),
     ("/api/search?q=%22cyber+blame+game%22&limit=3&offset=0&sort=date", 200, {}),
@@ -221,9 +222,9 @@ class Server:
         # Drain the access log so the server never blocks on a full pipe.
         threading.Thread(target=lambda: [None for _ in self.proc.stderr], daemon=True).start()
 
-    def get(self, path, headers, body=None):
+    def send(self, method, path, headers, body=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        conn.request("GET", path, body=body, headers=headers)
+        conn.request(method, path, body=body, headers=headers)
         r = conn.getresponse()
         data = r.read()
         result = (r.status, dict((k.lower(), v) for k, v in r.getheaders()), data)
@@ -239,16 +240,17 @@ class Server:
             self.proc.wait()
 
 
-def operation_of(spec, path):
-    """The (template, operation) serving `path` (query string removed)."""
+def operation_of(spec, path, method="GET"):
+    """The (template, operation) serving `method path` (query string
+    removed)."""
     bare = urllib.parse.urlsplit(path).path
-    for template, method, op in operations(spec):
-        if method != "get":
+    for template, m, op in operations(spec):
+        if m != method.lower():
             continue
         rx = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
         if re.match(rx, bare):
             return template, op
-    fail("%s: no operation in the document serves it" % path)
+    fail("%s %s: no operation in the document serves it" % (method, path))
 
 
 def validator_for(spec_js, schema):
@@ -260,8 +262,9 @@ def validator_for(spec_js, schema):
 
 def check_answer(spec, spec_js, path, want, opts, answer):
     status, headers, data = answer
-    template, op = operation_of(spec, path)
-    where = "GET %s" % path
+    method = opts.get("method", "GET")
+    template, op = operation_of(spec, path, method)
+    where = "%s %s" % (method, path)
     if status != want:
         fail("%s: status %d, expected %d: %r" % (where, status, want, data[:300]))
     resp = op["responses"].get(str(status)) or op["responses"].get("default")
@@ -299,7 +302,7 @@ def request(server, path, opts):
     headers = dict(opts.get("headers", {}))
     if opts.get("auth", True):
         headers["Authorization"] = "Bearer " + KEY
-    return server.get(path, headers, opts.get("body"))
+    return server.send(opts.get("method", "GET"), path, headers, opts.get("body"))
 
 
 def check_parameters(spec, server):
@@ -355,10 +358,11 @@ def main():
         for path, want, opts in REQUESTS:
             check_answer(spec, spec_js, path, want, opts, request(server, path, opts))
             if want == 200:
-                exercised.add(operation_of(spec, path)[1]["operationId"])
+                exercised.add(operation_of(spec, path, opts.get("method", "GET"))[1]["operationId"])
         # 304 for every 200 revalidated with its ETag.
         for path, want, opts in REQUESTS:
-            if want == 200 and opts.get("auth", True) and not opts.get("volatile"):
+            if (want == 200 and opts.get("auth", True) and not opts.get("volatile") and
+                    opts.get("method", "GET") == "GET"):
                 _, headers, _ = request(server, path, opts)
                 again = dict(opts, headers=dict(opts.get("headers", {}),
                                                 **{"If-None-Match": headers["etag"]}))
