@@ -101,7 +101,7 @@ static void teardown(void)
     qt_remove_tree(tmp);
 }
 
-TestSuite(contract, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(contract, .init = setup, .fini = teardown, .timeout = 300);
 
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 {
@@ -420,7 +420,7 @@ Test(contract, indexer_reports_bad_dates_and_keeps_documents)
 
 /* Off a terminal, a line of progress every --progress seconds; the input
  * grows until a run lasts long enough to show one. */
-Test(contract, indexer_progress_lines_off_a_terminal, .timeout = 300)
+Test(contract, indexer_progress_lines_off_a_terminal)
 {
     char input[160], newdb[160];
     snprintf(input, sizeof input, "%s/many.jsonl", tmp);
