@@ -253,12 +253,18 @@ static void log_encode(quirei_buf *b, const char *s, const char *keep)
     }
 }
 
+typedef struct log_target {
+    quirei_buf buf;
+    int args; /* query parameters written so far */
+} log_target_t;
+
 static enum MHD_Result log_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                const char *value)
 {
     (void)kind;
-    quirei_buf *b = cls;
-    quirei_buf_addc(b, b->ptr && strchr(b->ptr, '?') ? '&' : '?');
+    log_target_t *t = cls;
+    quirei_buf *b = &t->buf;
+    quirei_buf_addc(b, t->args++ ? '&' : '?');
     log_encode(b, key, "");
     if (strcmp(key, KEY_PARAM) == 0) {
         quirei_buf_adds(b, "=REDACTED"); /* the key never reaches a log */
@@ -291,17 +297,22 @@ static void client_address(struct MHD_Connection *conn, char *out, size_t n)
 static void log_access(exchange_t *ex, unsigned status, size_t bytes)
 {
     ex->us = now_us() - ex->t0;
+    /* The calendar second, formatted once a second per thread (gmtime_r
+     * takes glibc's time zone lock). */
+    static _Thread_local time_t sec = -1;
+    static _Thread_local char when[32] = "-";
     struct tm tm;
-    char when[32] = "-", addr[INET6_ADDRSTRLEN] = "-";
-    if (gmtime_r(&ex->wall.tv_sec, &tm))
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (ex->wall.tv_sec != sec && gmtime_r(&ex->wall.tv_sec, &tm) &&
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm))
+        sec = ex->wall.tv_sec;
+    char addr[INET6_ADDRSTRLEN];
     client_address(ex->conn, addr, sizeof addr);
-    quirei_buf target = QUIREI_BUF_INIT;
-    log_encode(&target, ex->url, "/:@!$'()*+,;=");
+    log_target_t target = {QUIREI_BUF_INIT, 0};
+    log_encode(&target.buf, ex->url, "/:@!$'()*+,;=");
     MHD_get_connection_values(ex->conn, MHD_GET_ARGUMENT_KIND, log_arg, &target);
     fprintf(stderr, "%s.%03ldZ %s %s %s %u %zu %.3f\n", when, ex->wall.tv_nsec / 1000000, addr,
-            ex->method, target.ptr ? target.ptr : "-", status, bytes, ex->us / 1e3);
-    quirei_buf_release(&target);
+            ex->method, target.buf.ptr ? target.buf.ptr : "-", status, bytes, ex->us / 1e3);
+    quirei_buf_release(&target.buf);
 }
 
 /* Queue resp (bytes long) with our usual headers, free it and log the
