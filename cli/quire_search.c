@@ -13,7 +13,9 @@
 #include "search_output.h"
 #include "strbuf.h"
 
-enum { EXIT_NO_HITS = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
+/* The classes of quire-serve's errors: a bad option is bad_parameter, a
+ * bad query bad_query. */
+enum { EXIT_NO_HITS = 1, EXIT_USAGE = 2, EXIT_FAIL = 3, EXIT_BAD_QUERY = 4 };
 
 static const char PROG[] = "quire-search";
 
@@ -45,12 +47,19 @@ static void usage(FILE *out)
           "curly quotes), \"…\"~N, OR, AND, NOT, -word, +word, ( ), word*, title:,\n"
           "author:, source:, id:, date:2016-01-01..2016-06-30, date:>=2016.\n"
           "Security tokens (CVE-2021-44228, T1059.001, 121.50.43.175) match whole.\n"
+          "A pasted sentence of 8+ words without operators is searched as written:\n"
+          "its ( ), * and name: are punctuation.\n"
+          "\n"
+          "Text output: per hit a citation line, \xe2\x80\x9cquote\xe2\x80\x9d \xe2\x80\x94 Author, \xe2\x80\x9cTitle\xe2\x80\x9d,\n"
+          "source, date, URL (the sentence that best matches the query); hits that\n"
+          "did not match exactly say approximate or relaxed.\n"
           "See README.md, \"Query syntax\".\n"
           "\n"
-          "Exit status: 0 hits found, 1 no hits, 2 usage or query error (the message\n"
-          "gives the position), 3 the index could not be read. With --batch: 0 some\n"
-          "query found hits, 1 none did, 2 a query was refused (each answered in the\n"
-          "output) or FILE is unreadable or malformed.\n",
+          "Exit status: 0 hits found, 1 no hits, 2 usage error (a bad option or value:\n"
+          "--from 2016-02-30, --from after --to, --offset + --limit over 10000), 3 the\n"
+          "index could not be read, 4 bad query (the message shows the position).\n"
+          "With --batch: 0 some query found hits, 1 none did, 4 a query was refused\n"
+          "(each is answered in the output, in order), 2 FILE is unreadable or malformed.\n",
           out);
 }
 
@@ -117,7 +126,8 @@ static int parse_options(int argc, char **argv, search_options *o)
             if (!strcmp(optarg, "date"))
                 o->so.sort = QUIRE_SORT_DATE;
             else if (strcmp(optarg, "relevance") != 0) {
-                fprintf(stderr, "quire-search: --sort takes relevance or date\n");
+                fprintf(stderr, "quire-search: --sort takes relevance or date, not '%s'\n",
+                        optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -127,7 +137,9 @@ static int parse_options(int argc, char **argv, search_options *o)
         case 'F':
             if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 &&
                 !cli_is_export_format(optarg)) {
-                fprintf(stderr, "quire-search: --format takes text, json, csv, jsonl or atom\n");
+                fprintf(stderr,
+                        "quire-search: --format takes text, json, csv, jsonl or atom, not '%s'\n",
+                        optarg);
                 return EXIT_USAGE;
             }
             o->format = optarg;
@@ -160,17 +172,8 @@ static char *join_query(int argc, char **argv, int first)
 static int report(quire_reader_t *r, quire_status_t st, const quire_results_t *res,
                   const char *query, const char *format)
 {
-    if (st == QUIRE_EQUERY) {
-        fprintf(stderr, "quire-search: %s\n", quire_reader_detail(r));
-        long pos = quire_reader_error_pos(r);
-        if (pos >= 0)
-            fprintf(stderr, "  %s\n  %*s^\n", query, (int)pos, "");
-        return EXIT_USAGE;
-    }
-    if (st != QUIRE_OK) {
-        fprintf(stderr, "quire-search: %s: %s\n", quire_strerror(st), quire_reader_detail(r));
-        return EXIT_FAIL;
-    }
+    if (st != QUIRE_OK)
+        return cli_search_failed(r, st, query);
     char *out = strcmp(format, "json") == 0 ? quire_results_json(res)
                                             : quire_results_text(res, isatty(STDOUT_FILENO));
     if (!out) {

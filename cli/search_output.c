@@ -11,24 +11,29 @@
 
 #include "strbuf.h"
 
-enum { EXIT_NO_HITS = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
+enum { EXIT_NO_HITS = 1, EXIT_USAGE = 2, EXIT_FAIL = 3, EXIT_BAD_QUERY = 4 };
 
 int cli_is_export_format(const char *format)
 {
     return !strcmp(format, "csv") || !strcmp(format, "jsonl") || !strcmp(format, "atom");
 }
 
-/* A failed search or export, said on stderr; the exit status. */
-static int search_failed(quire_reader_t *r, quire_status_t st, const char *query)
+int cli_search_failed(quire_reader_t *r, quire_status_t st, const char *query)
 {
-    fprintf(stderr, "quire-search: %s\n",
-            st == QUIRE_EQUERY ? quire_reader_detail(r) : quire_strerror(st));
-    long pos = quire_reader_error_pos(r);
-    if (st == QUIRE_EQUERY && pos >= 0 && query)
-        fprintf(stderr, "  %s\n  %*s^\n", query, (int)pos, "");
-    else if (st != QUIRE_EQUERY && *quire_reader_detail(r))
-        fprintf(stderr, "quire-search: %s\n", quire_reader_detail(r));
-    return st == QUIRE_EQUERY ? EXIT_USAGE : EXIT_FAIL;
+    if (st == QUIRE_EOPTION) {
+        fprintf(stderr, "quire-search: bad option --%s: %s\n", quire_reader_error_option(r),
+                quire_reader_detail(r));
+        return EXIT_USAGE;
+    }
+    if (st == QUIRE_EQUERY) {
+        fprintf(stderr, "quire-search: bad query: %s\n", quire_reader_detail(r));
+        long pos = quire_reader_error_pos(r);
+        if (pos >= 0 && query)
+            fprintf(stderr, "  %s\n  %*s^\n", query, (int)pos, "");
+        return EXIT_BAD_QUERY;
+    }
+    fprintf(stderr, "quire-search: %s: %s\n", quire_strerror(st), quire_reader_detail(r));
+    return EXIT_FAIL;
 }
 
 /* Print s (malloc'd, may be NULL: out of memory) and free it. 0 or -1. */
@@ -48,7 +53,7 @@ static int print_feed(quire_reader_t *r, const char *query, const quire_search_o
     quire_results_t *res = NULL;
     quire_status_t st = quire_search(r, query, &o, &res);
     if (st != QUIRE_OK)
-        return search_failed(r, st, query);
+        return cli_search_failed(r, st, query);
     int rc = put(quire_results_atom(res, NULL)) < 0 ? EXIT_FAIL
              : res->nhits                          ? 0
                                                    : EXIT_NO_HITS;
@@ -64,7 +69,7 @@ int cli_export(quire_reader_t *r, const char *query, const quire_search_options_
     quire_export_t *e = NULL;
     quire_status_t st = quire_export_open(r, query, so, &e);
     if (st != QUIRE_OK)
-        return search_failed(r, st, query);
+        return cli_search_failed(r, st, query);
     int csv = !strcmp(format, "csv"), rc = 0;
     size_t rows = 0;
     if (csv)
@@ -76,7 +81,7 @@ int cli_export(quire_reader_t *r, const char *query, const quire_search_options_
     }
     quire_export_free(e);
     if (st != QUIRE_OK)
-        return search_failed(r, st, NULL);
+        return cli_search_failed(r, st, NULL);
     return rc < 0 ? EXIT_FAIL : rows ? 0 : EXIT_NO_HITS;
 }
 
@@ -101,14 +106,14 @@ static int read_all(const char *file, quirei_buf *b)
     return bad ? -1 : 0;
 }
 
-/* The exit status of a batch that ran: 2 when a query was refused, else 0
+/* The exit status of a batch that ran: 4 when a query was refused, else 0
  * when any query found something, else 1. */
 static int batch_status(const quire_batch_t *b)
 {
     int hits = 0;
     for (size_t i = 0; i < b->n; i++) {
         if (b->items[i].run && b->items[i].status != QUIRE_OK)
-            return EXIT_USAGE;
+            return EXIT_BAD_QUERY;
         hits |= b->items[i].results && b->items[i].results->nhits;
     }
     return hits ? 0 : EXIT_NO_HITS;
@@ -140,7 +145,7 @@ int cli_batch(quire_reader_t *r, const char *file, const quire_search_options_t 
     }
     int rc, json = !strcmp(format, "json");
     if ((st = quire_batch_run(r, b, so, 0)) != QUIRE_OK)
-        rc = search_failed(r, st, NULL);
+        rc = cli_search_failed(r, st, NULL);
     else if (put(json                     ? quire_batch_json(b)
                  : !strcmp(format, "csv") ? quire_batch_csv(b)
                                           : quire_batch_text(b)) < 0 ||

@@ -8,6 +8,11 @@
 
 #include <quire/quire.h>
 
+/* Say on stderr why a search (or export, batch) failed with st, pointing
+ * at the position in `query` (may be NULL) of a bad query; the exit status:
+ * 2 a bad option, 4 a bad query, 3 anything else. */
+int cli_search_failed(quire_reader_t *r, quire_status_t st, const char *query);
+
 /* Is `format` one of the export formats (csv, jsonl, atom)? */
 int cli_is_export_format(const char *format);
 

@@ -18,15 +18,23 @@ typedef struct api_out {
     const char *code;
     char *message;
     long position;
+    const char *parameter; /* the parameter a bad_parameter names (static), or NULL */
     quire_status_t fail;   /* or a failed library call (message: its detail) */
     json_t *json;          /* a JSON body (the reference is the reply's), or */
     char *body;            /* a body of `type` (malloc'd), or */
     api_stream_t *stream;  /* a streamed body of `type` (malloc'd) */
+    char etag[20];         /* a stream's entity tag (its body cannot be hashed
+                              before it is sent), or "" */
     const char *type;
 } api_out_t;
 
 /* Set *o to error `status` with `code` and a copy of `message`. */
 void api_out_error(api_out_t *o, unsigned status, const char *code, const char *message);
+
+/* Set *o to the error of a search on r that ended with st: a bad query
+ * (400 bad_query, with its position), a bad option (400 bad_parameter,
+ * naming it), or another status with r's detail. */
+void api_out_search_error(api_out_t *o, quire_reader_t *r, quire_status_t st);
 
 /* The request's absolute base URL ("http://HOST"), from its Host header
  * (https when X-Forwarded-Proto says so); "http://localhost" when the

@@ -36,6 +36,20 @@ void api_out_error(api_out_t *o, unsigned status, const char *code, const char *
     o->message = strdup(message); /* NULL: reply_out says "" */
 }
 
+void api_out_search_error(api_out_t *o, quire_reader_t *r, quire_status_t st)
+{
+    if (st == QUIRE_EQUERY) {
+        api_out_error(o, 400, "bad_query", quire_reader_detail(r));
+        o->position = quire_reader_error_pos(r);
+    } else if (st == QUIRE_EOPTION) {
+        api_out_error(o, 400, "bad_parameter", quire_reader_detail(r));
+        o->parameter = quire_reader_error_option(r);
+    } else {
+        o->fail = st;
+        o->message = strdup(quire_reader_detail(r));
+    }
+}
+
 /* The parameters into *so and *csv; -1 after answering a 400. */
 static int batch_params(const api_request_t *rq, quire_search_options_t *so, int *csv,
                         api_out_t *o)
@@ -47,6 +61,7 @@ static int batch_params(const api_request_t *rq, quire_search_options_t *so, int
     if (limit && *limit) {
         if (quirei_parse_number(limit, 1, BATCH_MAX_LIMIT, &v) < 0) {
             api_out_error(o, 400, "bad_parameter", "limit (hits a query) must be from 1 to 10");
+            o->parameter = "limit";
             return -1;
         }
         so->limit = (unsigned)v;
@@ -55,10 +70,12 @@ static int batch_params(const api_request_t *rq, quire_search_options_t *so, int
         so->sort = QUIRE_SORT_DATE;
     } else if (sort && *sort && strcmp(sort, "relevance") != 0) {
         api_out_error(o, 400, "bad_parameter", "sort must be relevance or date");
+        o->parameter = "sort";
         return -1;
     }
     if (format && *format && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0) {
         api_out_error(o, 400, "bad_parameter", "format must be json or csv");
+        o->parameter = "format";
         return -1;
     }
     *csv = format && *format ? strcmp(format, "csv") == 0
@@ -114,11 +131,11 @@ void batch_handle(const api_config_t *cfg, const api_request_t *rq, api_out_t *o
     quire_reader_t *r;
     char err[512];
     quire_status_t st = thread_reader_get(cfg->db, &r, err, sizeof err);
-    if (st == QUIRE_OK && (st = quire_batch_run(r, b, &so, cfg->batch_budget_ms)) != QUIRE_OK)
-        snprintf(err, sizeof err, "%s", quire_reader_detail(r));
     if (st != QUIRE_OK) {
         o->fail = st;
         o->message = strdup(err);
+    } else if ((st = quire_batch_run(r, b, &so, cfg->batch_budget_ms)) != QUIRE_OK) {
+        api_out_search_error(o, r, st); /* a bad from/to: every query's */
     } else {
         o->status = 200;
         o->type = csv ? "text/csv; charset=utf-8; header=present"

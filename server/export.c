@@ -10,10 +10,12 @@
  * serves between two pages, and reopens each second, which would move an
  * export to another revision halfway.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api_out.h"
+#include "hash.h"
 #include "strbuf.h"
 
 typedef struct export_stream {
@@ -73,6 +75,26 @@ static quire_status_t add_header(export_stream_t *s)
     return rc;
 }
 
+/* The entity tag of an export: its rows are a function of the index
+ * generation and of the parameters that shape them (not limit), so a hash
+ * of those names them without reading them; "" when the generation is
+ * unknown. */
+static void export_etag(quire_reader_t *r, const char *q, const quire_search_options_t *o,
+                        int csv, char etag[20])
+{
+    uint64_t gen;
+    etag[0] = '\0';
+    if (quire_reader_generation(r, &gen) != QUIRE_OK)
+        return;
+    uint64_t h = quirei_fnv1a64(QUIREI_FNV64_INIT, &gen, sizeof gen);
+    const char *strings[] = {q, o->source, o->date_from, o->date_to};
+    for (size_t i = 0; i < sizeof strings / sizeof *strings; i++) /* each with its NUL */
+        h = quirei_fnv1a64(h, strings[i] ? strings[i] : "", strings[i] ? strlen(strings[i]) + 1 : 1);
+    unsigned nums[] = {o->offset, (unsigned)o->sort, (unsigned)csv};
+    h = quirei_fnv1a64(h, nums, sizeof nums);
+    snprintf(etag, 20, "\"%016llx\"", (unsigned long long)h);
+}
+
 /* The first page is searched before answering, so a bad query is a 400,
  * not a 200 cut short. */
 void export_handle(const api_config_t *cfg, const api_request_t *rq, const char *q,
@@ -90,25 +112,22 @@ void export_handle(const api_config_t *cfg, const api_request_t *rq, const char 
     s->csv = csv;
     char *detail = NULL;
     quire_status_t rc = quire_reader_open(cfg->db, &s->r, &detail);
-    if (rc == QUIRE_OK && (rc = quire_export_open(s->r, q, opts, &s->e)) == QUIRE_EQUERY) {
-        api_out_error(o, 400, "bad_query", quire_reader_detail(s->r));
-        o->position = quire_reader_error_pos(s->r);
-    } else if (rc != QUIRE_OK && s->r) {
-        detail = strdup(quire_reader_detail(s->r));
-    }
+    if (rc == QUIRE_OK && (rc = quire_export_open(s->r, q, opts, &s->e)) != QUIRE_OK)
+        api_out_search_error(o, s->r, rc);
     if (rc == QUIRE_OK && csv)
         rc = add_header(s);
     if (rc != QUIRE_OK) {
-        if (!o->status) {
+        if (!o->status && !o->fail) {
             o->fail = rc == QUIRE_ENOTFOUND ? QUIRE_EIO : rc; /* no index: 503 */
             o->message = detail;
-        } else {
-            free(detail);
+            detail = NULL;
         }
+        free(detail);
         stream_free(s);
         free(st);
         return;
     }
+    export_etag(s->r, q, opts, csv, o->etag);
     *st = (api_stream_t){stream_read, stream_free, s};
     o->status = 200;
     o->stream = st;

@@ -79,13 +79,7 @@ void feed_handle(const api_config_t *cfg, const api_request_t *rq, const char *q
         return;
     }
     if ((st = quire_search(r, q, &so, &res)) != QUIRE_OK) {
-        if (st == QUIRE_EQUERY) {
-            api_out_error(o, 400, "bad_query", quire_reader_detail(r));
-            o->position = quire_reader_error_pos(r);
-        } else {
-            o->fail = st;
-            o->message = strdup(quire_reader_detail(r));
-        }
+        api_out_search_error(o, r, st);
         return;
     }
     quirei_buf links[4] = {QUIREI_BUF_INIT, QUIREI_BUF_INIT, QUIREI_BUF_INIT, QUIREI_BUF_INIT};

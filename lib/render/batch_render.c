@@ -81,8 +81,9 @@ char *quire_batch_json(const quire_batch_t *b)
             return NULL;
         }
     }
-    json_t *root = json_pack("{s:o, s:b, s:f}", "results", results, "complete", b->complete,
-                             "took_ms", round(b->took_ms * 1e3) / 1e3);
+    json_t *root = json_pack("{s:s, s:o, s:b, s:f}", "api_version", QUIRE_API_VERSION,
+                             "results", results, "complete", b->complete, "took_ms",
+                             round(b->took_ms * 1e3) / 1e3);
     char *s = root ? json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER |
                                           JSON_REAL_PRECISION(15))
                    : NULL;
