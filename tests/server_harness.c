@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "strbuf.h"
+
 double qt_now(void)
 {
     struct timespec ts;
@@ -133,6 +135,12 @@ void qt_server_kill(qt_server *s)
         s->pid = -1;
     }
     end_drain(s);
+}
+
+size_t qt_buf_sink(char *p, size_t size, size_t n, void *ctx)
+{
+    quirei_buf_add(ctx, p, size * n);
+    return size * n;
 }
 
 void qt_remove_tree(const char *dir)

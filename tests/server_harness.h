@@ -50,6 +50,11 @@ int qt_server_stop(qt_server *s, double max_s);
  * running. Also ends the drainer and closes `err`. */
 void qt_server_kill(qt_server *s);
 
+/* A libcurl write (or header) callback that appends what it is given to
+ * the quirei_buf ctx: CURLOPT_WRITEFUNCTION, qt_buf_sink with
+ * CURLOPT_WRITEDATA, &buf. */
+size_t qt_buf_sink(char *p, size_t size, size_t n, void *ctx);
+
 /* rm -rf dir (a directory made by qt_index_sample). */
 void qt_remove_tree(const char *dir);
 

@@ -103,12 +103,6 @@ static void teardown(void)
 
 TestSuite(contract, .init = setup, .fini = teardown, .timeout = 300);
 
-static size_t on_data(char *p, size_t size, size_t n, void *ctx)
-{
-    quirei_buf_add(ctx, p, size * n);
-    return size * n;
-}
-
 /* GET path (with the key in the header when `auth`, and header `hdr` when
  * not NULL; a request body when `body`); the status, the body in *out. */
 static long get(const char *path, int auth, const char *hdr, const char *body, quirei_buf *out)
@@ -118,7 +112,7 @@ static long get(const char *path, int auth, const char *hdr, const char *body, q
     snprintf(url, sizeof url, "http://127.0.0.1:%u%s", srv.port, path);
     quirei_buf_reset(out);
     curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, qt_buf_sink);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
     if (body) {

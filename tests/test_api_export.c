@@ -76,12 +76,6 @@ TestSuite(export, .init = start, .fini = stop, .timeout = 180);
 
 /* ------------------------------------------------------------ clients --- */
 
-static size_t on_data(char *p, size_t size, size_t n, void *ctx)
-{
-    quirei_buf_add(ctx, p, size * n);
-    return size * n;
-}
-
 /* A request to the server on `port`: GET, or POST of `body` (len bytes)
  * with `ctype`. The status; the body into *out. */
 static long request(unsigned port, const char *path, const char *body, size_t len,
@@ -92,7 +86,7 @@ static long request(unsigned port, const char *path, const char *body, size_t le
     snprintf(url, sizeof url, "http://127.0.0.1:%u%s", port, path);
     quirei_buf_reset(out);
     curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, qt_buf_sink);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     struct curl_slist *h = NULL;
@@ -711,12 +705,6 @@ Test(export, c_api_atom_dates_and_ids)
     }
 }
 
-static size_t on_header(char *p, size_t size, size_t n, void *ctx)
-{
-    quirei_buf_add(ctx, p, size * n);
-    return size * n;
-}
-
 /* A portal on another origin (--cors) may POST a batch: the preflight
  * allows it. */
 Test(export, cors_preflight_allows_post)
@@ -733,9 +721,9 @@ Test(export, cors_preflight_allows_post)
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "OPTIONS");
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, qt_buf_sink);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &hdr);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, qt_buf_sink);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
     cr_assert_eq(curl_easy_perform(c), CURLE_OK);
     long status = 0;

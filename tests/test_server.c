@@ -53,19 +53,7 @@ static void stop_server(void)
 
 TestSuite(server, .init = start_server, .fini = stop_server, .timeout = 120);
 
-static size_t on_data(char *p, size_t size, size_t n, void *ctx)
-{
-    quirei_buf_add(ctx, p, size * n);
-    return size * n;
-}
-
 /* GET (or another method) a path; returns the status, body in *body. */
-
-static size_t on_header(char *p, size_t size, size_t n, void *ctx)
-{
-    quirei_buf_add(ctx, p, size * n);
-    return size * n;
-}
 
 static long http(const char *method, const char *path, const char *accept, quirei_buf *body,
                  quirei_buf *ctype)
@@ -77,7 +65,7 @@ static long http(const char *method, const char *path, const char *accept, quire
     quirei_buf_reset(body);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, qt_buf_sink);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
     if (curl_decodes_gzip)
@@ -93,7 +81,7 @@ static long http(const char *method, const char *path, const char *accept, quire
     if (h)
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     quirei_buf_reset(&resp_headers);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, qt_buf_sink);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &resp_headers);
     CURLcode rc = curl_easy_perform(c);
     cr_assert_eq(rc, CURLE_OK, "%s: %s", url, curl_easy_strerror(rc));
@@ -343,7 +331,7 @@ Test(server, huge_query_is_rejected_cleanly)
     char *url = malloc(path.len + 64);
     sprintf(url, "http://127.0.0.1:%u%s", port, path.ptr);
     curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, qt_buf_sink);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
     CURLcode rc = curl_easy_perform(c);
@@ -515,7 +503,7 @@ static void *client(void *arg)
         char url[256];
         snprintf(url, sizeof url, "http://127.0.0.1:%u%s", port, paths[i % 5]);
         curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, qt_buf_sink);
         curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
         curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
         long status = 0;
