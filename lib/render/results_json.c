@@ -9,6 +9,7 @@
 #include <quire/quire.h>
 
 #include "json_text.h"
+#include "render/facets_render.h"
 
 /* One hit as a JSON object, or NULL when out of memory. */
 /* A score to four significant digits: more would promise a precision
@@ -65,8 +66,10 @@ char *quire_results_json(const quire_results_t *res)
                              "offset", (json_int_t)res->offset, "limit",
                              (json_int_t)res->limit, "relaxed", res->relaxed, "approximate",
                              res->approximate, "took_ms", round(res->took_ms * 1e3) / 1e3, "hits", hits);
-    if (!root)
+    if (!root || quirei_facets_json_add(root, res) < 0) {
+        json_decref(root);
         return NULL;
+    }
     /* 15 significant digits print the rounded numbers as they are (1.338,
      * not 1.3380000000000001). */
     char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/facets_render.h"
 #include "strbuf.h"
 
 /* Byte offset of code point `cp` in s (UTF-8), clamped to len. */
@@ -49,6 +50,7 @@ char *quire_results_text(const quire_results_t *res, int ansi)
     if (res->approximate)
         bad |= quirei_buf_adds(&b, " (no exact match: approximate matches)") < 0;
     bad |= quirei_buf_addf(&b, "  [%.2f ms]\n", res->took_ms) < 0;
+    bad |= quirei_facets_text_add(&b, res) < 0;
     for (size_t i = 0; i < res->nhits && !bad; i++) {
         const quire_hit_t *h = &res->hits[i];
         bad |= quirei_buf_addf(&b, "\n%u. %s%s%s\n", h->rank, ansi ? "\033[1m" : "",
