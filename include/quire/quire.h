@@ -507,7 +507,10 @@ void quire_results_free(quire_results_t *res);
  * "limit","relaxed","approximate",
  * "took_ms","hits":[{"rank","id","score","title","source","author","date",
  * "url","snippet","highlights":[[start,end],...],"quote":{"text","start",
- * "end"}|null}]}. Absent fields are null; text that is not valid UTF-8 (a
+ * "end"}|null}],"warnings":[{"code","message"}],"facets":{"source"|"year"|
+ * "author":{"values":[{"value","count"}],"other","missing"}}} ("warnings"
+ * always, [] when none; "facets" only when facets were asked for).
+ * Absent fields are null; text that is not valid UTF-8 (a
  * query is echoed as given) has each bad sequence replaced by U+FFFD.
  * Returns a malloc'd string (free() it), NULL on OOM.
  */
@@ -515,7 +518,9 @@ char *quire_results_json(const quire_results_t *res);
 
 /*
  * The results as text for a terminal: a header line ("N results for Q", or
- * "at least N results for Q" when total is a bound), then per hit its rank
+ * "at least N results for Q" when total is a bound), a line per warning
+ * ("warning: MESSAGE") and per facet ("source: a 12, b 3, other 4 (no
+ * source: 2)", "year: 2015 3, 2016 40, no date 2"), then per hit its rank
  * and title, id | source | author | date | score, url, the snippet with
  * matches marked (ANSI bold-underline when `ansi`, else **like this**), and
  * the quote. Returns a malloc'd string (free() it), NULL on OOM.
