@@ -20,6 +20,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_stats.h"
+
 #define MAX_KINDS 16
 
 typedef struct kind_stats {
@@ -29,28 +31,6 @@ typedef struct kind_stats {
     double *lat;
     size_t nlat, cap;
 } kind_stats;
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double pct(double *v, size_t n, double p)
-{
-    if (!n)
-        return 0;
-    qsort(v, n, sizeof *v, cmp_double);
-    size_t i = (size_t)(p * (double)(n - 1) + 0.5);
-    return v[i];
-}
 
 typedef struct slow_q {
     double ms;
