@@ -115,9 +115,10 @@
  *               The XS terms cannot serve: they are lower-cased and a
  *               source's XS<top> term counts its sub-sources too
  *               ("mitre-attack" and "mitre-attack/procedure").
- *               Schema 3 added them (about 1% of the index, see
- *               bench/RESULTS.md); an index of schema 2 has no facets,
- *               so it is refused rather than answering with empty ones.
+ *               Schema 3 added them (0.6% of the index, see
+ *               bench/RESULTS.md, "Facets"); an index of schema 2 has no
+ *               facets, so it is refused rather than answering with
+ *               empty ones.
  *
  * Document data:
  *   the record of record.h (quirei_record_encode): a version byte and the
