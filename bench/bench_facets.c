@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "bench_stats.h"
+#include "clock.h"
 
 static void row(const char *name, double *v, size_t n)
 {
@@ -41,9 +42,9 @@ static double timed(quire_reader_t *r, const char *q, const quire_search_options
                     uint64_t *total)
 {
     quire_results_t *res = NULL;
-    double t0 = now_ms();
+    double t0 = quirei_now_ms();
     quire_status_t st = quire_search(r, q, o, &res);
-    double dt = now_ms() - t0;
+    double dt = quirei_now_ms() - t0;
     if (st == QUIRE_OK)
         *total = res->total;
     quire_results_free(res);

@@ -1,19 +1,11 @@
 /*
  * bench_stats.h - what the in-process benchmarks (eval_quotes,
- * bench_facets) share: a monotonic clock in ms and percentiles.
+ * bench_facets) share: percentiles (their clock is base's clock.h).
  */
 #ifndef QUIRE_BENCH_STATS_H
 #define QUIRE_BENCH_STATS_H
 
 #include <stdlib.h>
-#include <time.h>
-
-static inline double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static inline int cmp_double(const void *a, const void *b)
 {

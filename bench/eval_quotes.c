@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "bench_stats.h"
+#include "clock.h"
 
 #define MAX_KINDS 16
 
@@ -129,9 +130,9 @@ int main(int argc, char **argv)
             }
             kind_stats *s = &ks[k];
             quire_results_t *res = NULL;
-            double t0 = now_ms();
+            double t0 = quirei_now_ms();
             quire_status_t st = quire_search(r, q, &o, &res);
-            double dt = now_ms() - t0;
+            double dt = quirei_now_ms() - t0;
             last[ci] = (slow_q){dt, q, kind, st == QUIRE_OK ? res->total : 0,
                                 st == QUIRE_OK && res->approximate,
                                 st == QUIRE_OK && res->relaxed};
