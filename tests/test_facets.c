@@ -209,6 +209,22 @@ Test(facets, follow_filters_tiers_and_fallbacks)
     quire_results_free(res);
 }
 
+Test(facets, of_no_match_are_empty)
+{
+    quire_results_t *res = search("zzznope", (quire_search_options_t){.facets = ALL});
+    cr_expect_eq(res->total, 0);
+    cr_assert_eq(res->nfacets, 3);
+    for (size_t i = 0; i < 3; i++) {
+        cr_expect_eq(res->facets[i].nvalues, 0);
+        cr_expect_eq(res->facets[i].other, 0);
+        cr_expect_eq(res->facets[i].missing, 0);
+    }
+    char *text = quire_results_text(res, 0);
+    cr_expect(strstr(text, "\nsource: none\nyear: none\nauthor: none\n"), "%s", text);
+    free(text);
+    quire_results_free(res);
+}
+
 Test(facets, with_a_bounded_total_they_count_what_was_visited)
 {
     quire_results_t *res =

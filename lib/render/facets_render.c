@@ -73,6 +73,8 @@ static int facet_line(quirei_buf *b, const quire_facet_t *f)
         bad = quirei_buf_addf(b, "%s no date %llu", sep, (unsigned long long)f->missing) < 0;
     else if (!bad && f->other)
         bad = quirei_buf_addf(b, "%s other %llu", sep, (unsigned long long)f->other) < 0;
+    if (!bad && !f->nvalues && !f->other)
+        bad = quirei_buf_adds(b, " none") < 0; /* no match */
     if (!bad && f->field != QUIRE_FACET_YEAR && f->missing)
         bad = quirei_buf_addf(b, " (no %s: %llu)", f->name, (unsigned long long)f->missing) < 0;
     return bad || quirei_buf_addc(b, '\n') < 0 ? -1 : 0;
