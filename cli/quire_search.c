@@ -12,7 +12,9 @@
 #include "number.h"
 #include "strbuf.h"
 
-enum { EXIT_NO_HITS = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
+/* The classes of quire-serve's errors: a bad option is bad_parameter, a
+ * bad query bad_query. */
+enum { EXIT_NO_HITS = 1, EXIT_USAGE = 2, EXIT_FAIL = 3, EXIT_BAD_QUERY = 4 };
 
 static const char PROG[] = "quire-search";
 
@@ -45,14 +47,22 @@ static void usage(FILE *out)
           "curly quotes), \"…\"~N, OR, AND, NOT, -word, +word, ( ), word*, title:,\n"
           "author:, source:, id:, date:2016-01-01..2016-06-30, date:>=2016.\n"
           "Security tokens (CVE-2021-44228, T1059.001, 121.50.43.175) match whole.\n"
+          "A pasted sentence of 8+ words without operators is searched as written:\n"
+          "its ( ), * and name: are punctuation.\n"
+          "\n"
+          "Text output: per hit a citation line, \xe2\x80\x9cquote\xe2\x80\x9d \xe2\x80\x94 Author, \xe2\x80\x9cTitle\xe2\x80\x9d,\n"
+          "source, date, URL (the sentence that best matches the query); hits that\n"
+          "did not match exactly say approximate or relaxed.\n"
           "See README.md, \"Query syntax\".\n"
           "\n"
           "A filter that matches no document (an unknown --source or source:, a date\n"
           "range with no document) is reported as a warning line after the header\n"
           "(\"warnings\" in JSON).\n"
           "\n"
-          "Exit status: 0 hits found (--sources: listed), 1 no hits, 2 usage or query\n"
-          "error (the message gives the position), 3 the index could not be read.\n",
+          "Exit status: 0 hits found (--sources: listed), 1 no hits, 2 usage error (a\n"
+          "bad option or value: --from 2016-02-30, --from after --to, --offset + --limit\n"
+          "over 10000, --facets title), 3 the index could not be read, 4 bad query (the\n"
+          "message shows the position).\n",
           out);
 }
 
@@ -99,7 +109,8 @@ static int parse_options(int argc, char **argv, search_options *o)
             if (!strcmp(optarg, "date"))
                 o->so.sort = QUIRE_SORT_DATE;
             else if (strcmp(optarg, "relevance") != 0) {
-                fprintf(stderr, "quire-search: --sort takes relevance or date\n");
+                fprintf(stderr, "quire-search: --sort takes relevance or date, not '%s'\n",
+                        optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -108,7 +119,8 @@ static int parse_options(int argc, char **argv, search_options *o)
         case 't': o->so.date_to = optarg; break;
         case 'F':
             if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
-                fprintf(stderr, "quire-search: --format takes text or json\n");
+                fprintf(stderr, "quire-search: --format takes text or json, not '%s'\n",
+                        optarg);
                 return EXIT_USAGE;
             }
             o->format = optarg;
@@ -161,12 +173,17 @@ static char *join_query(int argc, char **argv, int first)
 static int report(quire_reader_t *r, quire_status_t st, const quire_results_t *res,
                   const char *query, const char *format)
 {
+    if (st == QUIRE_EOPTION) {
+        fprintf(stderr, "quire-search: bad option --%s: %s\n", quire_reader_error_option(r),
+                quire_reader_detail(r));
+        return EXIT_USAGE;
+    }
     if (st == QUIRE_EQUERY) {
-        fprintf(stderr, "quire-search: %s\n", quire_reader_detail(r));
+        fprintf(stderr, "quire-search: bad query: %s\n", quire_reader_detail(r));
         long pos = quire_reader_error_pos(r);
         if (pos >= 0)
             fprintf(stderr, "  %s\n  %*s^\n", query, (int)pos, "");
-        return EXIT_USAGE;
+        return EXIT_BAD_QUERY;
     }
     if (st != QUIRE_OK) {
         fprintf(stderr, "quire-search: %s: %s\n", quire_strerror(st), quire_reader_detail(r));

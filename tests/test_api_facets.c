@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 #include <curl/curl.h>
 #include <jansson.h>
+#include <quire/quire.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,7 +241,7 @@ Test(api_facets, sources_lists_every_source)
     quirei_buf body = QUIREI_BUF_INIT;
     cr_assert_eq(get("/api/sources", &body), 200);
     cr_expect_str_eq(quirei_buf_cstr(&body),
-                     "{\"sources\":[{\"value\":\"Blog\",\"count\":2},{\"value\":\"wire/ap\","
+                     "{\"api_version\":\"" QUIRE_API_VERSION "\",\"sources\":[{\"value\":\"Blog\",\"count\":2},{\"value\":\"wire/ap\","
                      "\"count\":5},{\"value\":\"wire/reuters\",\"count\":4}],\"missing\":1}");
     cr_assert_eq(get("/api/sources?format=text", &body), 200);
     cr_expect(strncmp(quirei_buf_cstr(&body), "3 sources, 12 documents (1 without a source)\n",
@@ -253,7 +254,7 @@ Test(api_facets, sources_lists_every_source)
 
 /* Run quire-search with args (NULL-terminated); its stdout in *out; its
  * exit status. */
-static int quire_search(const char *const *args, quirei_buf *out)
+static int run_quire_search(const char *const *args, quirei_buf *out)
 {
     const char *argv[16] = {QUIRE_BIN_DIR "/quire-search", "--db", db};
     size_t n = 3;
@@ -285,29 +286,29 @@ Test(api_facets, quire_search_lists_sources_and_shows_facets)
 {
     quirei_buf out = QUIREI_BUF_INIT;
     const char *sources[] = {"--sources", NULL};
-    cr_expect_eq(quire_search(sources, &out), 0);
+    cr_expect_eq(run_quire_search(sources, &out), 0);
     cr_expect_str_eq(quirei_buf_cstr(&out), "3 sources, 12 documents (1 without a source)\n"
                                             "         2  Blog\n"
                                             "         5  wire/ap\n"
                                             "         4  wire/reuters\n");
     const char *json[] = {"--sources", "--format", "json", NULL};
-    cr_expect_eq(quire_search(json, &out), 0);
-    cr_expect(strstr(quirei_buf_cstr(&out), "{\"sources\":[{\"value\":\"Blog\",\"count\":2},"),
+    cr_expect_eq(run_quire_search(json, &out), 0);
+    cr_expect(strstr(quirei_buf_cstr(&out), "\"sources\":[{\"value\":\"Blog\",\"count\":2},"),
               "%s", quirei_buf_cstr(&out));
     const char *facets[] = {"--facets", "author,source", "--facet-size", "1", "election", NULL};
-    cr_expect_eq(quire_search(facets, &out), 0);
+    cr_expect_eq(run_quire_search(facets, &out), 0);
     cr_expect(strstr(quirei_buf_cstr(&out), "\nsource: wire/ap 5, other 7 (no source: 1)\n"
                                             "author: Kim 6, other 6 (no author: 3)\n"),
               "%s", quirei_buf_cstr(&out));
     const char *warn[] = {"--source", "nosuch", "election", NULL};
-    cr_expect_eq(quire_search(warn, &out), 1); /* no hits */
+    cr_expect_eq(run_quire_search(warn, &out), 1); /* no hits */
     cr_expect(strstr(quirei_buf_cstr(&out), "warning: source=nosuch: no document has this source"),
               "%s", quirei_buf_cstr(&out));
     const char *bad1[] = {"--facets", "title", "election", NULL};
-    cr_expect_eq(quire_search(bad1, &out), 2);
+    cr_expect_eq(run_quire_search(bad1, &out), 2);
     const char *bad2[] = {"--sources", "election", NULL};
-    cr_expect_eq(quire_search(bad2, &out), 2);
+    cr_expect_eq(run_quire_search(bad2, &out), 2);
     const char *bad3[] = {"--facets", "year", "--facet-size", "101", "election", NULL};
-    cr_expect_eq(quire_search(bad3, &out), 2);
+    cr_expect_eq(run_quire_search(bad3, &out), 2);
     quirei_buf_release(&out);
 }

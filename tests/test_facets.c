@@ -259,14 +259,16 @@ Test(facets, none_unless_asked)
     quire_results_free(res);
 }
 
-Test(facets, bad_options_are_query_errors)
+Test(facets, bad_options_are_option_errors)
 {
     quire_results_t *res = NULL;
     quire_search_options_t o = {.facets = ALL, .facet_size = QUIRE_MAX_FACET_SIZE + 1};
-    cr_expect_eq(quire_search(r, "common", &o, &res), QUIRE_EQUERY);
-    cr_expect(strstr(quire_reader_detail(r), "facet_size"), "%s", quire_reader_detail(r));
+    cr_expect_eq(quire_search(r, "common", &o, &res), QUIRE_EOPTION);
+    cr_expect(strstr(quire_reader_detail(r), "facet_size 101"), "%s", quire_reader_detail(r));
+    cr_expect_str_eq(quire_reader_error_option(r), "facet_size");
     o = (quire_search_options_t){.facets = 1u << 7};
-    cr_expect_eq(quire_search(r, "common", &o, &res), QUIRE_EQUERY);
+    cr_expect_eq(quire_search(r, "common", &o, &res), QUIRE_EOPTION);
+    cr_expect_str_eq(quire_reader_error_option(r), "facets");
     cr_expect_null(res);
 }
 
@@ -332,7 +334,7 @@ Test(facets, sources_lists_every_source_by_name)
     }
     cr_expect_eq(s->missing, 5);
     char *json = quire_sources_json(s);
-    cr_expect_str_eq(json, "{\"sources\":[{\"value\":\"alpha\",\"count\":15},{\"value\":\"beta\","
+    cr_expect_str_eq(json, "{\"api_version\":\"" QUIRE_API_VERSION "\",\"sources\":[{\"value\":\"alpha\",\"count\":15},{\"value\":\"beta\","
                            "\"count\":10},{\"value\":\"gamma/one\",\"count\":6},{\"value\":"
                            "\"gamma/two\",\"count\":4}],\"missing\":5}");
     free(json);

@@ -13,13 +13,14 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+API_VERSION=$(sed -n 's/^#define QUIRE_API_VERSION "\(.*\)".*/\1/p' "$ROOT/include/quire/quire.h")
 # The output line each step prints when it worked.
 expect=(
   "== indexing corpus/ into $tmp/index"
   "== index layout"
   "number of documents = 2"
   "Cybercrime artwork"
-  '{"status":"ok","docs":2}'
+  "{\"api_version\":\"$API_VERSION\",\"status\":\"ok\",\"docs\":2}"
   "quire-serve: SIGTERM, stopping"
   "== every step worked"
 )

@@ -24,7 +24,6 @@
  * quirei_reader_retry() decides.
  */
 #include <quire/quire.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +33,7 @@
 #include "query/facets.h"
 #include "query/query_parser.h"
 #include "query/reader.h"
+#include "query/search_checks.h"
 #include "render/snippet.h"
 #include "schema/record.h"
 #include "schema/schema.h"
@@ -163,7 +163,8 @@ static void found_release(found_t *f)
 
 /*
  * Quote-like: an implicit AND of QUOTE_LIKE_WORDS or more plain words (and
- * nothing else but filters), what a user types who pastes a fragment
+ * nothing else but filters and quoted phrases without field or ~N, with at
+ * least one plain word), what a user types who pastes a fragment
  * without quotes. Ranked by relevance, when some document holds the words
  * as one exact phrase, such a query is answered in two tiers: first the
  * documents holding that phrase, then the other documents holding every
@@ -185,16 +186,19 @@ static int quote_like(const qn *n)
 {
     if (n->kind != QN_AND)
         return 0;
-    size_t words = 0;
+    size_t words = 0, plain = 0;
     for (size_t i = 0; i < n->nkids; i++) {
         const qn *k = n->kids[i];
         if (quirei_qn_is_filter(k))
             continue;
-        if (!quirei_qn_plain_word(k) || k->required)
+        /* Quoted parts of a pasted sentence (He said "we will win" and)
+         * are in the fragment too: the fragment holds them. */
+        if (!quirei_qn_fragment_part(k) || k->required)
             return 0;
         words += k->nterms;
+        plain += quirei_qn_plain_word(k);
     }
-    return words >= QUOTE_LIKE_WORDS && words <= QUIREI_MAX_PHRASE_WORDS;
+    return plain && words >= QUOTE_LIKE_WORDS && words <= QUIREI_MAX_PHRASE_WORDS;
 }
 
 static int cmp_unsigned(const void *a, const void *b)
@@ -592,7 +596,6 @@ typedef struct hit_context {
     const found_t *f;
     quirei_unit_set units;  /* snippet units of the query */
     quirei_unit_set units1; /* of a quote-like query's first tier */
-    int phrases;            /* the query has quoted phrases */
     int snippets;           /* snippets wanted */
     quirei_buf data;        /* scratch for stored records */
 } hit_context_t;
@@ -604,7 +607,7 @@ static quire_status_t fill_snippet(hit_context_t *hc, const pick_t *pk, hit_impl
     int tier1 = hc->f->ma && pk->m == hc->f->ma;
     const quirei_unit_array *u = tier1 ? &hc->units1.units : &hc->units.units;
     if (quirei_snippet_make(hi->doc->doc.body, hi->doc->body_len, u->v, u->n, hc->r->stem,
-                            SNIPPET_BYTES, &hi->snip) < 0)
+                            hc->r->language, SNIPPET_BYTES, &hi->snip) < 0)
         return QUIRE_ENOMEM;
     h->snippet = quirei_buf_cstr(&hi->snip.text);
     if (hi->snip.nhighlights) {
@@ -618,7 +621,7 @@ static quire_status_t fill_snippet(hit_context_t *hc, const pick_t *pk, hit_impl
         h->highlights = hi->spans;
         h->nhighlights = hi->snip.nhighlights;
     }
-    if (hi->snip.has_quote && (hc->phrases || tier1)) { /* quotes are for quotes */
+    if (hi->snip.has_quote) {
         h->quote = quirei_buf_cstr(&hi->snip.quote);
         h->quote_start = hi->snip.quote_start;
         h->quote_end = hi->snip.quote_end;
@@ -646,6 +649,15 @@ static quire_status_t fill_hit(hit_context_t *hc, results_impl_t *ri, size_t i, 
     h->author = hi->doc->doc.author;
     h->date = hi->doc->doc.date;
     h->url = hi->doc->doc.url;
+    /* Every hit of one answer matched the same way (the fallback that
+     * answered; both tiers of a quote-like query hold every word): said
+     * per hit too, so a hit taken out of its answer (batch, export) keeps
+     * it. */
+    h->approximate = hc->f->approximate;
+    h->relaxed = hc->f->relaxed;
+    h->match = h->relaxed       ? QUIRE_MATCH_RELAXED
+               : h->approximate ? QUIRE_MATCH_APPROXIMATE
+                                : QUIRE_MATCH_EXACT;
     return hc->snippets ? fill_snippet(hc, pk, hi, h) : QUIRE_OK;
 }
 
@@ -654,8 +666,7 @@ static quire_status_t fill_results(quire_reader_t *r, const qn *tree,
                                    const quire_search_options_t *o, const found_t *f,
                                    results_impl_t *ri)
 {
-    hit_context_t hc = {.r = r, .f = f, .snippets = !o->no_snippets,
-                        .phrases = quirei_qn_has_kind(tree, QN_PHRASE)};
+    hit_context_t hc = {.r = r, .f = f, .snippets = !o->no_snippets};
     quire_status_t st = QUIRE_OK;
     if (hc.snippets && quirei_collect_units(r, tree, f->approximate, &hc.units) < 0)
         st = QUIRE_ENOMEM;
@@ -672,48 +683,6 @@ static quire_status_t fill_results(quire_reader_t *r, const qn *tree,
     return st;
 }
 
-/* ------------------------------------------------------------ checks ---- */
-
-static quire_status_t query_error(quire_reader_t *r, long pos, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static quire_status_t query_error(quire_reader_t *r, long pos, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    quirei_buf_reset(&r->detail);
-    quirei_buf_vaddf(&r->detail, fmt, ap);
-    va_end(ap);
-    r->errpos = pos;
-    return QUIRE_EQUERY;
-}
-
-static quire_status_t check_date_opt(quire_reader_t *r, const char *d, const char *name)
-{
-    char k[11];
-    if (d && *d && quirei_date_key(d, k) != strlen(d))
-        return query_error(r, -1, "bad %s date: expected YYYY, YYYY-MM or YYYY-MM-DD", name);
-    return QUIRE_OK;
-}
-
-/* The limits of quire.h's "Search" section, checked before any work. */
-static quire_status_t check_request(quire_reader_t *r, size_t qlen,
-                                    const quire_search_options_t *o, unsigned limit)
-{
-    if (qlen > QUIRE_MAX_QUERY_BYTES)
-        return query_error(r, QUIRE_MAX_QUERY_BYTES, "query too long: more than %d bytes",
-                           QUIRE_MAX_QUERY_BYTES);
-    if (limit > QUIRE_MAX_LIMIT)
-        return query_error(r, -1, "limit must be from 1 to %d", QUIRE_MAX_LIMIT);
-    if (o->facet_size > QUIRE_MAX_FACET_SIZE || o->facets >> QUIRE_FACET_FIELD_COUNT)
-        return query_error(r, -1, "facets must be source, year or author, facet_size 1 to %d",
-                           QUIRE_MAX_FACET_SIZE);
-    if (o->offset > QUIRE_MAX_OFFSET - limit)
-        return query_error(r, -1, "offset + limit must be at most %d", QUIRE_MAX_OFFSET);
-    quire_status_t st = check_date_opt(r, o->date_from, "from");
-    return st ? st : check_date_opt(r, o->date_to, "to");
-}
-
 /* ------------------------------------------------------------ search ---- */
 
 /* One try of quire_search() (arguments checked, *out NULL). */
@@ -722,9 +691,10 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
                                   quire_results_t **out)
 {
     r->errpos = -1;
+    r->erropt = NULL;
     unsigned limit = o->limit ? o->limit : 10;
     size_t qlen = strlen(query);
-    quire_status_t st = check_request(r, qlen, o, limit);
+    quire_status_t st = quirei_search_check(r, qlen, o, limit);
     if (st)
         return st;
     qn *tree = NULL;
@@ -743,8 +713,10 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
         ri->pub.total_relation = f.total_gte ? QUIRE_TOTAL_GTE : QUIRE_TOTAL_EQ;
         ri->pub.offset = o->offset;
         ri->pub.limit = limit;
-        ri->pub.relaxed = f.relaxed;
-        ri->pub.approximate = f.approximate;
+        /* The flags say how the hits matched: when even the last
+         * fallback found nothing, there is nothing approximate to flag. */
+        ri->pub.relaxed = f.relaxed && f.total;
+        ri->pub.approximate = f.approximate && f.total;
         st = fill_results(r, tree, o, &f, ri);
     }
     if (st == QUIRE_OK) {
@@ -786,4 +758,9 @@ quire_status_t quire_search(quire_reader_t *r, const char *query,
 long quire_reader_error_pos(const quire_reader_t *r)
 {
     return r ? r->errpos : -1;
+}
+
+const char *quire_reader_error_option(const quire_reader_t *r)
+{
+    return r ? r->erropt : NULL;
 }

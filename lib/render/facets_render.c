@@ -94,7 +94,9 @@ int quirei_facets_text_add(quirei_buf *b, const quire_results_t *res)
 char *quire_sources_json(const quire_sources_t *s)
 {
     json_t *v = values_json(s->values, s->nvalues);
-    json_t *root = v ? json_pack("{s:o, s:I}", "sources", v, "missing", (json_int_t)s->missing)
+    /* The API's version first, as in every answer of quire-serve. */
+    json_t *root = v ? json_pack("{s:s, s:o, s:I}", "api_version", QUIRE_API_VERSION, "sources",
+                                 v, "missing", (json_int_t)s->missing)
                      : NULL;
     char *out = root ? json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(root);

@@ -78,9 +78,7 @@
  *               ZS<stem> likewise.
  *   A<word>     author words, no positions; ZA<stem> likewise (so
  *               author:word is stemmed like any word; an author: phrase
- *               can only be checked on the unprefixed positional terms,
- *               so it matches where the words also stand together in the
- *               title or body).
+ *               is matched as all of its A<word> terms, in any order).
  *   Q<id>       boolean, the document id (unique; replace_document key).
  *   XS<source>  boolean, the lower-cased source ("ti-corpus/theregister"),
  *               plus XS<top> for its part before the first '/'.
@@ -189,8 +187,9 @@ uint32_t quirei_shard_of(const char *id, size_t len, unsigned nshards);
 quire_status_t quirei_schema_check(const char *path, const char *version, size_t len,
                                    quirei_buf *msg);
 
-/* Write the sortable date key (YYYY, YYYY-MM or YYYY-MM-DD) of an ISO 8601
- * date to out; returns its length, 0 when `date` is not such a date. */
+/* Write the sortable date key (YYYY, YYYY-MM or YYYY-MM-DD) of a
+ * document's date (any form quire_date_normalize() reads) to out; returns
+ * its length, 0 when `date` is NULL or not a date. */
 size_t quirei_date_key(const char *date, char out[11]);
 
 #endif
