@@ -69,6 +69,7 @@ void feed_handle(const api_config_t *cfg, const api_request_t *rq, const char *q
 {
     quire_search_options_t so = *opts;
     so.sort = QUIRE_SORT_DATE; /* a feed is newest first */
+    so.facets = 0;             /* and has no facets to show */
     quire_reader_t *r;
     char err[512];
     quire_status_t st = thread_reader_get(cfg->db, &r, err, sizeof err);

@@ -36,7 +36,7 @@ extern "C" {
 #define QUIRE_VERSION "0.1.0"
 
 /* Index schema version written to every index (see lib/schema/schema.h). */
-#define QUIRE_SCHEMA_VERSION 2
+#define QUIRE_SCHEMA_VERSION 3
 
 /* The version of the JSON that quire-serve answers and quire_results_json()
  * writes, given as "api_version" in every JSON object they return (errors
@@ -44,7 +44,7 @@ extern "C" {
  * added (clients ignore what they do not know), MAJOR when a field is
  * removed or changes meaning or type; "1" is "1.0". Every bump is recorded
  * in CHANGELOG.md. */
-#define QUIRE_API_VERSION "1"
+#define QUIRE_API_VERSION "1.1"
 
 typedef enum quire_status {
     QUIRE_OK = 0,
@@ -362,6 +362,90 @@ const char *quire_reader_detail(const quire_reader_t *r);
 #define QUIRE_MAX_QUERY_POSTINGS 2000000
 #define QUIRE_WORK_CHECK_TERMS 64
 
+/*
+ * Facets: how the matches of a search spread over the values of a field,
+ * counted over the whole match set (never only the page): the sources and
+ * authors the matches have, with how many matches have each, and how many
+ * matches there are per year. Ask for them with the `facets` bit set of
+ * quire_search_options_t (QUIRE_FACET(QUIRE_FACET_SOURCE) | ...); the
+ * results then hold one quire_facet_t per field asked for.
+ *
+ * Values are the fields exactly as indexed (source "ti-corpus/theregister",
+ * author "David Harley"; an author field naming several people is one
+ * value), the year is the first four digits of the date. Filtering on a
+ * value (the `source` option, source:NAME) ignores case, so a source
+ * spelt in two cases is two values that one filter finds together.
+ */
+typedef enum quire_facet_field {
+    QUIRE_FACET_SOURCE = 0,
+    QUIRE_FACET_YEAR,
+    QUIRE_FACET_AUTHOR,
+    QUIRE_FACET_FIELD_COUNT /* not a field: the number of facet fields */
+} quire_facet_field_t;
+
+#define QUIRE_FACET(f) (1u << (f)) /* the bit of facet field f */
+#define QUIRE_FACET_SIZE 10        /* values of a facet by default */
+#define QUIRE_MAX_FACET_SIZE 100   /* most values of a facet (not the year) */
+/* With facets, matches are counted exactly up to this many (unless the
+ * exact_total option says otherwise), so facets and total cover every
+ * match: about 0.1 us a match more than the QUIRE_EXACT_TOTAL count (see
+ * bench/RESULTS.md). */
+#define QUIRE_FACET_EXACT_TOTAL 1000000
+
+/* The facet's name as in the API ("source", "year", "author"); "" when f
+ * is out of range. */
+const char *quire_facet_name(quire_facet_field_t f);
+
+/* Parse a comma-separated list of facet names ("source,year,author", any
+ * subset in any order; blanks around names and repeats are allowed; ""
+ * is none) into the bit set *mask. Returns QUIRE_OK, or QUIRE_EINVAL for
+ * an unknown or empty name (*mask is then 0) or a NULL argument. */
+quire_status_t quire_facets_parse(const char *list, unsigned *mask);
+
+/* One value of a facet (or one source) and the matches (documents) that
+ * have it. */
+typedef struct quire_facet_value {
+    const char *value;
+    uint64_t count;
+} quire_facet_value_t;
+
+/*
+ * A facet of the matches. For source and author, `values` are the
+ * facet_size values most matches have, by count (most first; equal counts
+ * by value, bytewise); for year, every year the matches have, oldest
+ * first (facet_size does not apply). `other` counts every match not
+ * counted in `values`: those with another value and those with none
+ * (`missing`, a part of `other`: undated, no author, no source). So the
+ * counts of `values` plus `other` add up to the matches counted, which
+ * is `total` whenever total_relation is QUIRE_TOTAL_EQ (with facets,
+ * up to QUIRE_FACET_EXACT_TOTAL matches); when total is a bound, the
+ * facets count the matches visited, at least `total` of them, in index
+ * order: a sample, and they add up to more than `total`.
+ */
+typedef struct quire_facet {
+    quire_facet_field_t field;
+    const char *name;                   /* quire_facet_name(field) */
+    const quire_facet_value_t *values;
+    size_t nvalues;
+    uint64_t other;
+    uint64_t missing;
+} quire_facet_t;
+
+/*
+ * A warning about a search that ran: a filter value that matches no
+ * document of the index, which is almost always a misspelling (the search
+ * itself answers what it finds, often nothing). `code` is one of
+ *   "unknown_source"    the source option or a source: in the query names
+ *                       a source (or prefix) no document has;
+ *   "empty_date_range"  the from/to options or a date: in the query
+ *                       select no dated document;
+ * and `message` says which filter, in words.
+ */
+typedef struct quire_warning {
+    const char *code;
+    const char *message;
+} quire_warning_t;
+
 typedef enum quire_sort {
     QUIRE_SORT_RELEVANCE = 0,
     QUIRE_SORT_DATE              /* newest first, relevance within a day */
@@ -383,7 +467,12 @@ typedef struct quire_search_options {
                                queries of > QUIRE_WORK_CHECK_TERMS terms; set,
                                it applies to every query */
     unsigned exact_total;   /* count matches exactly up to this many; 0 =
-                               QUIRE_EXACT_TOTAL (see quire_results_t) */
+                               QUIRE_EXACT_TOTAL, or QUIRE_FACET_EXACT_TOTAL
+                               with facets (see quire_results_t) */
+    unsigned facets;        /* QUIRE_FACET() bits of the facets wanted
+                               (quire_facets_parse()); 0 = none */
+    unsigned facet_size;    /* values per facet; 0 = QUIRE_FACET_SIZE; at
+                               most QUIRE_MAX_FACET_SIZE */
 } quire_search_options_t;
 
 /* A highlighted range of a snippet, in Unicode code points, [start, end). */
@@ -468,6 +557,14 @@ typedef struct quire_results {
     double took_ms;
     size_t nhits;
     quire_hit_t *hits;
+    /* The facets asked for (quire_search_options_t.facets), in
+     * quire_facet_field_t order; none when none were asked. */
+    const quire_facet_t *facets;
+    size_t nfacets;
+    /* Filters that match no document (see quire_warning_t), in the order
+     * of the options (source, then dates) and then of the query. */
+    const quire_warning_t *warnings;
+    size_t nwarnings;
 } quire_results_t;
 
 /*
@@ -511,7 +608,10 @@ void quire_results_free(quire_results_t *res);
  * "took_ms","hits":[{"rank","id","score","title","source","author","date",
  * "url","snippet","highlights":[[start,end],...],"quote":{"text","start",
  * "end"}|null,"match":"exact"|"approximate"|"relaxed","approximate",
- * "relaxed"}]}. Absent fields are null; text that is not valid UTF-8 (a
+ * "relaxed"}],"warnings":[{"code","message"}],"facets":{"source"|"year"|
+ * "author":{"values":[{"value","count"}],"other","missing"}}} ("warnings"
+ * always, [] when none; "facets" only when facets were asked for).
+ * Absent fields are null; text that is not valid UTF-8 (a
  * query is echoed as given) has each bad sequence replaced by U+FFFD.
  * Returns a malloc'd string (free() it), NULL on OOM.
  */
@@ -519,7 +619,9 @@ char *quire_results_json(const quire_results_t *res);
 
 /*
  * The results as text for a terminal: a header line ("N results for Q", or
- * "at least N results for Q" when total is a bound), then per hit its rank
+ * "at least N results for Q" when total is a bound), a line per warning
+ * ("warning: MESSAGE") and per facet ("source: a 12, b 3, other 4 (no
+ * source: 2)", "year: 2015 3, 2016 40, no date 2"), then per hit its rank
  * and title, id | source | author | date | score (| approximate or
  * | relaxed when the hit did not match exactly), url, the snippet with
  * matches marked (ANSI bold-underline when `ansi`, else **like this**), and
@@ -532,6 +634,34 @@ char *quire_results_json(const quire_results_t *res);
  */
 char *quire_results_text(const quire_results_t *res, int ansi);
 
+/*
+ * Every source of the index and its number of documents, as
+ * quire_reader_sources() returns them. One allocation owned by the caller
+ * (free it with quire_sources_free()); the strings are in it.
+ */
+typedef struct quire_sources {
+    const quire_facet_value_t *values; /* by name, bytewise */
+    size_t nvalues;
+    uint64_t missing;                  /* documents without a source */
+} quire_sources_t;
+
+/*
+ * The sources of the index (the source field exactly as indexed, like the
+ * source facet) and how many documents each has: counted over every
+ * document (a few milliseconds for 100,000), after a QUIRE_EMODIFIED
+ * retry as quire_search() does. Returns QUIRE_OK, QUIRE_EINVAL,
+ * QUIRE_ENOMEM, QUIRE_ECORRUPT, QUIRE_EXAPIAN, QUIRE_EMODIFIED.
+ */
+quire_status_t quire_reader_sources(quire_reader_t *r, quire_sources_t **out);
+
+void quire_sources_free(quire_sources_t *s);
+
+/* The sources as the JSON of /api/sources: {"api_version","sources":
+ * [{"value","count"},...],"missing":N}; as text, one line a source ("COUNT  NAME") after a
+ * header line. malloc'd strings (free() them), NULL on OOM. */
+char *quire_sources_json(const quire_sources_t *s);
+char *quire_sources_text(const quire_sources_t *s);
+
 /* Byte position in the query of the last QUIRE_EQUERY error, or -1. */
 long quire_reader_error_pos(const quire_reader_t *r);
 
@@ -540,216 +670,14 @@ long quire_reader_error_pos(const quire_reader_t *r);
  * "from", "to"; a static string), or NULL after any other result. */
 const char *quire_reader_error_option(const quire_reader_t *r);
 
-/* ------------------------------------------------------------------------ */
-/* Export: every match, a page at a time                                    */
-/* ------------------------------------------------------------------------ */
-
-/*
- * An export walks every match of a query, from opts->offset to the last
- * one counted (at most QUIRE_MAX_OFFSET, 10,000, as quire_results_t.total
- * says), in the order quire_search() gives them (opts->sort; ties by id),
- * QUIRE_EXPORT_PAGE hits a page whatever opts->limit says, with the same
- * filters and fallbacks. Only one page is in memory at a time: an export
- * of 10,000 hits holds 1,000 of them (their stored documents: a few MB),
- * never all. Each page is one search as quire_search() runs it (with its
- * work limit) but for the larger page, so the walk costs about ten
- * searches of growing depth (bench/RESULTS.md): a search sorted by date
- * reads every match's date at any depth, and pages of QUIRE_MAX_LIMIT
- * made an export of 10,000 such hits a hundred of them.
- *
- * The pages all come from one revision of the index: should a commit move
- * the reader on in the middle (quire_search() reopens it when its revision
- * is discarded), the next page fails with QUIRE_EMODIFIED rather than skip
- * or repeat hits. Use a reader of its own for a long export.
- *
- *     quire_export_t *e;
- *     const quire_results_t *page;
- *     if (quire_export_open(r, "ransomware", &opts, &e) == QUIRE_OK) {
- *         while (quire_export_next(e, &page) == QUIRE_OK && page)
- *             ... page->hits[0 .. page->nhits) ...
- *         quire_export_free(e);
- *     }
- */
-typedef struct quire_export quire_export_t;
-
-#define QUIRE_EXPORT_PAGE 1000 /* hits a page of an export */
-
-/*
- * Start an export of `query` on r (which must outlive it; do not search
- * with r while the export is in use). The first page is searched now, so
- * a bad query fails here, before any output. Returns what quire_search()
- * returns (QUIRE_EQUERY with quire_reader_detail() and
- * quire_reader_error_pos(), QUIRE_ENOMEM, ...); on success *out is freed
- * with quire_export_free().
- */
-quire_status_t quire_export_open(quire_reader_t *r, const char *query,
-                                 const quire_search_options_t *opts,
-                                 quire_export_t **out);
-
-/*
- * The next page: *page (owned by the export, valid until the next call or
- * quire_export_free()) holds up to QUIRE_EXPORT_PAGE hits, ranks counting
- * on from the page before; *page is NULL once every hit was given. Its
- * total, relaxed and approximate are those of the whole export.
- * Returns QUIRE_OK, QUIRE_EMODIFIED (the index changed under the export:
- * the hits given so far stand, the rest cannot follow them), or another
- * status of quire_search() (detail in quire_reader_detail()).
- */
-quire_status_t quire_export_next(quire_export_t *e, const quire_results_t **page);
-
-/* The number of hits the export gives in all: min(total, 10,000) less the
- * starting offset. */
-uint64_t quire_export_count(const quire_export_t *e);
-
-void quire_export_free(quire_export_t *e);
-
-/*
- * The hits of res as CSV (RFC 4180: fields with a comma, a quote, CR or LF
- * are quoted, quotes doubled; lines end with CRLF), one row a hit:
- * rank,id,score,title,source,author,date,url,quote,snippet (the snippet
- * without highlight marks; absent fields empty). With `header`, the row of
- * column names comes first. Text that is not valid UTF-8 is repaired with
- * U+FFFD. Returns a malloc'd string (free() it), NULL on OOM.
- */
-char *quire_results_csv(const quire_results_t *res, bool header);
-
-/*
- * The hits of res as JSON Lines: one hit a line, each the hit object of
- * quire_results_json() ("rank", "id", ..., "quote"), each line ended by
- * "\n". Returns a malloc'd string ("" for no hits), NULL on OOM.
- */
-char *quire_results_jsonl(const quire_results_t *res);
-
-/*
- * How an Atom feed names itself (quire_results_atom()). Every member is
- * an absolute URL (or NULL to leave that link out) except `title`.
- */
-typedef struct quire_feed {
-    const char *title;      /* the feed's title; NULL = "Quire: " + query */
-    const char *id;         /* the feed's id (an IRI), stable for one query
-                               and filters; NULL = a tag: URI of the query */
-    const char *self;       /* rel="self": the feed's own URL */
-    const char *alternate;  /* rel="alternate": the same search as a web page */
-    const char *search;     /* rel="search": the OpenSearch description */
-} quire_feed_t;
-
-/*
- * res as an Atom feed (RFC 4287), entries in the order of res (search with
- * QUIRE_SORT_DATE for newest first). Each entry: id =
- * quire_entry_id(hit id), title, updated = the document's date in RFC
- * 3339 (a date alone is midnight UTC; undated documents
- * 1970-01-01T00:00:00Z), author (else the feed's, "Quire"), link
- * rel="alternate" to the article's URL, category = source, summary = the
- * quote or else the snippet (an entry without a URL carries the snippet as
- * content instead, as RFC 4287 asks). The feed also says
- * opensearch:totalResults, startIndex (= offset) and itemsPerPage. The
- * feed's updated is its newest entry's (1970-01-01T00:00:00Z with none:
- * the feed then changes only when an entry appears). Written by libxml2's xmlTextWriter, so every string is
- * escaped; characters XML cannot hold (C0 controls, U+FFFE, U+FFFF, bad
- * UTF-8) are dropped or replaced by U+FFFD first. `feed` may be NULL.
- * Returns a malloc'd string (free() it), NULL on OOM.
- */
-char *quire_results_atom(const quire_results_t *res, const quire_feed_t *feed);
-
-/*
- * The Atom entry id of document `id`: "tag:quire,2026:doc:" + the id,
- * percent-encoded outside [A-Za-z0-9._~-]. It depends on nothing but the
- * id (not the rank, URL or date), so a feed reader sees one entry per
- * document however often the feed is read. malloc'd; NULL on OOM.
- */
-char *quire_entry_id(const char *id);
-
-/* ------------------------------------------------------------------------ */
-/* Batch search                                                             */
-/* ------------------------------------------------------------------------ */
-
-#define QUIRE_BATCH_MAX_QUERIES 1000 /* most queries one batch may hold */
-
-/* The form of a batch's text (quire_batch_parse()). */
-typedef enum quire_batch_input {
-    QUIRE_BATCH_AUTO = 0, /* JSON when the first non-blank byte is '[' */
-    QUIRE_BATCH_JSON,     /* a JSON array of query strings */
-    QUIRE_BATCH_LINES     /* one query a line (LF or CRLF); blank lines skipped */
-} quire_batch_input_t;
-
-/* One query of a batch and its answer. */
-typedef struct quire_batch_item {
-    const char *query;
-    bool run;                  /* false: not run (the batch's time ran out) */
-    quire_status_t status;     /* run: QUIRE_OK, or QUIRE_EQUERY (a bad query) */
-    const char *error;         /* the message, when status != QUIRE_OK */
-    long error_pos;            /* byte position of the problem, or -1 */
-    quire_results_t *results;  /* when run with QUIRE_OK */
-} quire_batch_item_t;
-
-typedef struct quire_batch {
-    size_t n;                  /* queries, in the order given */
-    quire_batch_item_t *items;
-    size_t nrun;               /* items run (the first nrun) */
-    bool complete;             /* every query was run */
-    double budget_ms;          /* the time limit it ran with (0: none) */
-    double took_ms;
-} quire_batch_t;
-
-/*
- * Read the queries of a batch from text[0, len) (as in `how`) into a new
- * batch (free with quire_batch_free()), nothing run yet. Any number of
- * queries is read: callers refuse more than QUIRE_BATCH_MAX_QUERIES as
- * they see fit (quire_batch_run() does). An empty query (a JSON "") is
- * kept and answered as a bad query. Returns QUIRE_OK, QUIRE_ENOMEM, or
- * QUIRE_EINVAL (not JSON, not an array of strings, a NUL byte in a line,
- * no query at all), with a malloc'd message in *detail when detail is not
- * NULL (free() it).
- */
-quire_status_t quire_batch_parse(const char *text, size_t len, quire_batch_input_t how,
-                                 quire_batch_t **out, char **detail);
-
-/*
- * Run every query of b, in order, each as quire_search() with opts (so
- * each has the work limit; give opts->limit as the hits wanted a query).
- * A query that quire_search() refuses (QUIRE_EQUERY) keeps its error in
- * its item and the batch goes on. With budget_ms > 0 no query starts once
- * that many milliseconds have passed: the rest stay `run` = false and
- * b->complete false (the last query run may end up to its own work limit,
- * ~0.2 s, later). Returns QUIRE_OK (b->complete says whether all ran);
- * QUIRE_EINVAL for more than QUIRE_BATCH_MAX_QUERIES; or a status that is
- * not the query's fault (QUIRE_ENOMEM, QUIRE_EXAPIAN, QUIRE_EMODIFIED ...,
- * detail in quire_reader_detail()), which ends the batch.
- */
-quire_status_t quire_batch_run(quire_reader_t *r, quire_batch_t *b,
-                               const quire_search_options_t *opts, double budget_ms);
-
-void quire_batch_free(quire_batch_t *b);
-
-/*
- * The batch as JSON: {"api_version" (QUIRE_API_VERSION),
- * "results":[{"query","total":{"value","relation"}|null,
- * "relaxed","approximate","took_ms"|null,"hits":[{"id","title","source","date","url",
- * "quote":{"text","start","end"}|null}],"error":null|{"code","message"
- * [,"position"]}}],"complete":bool,"took_ms"}, results in the order of the
- * queries. error.code is "bad_query" (with "position" when there is one),
- * or "not_run" for a query the time limit left out. NULL on OOM; free().
- */
-char *quire_batch_json(const quire_batch_t *b);
-
-/*
- * The batch as CSV (RFC 4180, as quire_results_csv()): a header row, then
- * one row a hit: query_number (1-based, in the order given), query,
- * total, total_relation, error, rank, id, title, source, date, url, quote;
- * a query with no hit (or an error, or not run) has one row with the hit
- * columns empty, so every query appears. NULL on OOM; free().
- */
-char *quire_batch_csv(const quire_batch_t *b);
-
-/* The batch as text for a terminal: per query a line "N. QUERY: T results"
- * (or its error), then a line per hit (date | source | title, url, quote).
- * NULL on OOM; free(). */
-char *quire_batch_text(const quire_batch_t *b);
-
-
 void quire_reader_close(quire_reader_t *r);
 
 #ifdef __cplusplus
 }
 #endif
+
+/* Exports (every match, a page at a time), CSV, JSON Lines and Atom, and
+ * batch search: the rest of the API, in a header of its own. */
+#include <quire/export.h>
+
 #endif

@@ -1,5 +1,5 @@
 /*
- * batch.c - batch search (quire.h, "Batch search"): many queries read from
+ * batch.c - batch search (quire/export.h, "Batch search"): many queries read from
  * one text (a JSON array or one a line), run one after the other as
  * quire_search() runs them, within a time budget. The renderers are in
  * render/batch_render.c.

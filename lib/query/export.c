@@ -1,6 +1,6 @@
 /*
  * export.c - quire_export_*: every match of a query, a page at a time
- * (quire.h, "Export"). Each page is one search at the next offset
+ * (quire/export.h). Each page is one search at the next offset
  * (quirei_search_window(), pages of QUIRE_EXPORT_PAGE hits: ten searches
  * for 10,000 hits rather than a hundred):
  * the ranking, ties by id, tiers and fallbacks are the search's own, so an
@@ -78,6 +78,8 @@ quire_status_t quire_export_open(quire_reader_t *r, const char *query,
         quire_export_free(e);
         return QUIRE_ENOMEM;
     }
+    /* Rows have no facets: counting them on every page would only cost. */
+    e->o.facets = 0;
     if (e->o.offset >= QUIRE_MAX_OFFSET) {
         quirei_buf_setf(&r->detail, "an export starts below offset %d", QUIRE_MAX_OFFSET);
         r->errpos = -1;

@@ -1,6 +1,6 @@
 /*
  * atom.c - results as an Atom feed (RFC 4287; quire_results_atom() in
- * quire.h), written by libxml2's xmlTextWriter so that no string is ever
+ * quire/export.h), written by libxml2's xmlTextWriter so that no string is ever
  * escaped by hand. What XML cannot hold at all (C0 controls, U+FFFE,
  * U+FFFF, bad UTF-8) is cleaned first (xml_text()): a writer escapes, it
  * does not repair.

@@ -1,5 +1,5 @@
 /*
- * batch_render.c - a batch's answers as JSON, CSV and text (quire.h,
+ * batch_render.c - a batch's answers as JSON, CSV and text (quire/export.h,
  * "Batch search"): quire_batch_json(), quire_batch_csv(),
  * quire_batch_text(). A batch hit is short (id, title, source, date, url,
  * quote): a batch answers "which documents, and where is the sentence",

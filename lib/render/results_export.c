@@ -1,5 +1,5 @@
 /*
- * results_export.c - results as CSV and JSON Lines (quire.h), the rows of
+ * results_export.c - results as CSV and JSON Lines (quire/export.h), the rows of
  * the exports of quire-serve and quire-search. Rows are made a page at a
  * time (quire_export_next()), so an export never holds all its rows.
  */
