@@ -139,8 +139,8 @@ void qt_server_kill(qt_server *s)
 
 size_t qt_buf_sink(char *p, size_t size, size_t n, void *ctx)
 {
-    quirei_buf_add(ctx, p, size * n);
-    return size * n;
+    /* Out of memory: a short count makes libcurl fail the transfer. */
+    return quirei_buf_add(ctx, p, size * n) < 0 ? 0 : size * n;
 }
 
 void qt_remove_tree(const char *dir)

@@ -69,11 +69,6 @@ static void stop(void)
 
 TestSuite(api_facets, .init = start, .fini = stop, .timeout = 120);
 
-static size_t on_data(char *p, size_t size, size_t n, void *ctx)
-{
-    return quirei_buf_add(ctx, p, size * n) < 0 ? 0 : size * n;
-}
-
 /* GET path; the status, the body in *body. */
 static long get(const char *path, quirei_buf *body)
 {
@@ -83,7 +78,7 @@ static long get(const char *path, quirei_buf *body)
     snprintf(url, sizeof url, "http://127.0.0.1:%u%s", srv.port, path);
     quirei_buf_reset(body);
     curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, qt_buf_sink);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
     CURLcode rc = curl_easy_perform(c);
