@@ -11,7 +11,8 @@
 #     peak RSS (VmHWM) before (after a warm-up search) and after the exports.
 #
 #   BUILD_DIR          build tree holding bin/quire-serve (default: build)
-#   QUIRE_BENCH_INDEX  the index to serve, read only (default: /tmp/qbq/quire)
+#   QUIRE_BENCH_INDEX  the index to serve (this build's schema), read only (default:
+#                      /tmp/qbq/quire)
 #   RUNS               repetitions of each measurement; the median is reported (default 3)
 #
 # The server runs with --threads 1 --cache-mb 0 --timeout 120 (so the batch's time
