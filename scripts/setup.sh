@@ -17,6 +17,7 @@ PKGS=(
   libcurl4-openssl-dev curl           # integration-test client
   clang libclang-rt-14-dev            # fuzzing (libFuzzer) and sanitizer runtime
   wrk                                 # HTTP benchmark (bench/bench_http.sh)
+  chromium                            # the page's browser tests (tests/web/) and bench/page_bench.mjs
 )
 
 missing=()

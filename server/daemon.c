@@ -21,12 +21,15 @@
 #include "clock.h"
 #include "gzip_encode.h"
 #include "http_api.h"
+#include "web_assets.h"
 
 /* What the daemon was started with (daemon_start); read-only while it
  * runs. */
 static struct {
     api_config_t api;
     const char *api_key; /* or NULL: no key needed */
+    char csp[512];       /* Content-Security-Policy of every answer (web_csp) */
+    const char *frame_options; /* X-Frame-Options, or NULL (web_frame_options) */
     long max_connections;
     int64_t timeout_ms;
     struct MHD_Daemon *mhd;
@@ -249,6 +252,11 @@ static enum MHD_Result queue(exchange_t *ex, unsigned status, struct MHD_Respons
     if (type)
         MHD_add_response_header(resp, "Content-Type", type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    /* On every answer, not only the page's: a JSON or feed answer opened in
+     * a tab or a frame gets the same protection. */
+    MHD_add_response_header(resp, "Content-Security-Policy", srv.csp);
+    if (srv.frame_options)
+        MHD_add_response_header(resp, "X-Frame-Options", srv.frame_options);
     if (ex->allow) {
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", ex->allow);
         if (strcmp(ex->allow, "*") != 0)
@@ -342,10 +350,13 @@ static enum MHD_Result answer_route(exchange_t *ex)
 
 /* Paths answered without the API key: the health check, which load
  * balancers call without credentials and which reveals only that the
- * service is up and how many documents it holds. */
+ * service is up and how many documents it holds; and the page (its HTML,
+ * scripts and style), which holds no index data: it asks the user for the
+ * key when the API answers 401. */
 static int public_path(const char *url)
 {
-    return strcmp(url, "/api/health") == 0;
+    return strcmp(url, "/api/health") == 0 || strcmp(url, "/") == 0 ||
+           strncmp(url, "/assets/", 8) == 0 || strncmp(url, "/doc/", 5) == 0;
 }
 
 /* The request line and headers are in: answer. A body, if announced, is
@@ -483,6 +494,11 @@ int daemon_start(const serve_options_t *o)
                 o->listen_addr);
     srv.api = (api_config_t){.db = o->db, .cors = o->cors};
     srv.api_key = o->api_key;
+    if (web_csp(o->frame_ancestors, srv.csp, sizeof srv.csp) < 0) {
+        fprintf(stderr, "quire-serve: --frame-ancestors: too long\n");
+        return -1;
+    }
+    srv.frame_options = web_frame_options(o->frame_ancestors);
     srv.max_connections = o->max_connections;
     srv.timeout_ms = (int64_t)o->timeout_s * 1000;
     if (o->cache_mb && !(srv.api.cache = rcache_new((size_t)o->cache_mb << 20))) {
