@@ -96,7 +96,7 @@ let csvUrl = null;
 async function onSubmit(e) {
   e.preventDefault();
   const lines = $('batch-input').value.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const status = $('status');
+  const status = $('batch-status');
   if (!lines.length) {
     status.textContent = 'Paste at least one line.';
     return;

@@ -4,6 +4,12 @@
 import { $, api, clear, copyText, el, safeHref, textFragmentUrl } from './util.js';
 import { citation } from './results.js';
 
+// Words too common to be worth marking alone (the search does not
+// highlight them alone either).
+const STOP = new Set(('a an and are as at be but by for from had has have he her his i if in into is it its ' +
+  'no not of on or our she so than that the their them then there these they this to was we were what when ' +
+  'which who will with would you').split(' '));
+
 // The query's words, for marking in the article: a close reading of the
 // query syntax (fields, operators, exclusions and ~N left out) that marks
 // a word and the words it is the stem of, as the index matches them.
@@ -15,7 +21,7 @@ export function queryWords(q) {
     tok = tok.replace(/^\+/, '').replace(/^(title|author):/i, '');
     for (const w of tok.split(/[^\p{L}\p{N}*.'-]+/u)) {
       const word = w.replace(/^[.'-]+|[.'-]+$/g, '').toLowerCase();
-      if (word.replace('*', '').length >= 2) words.add(word);
+      if (word.replace('*', '').length >= 2 && !STOP.has(word)) words.add(word);
     }
   }
   return [...words];
