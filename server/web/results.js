@@ -5,25 +5,39 @@
 import { $, clear, copyText, el, fmt, safeHref, textFragmentUrl, totalText, totalValue } from './util.js';
 import { PAGE_SIZE, currentState, refine, renderChips, navigate } from './app.js';
 
-// The snippet as nodes: text, with <mark> around each [start, end) range of
-// code points (not UTF-16 units: the API counts code points).
-export function highlighted(text, ranges) {
-  const cps = Array.from(text || '');
+// Code points [from, to) of cps as nodes: text, with <mark> around each
+// [start, end) range of code points (the API counts code points, not
+// UTF-16 units).
+function marked(cps, ranges, from, to) {
   const out = [];
-  let at = 0;
-  const sorted = (Array.isArray(ranges) ? ranges : [])
-    .filter((r) => Array.isArray(r) && r.length === 2 && r[0] < r[1])
-    .sort((a, b) => a[0] - b[0]);
-  for (const [s0, e0] of sorted) {
-    const s = Math.max(at, Math.min(s0, cps.length));
-    const e = Math.min(e0, cps.length);
+  let at = from;
+  for (const [s0, e0] of ranges) {
+    const s = Math.max(at, s0);
+    const e = Math.min(e0, to);
     if (e <= s) continue;
     if (s > at) out.push(document.createTextNode(cps.slice(at, s).join('')));
     out.push(el('mark', null, cps.slice(s, e).join('')));
     at = e;
   }
-  if (at < cps.length) out.push(document.createTextNode(cps.slice(at).join('')));
+  if (at < to) out.push(document.createTextNode(cps.slice(at, to).join('')));
   return out;
+}
+
+// The snippet as nodes, its highlights marked; when the cited sentence
+// (quoteText) stands in it whole, that part is wrapped in a
+// <span class="cited"> rather than shown twice.
+export function highlighted(text, ranges, quoteText) {
+  const cps = Array.from(text || '');
+  const sorted = (Array.isArray(ranges) ? ranges : [])
+    .filter((r) => Array.isArray(r) && r.length === 2 && r[0] < r[1])
+    .map(([a, b]) => [Math.min(a, cps.length), Math.min(b, cps.length)])
+    .sort((a, b) => a[0] - b[0]);
+  const at = quoteText ? (text || '').indexOf(quoteText) : -1;
+  if (at < 0) return marked(cps, sorted, 0, cps.length);
+  const qs = Array.from(text.slice(0, at)).length;
+  const qe = qs + Array.from(quoteText).length;
+  return [...marked(cps, sorted, 0, qs), el('span', { className: 'cited' }, marked(cps, sorted, qs, qe)),
+    ...marked(cps, sorted, qe, cps.length)];
 }
 
 // The citation a journalist pastes: “quote” — author, “title”, source, date. URL
@@ -81,16 +95,18 @@ function renderHit(hit, data, s) {
   const original = safeHref(hit.url);
   const fragment = textFragmentUrl(original, quote ? quote.text : firstHighlight(hit));
   const meta = [hit.source, hit.author, hit.date].filter(Boolean);
+  const inSnippet = Boolean(quote && quote.text && (hit.snippet || '').includes(quote.text));
   return el('li', { className: 'hit', dataset: { id: hit.id } },
     el('h3', { className: 'title' }, el('a', { href: docLink(hit, s, quote) }, hit.title || hit.id)),
     el('p', { className: 'meta' },
       meta.length ? meta.map((m, i) => [i ? el('span', { 'aria-hidden': 'true' }, ' · ') : null, el('span', null, m)]) : el('span', null, hit.id),
       note ? el('span', { className: 'badge ' + note.cls, title: note.text }, note.cls) : null),
     note ? el('p', { className: 'visually-hidden' }, note.text) : null,
-    el('p', { className: 'snippet' }, highlighted(hit.snippet, hit.highlights)),
-    quote ? el('figure', { className: 'quote' },
-      el('blockquote', null, quote.text),
+    el('p', { className: 'snippet' }, highlighted(hit.snippet, hit.highlights, inSnippet ? quote.text : null)),
+    quote ? el('figure', { className: 'quote' + (inSnippet ? ' in-snippet' : '') },
+      inSnippet ? null : el('blockquote', null, quote.text),
       el('figcaption', { className: 'actions' },
+        inSnippet ? el('span', { className: 'hint' }, 'Quote: the underlined sentence') : null,
         copyButton(hit, quote.text),
         fragment ? el('a', { href: fragment, className: 'original', target: '_blank', rel: 'noopener noreferrer' }, 'Open the original at this sentence') : null)) : null,
     el('p', { className: 'links' },

@@ -10,7 +10,11 @@ export const QUOTE = 'The harbour authority confirmed that the ransomware crew d
 export const QUOTE_ID = 'fx-quote';
 export const XSS_TITLE = 'Harbour <img src=x onerror="window.__pwned=1"> attack';
 export const XSS_TITLE2 = '<script>window.__pwned=2</script> Port systems';
-export const RANSOM_DOCS = 24; // documents holding "ransomware", the quote's among them
+export const RANSOM_DOCS = 24;
+// A sentence longer than a snippet: the page shows it apart, whole.
+export const LONG_QUOTE = 'Over three winters the lighthouse keepers logged every vessel that passed the northern ' +
+  'cape, noting the flags, the cargo declared to the harbour master, the hours of arrival and departure, the ' +
+  'weather at each crossing and the names of the pilots who brought the larger ships through the narrow channel.'; // documents holding "ransomware", the quote's among them
 
 export function writeFixtures(path) {
   const docs = [];
@@ -39,6 +43,11 @@ export function writeFixtures(path) {
     body: 'Port operations resumed on Monday after a week of disruption.\n\n' + QUOTE +
       ' Officials declined to pay and restored the systems from offline backups.\n\nThe ransomware ' +
       'group has not commented. Shipping schedules are expected to recover within a fortnight.',
+  });
+  docs.push({
+    id: 'fx-long', title: 'The keepers of the northern light', source: 'gazette', author: 'Alan Turing',
+    date: '2018-11-02', url: 'https://news.example/keepers',
+    body: 'A short opening line. ' + LONG_QUOTE + ' A short closing line.',
   });
   docs.push({
     id: 'fx-xss-1', title: XSS_TITLE, source: 'gazette <b>bold</b>', author: 'Mallory <i>x</i>', date: '2019-05-05',

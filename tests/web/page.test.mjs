@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { HERE, indexInto, launch, loadChromium, startServer } from './harness.mjs';
-import { QUOTE, QUOTE_ID, RANSOM_DOCS, XSS_TITLE, XSS_TITLE2, writeFixtures } from './fixtures.mjs';
+import { LONG_QUOTE, QUOTE, QUOTE_ID, RANSOM_DOCS, XSS_TITLE, XSS_TITLE2, writeFixtures } from './fixtures.mjs';
 
 const SRC = process.env.QUIRE_SOURCE_DIR || resolve(HERE, '..', '..');
 const BIN = process.env.QUIRE_BIN_DIR || join(SRC, 'build', 'bin');
@@ -144,11 +144,23 @@ test('the page: search, cite, read, page, filter, batch, save', async (t) => {
     const marks = await hitTexts(page, '.hit .snippet mark');
     assert.ok(marks.length > 0, 'highlights');
     assert.match(marks.join(' '), /ransomware crew demanded forty bitcoin/i);
-    assert.equal(await page.textContent('.hit blockquote'), QUOTE);
+    // The snippet holds the whole sentence: it is underlined there, not repeated.
+    assert.equal(await page.textContent('.hit .snippet .cited'), QUOTE);
+    assert.equal(await page.$$eval('.hit blockquote', (n) => n.length), 0);
     const href = await page.getAttribute('.hit a.original', 'href');
     assert.ok(href.startsWith('https://news.example/harbour-ransom?ref=feed#:~:text='), href);
     const frag = decodeURIComponent(href.split('#:~:text=')[1]);
     assert.equal(frag, 'The harbour authority confirmed,bitcoin before the weekend.');
+  });
+
+  await t.test('a sentence longer than the snippet is shown whole, apart', async () => {
+    await search(page, '"lighthouse keepers logged every vessel"');
+    assert.equal(await page.textContent('.hit blockquote'), LONG_QUOTE);
+    assert.match((await hitTexts(page, '.hit .snippet mark')).join(' '), /lighthouse keepers logged every vessel/i);
+    const href = await page.getAttribute('.hit a.original', 'href');
+    assert.equal(href, 'https://news.example/keepers#:~:text=Over%20three%20winters%20the,through%20the%20narrow%20channel.');
+    await page.goBack();
+    await waitDone(page);
   });
 
   await t.test('Copy citation puts quote, author, title, source, date and URL on the clipboard', async () => {
