@@ -10,7 +10,9 @@
 //            /tmp/quire-bench-query/quire as bench/bench_query.sh leaves it)
 //   --set    the eval set (default ../shared/eval/open): queries.txt, expected.jsonl
 //   --shots  also save screenshots of the results, document, batch and phone
-//            views there (docs/ holds the README's)
+//            views there (docs/ holds the README's); --shots-only: only them;
+//            --shot-query Q: the search they show (default: the first exact
+//            quote of the set)
 //
 // Method: one page, one query at a time, as typed: the box is filled, Enter
 // pressed (a real key event); the clock starts at the keydown event's
@@ -37,7 +39,8 @@ const BIN = resolve(arg('bin', join(ROOT, 'build', 'bin')));
 const INDEX = resolve(arg('index', process.env.QUIRE_BENCH_INDEX || '/tmp/quire-bench-query/quire'));
 const SET = resolve(arg('set', join(ROOT, '..', 'shared', 'eval', 'open')));
 const SHOTS = arg('shots', '');
-const APPEND = !process.argv.includes('--no-append');
+const SHOTS_ONLY = process.argv.includes('--shots-only');
+const APPEND = !process.argv.includes('--no-append') && !SHOTS_ONLY;
 
 for (const [what, path] of [['index', INDEX], ['eval set', join(SET, 'queries.txt')], ['quire-serve', join(BIN, 'quire-serve')]]) {
   if (!existsSync(path)) {
@@ -92,32 +95,33 @@ const pct = (xs, p) => {
 };
 const row = (label, xs) => `| ${label} | ${xs.length} | ${pct(xs, 50).toFixed(1)} | ${pct(xs, 90).toFixed(1)} | ${pct(xs, 99).toFixed(1)} | ${Math.max(...xs).toFixed(1)} | ${xs.filter((x) => x <= 200).length} |`;
 
-const cold = await pass();
-const warm = await pass();
+const cold = SHOTS_ONLY ? [] : await pass();
+const warm = SHOTS_ONLY ? [] : await pass();
 
 if (SHOTS) {
   mkdirSync(SHOTS, { recursive: true });
-  const q = queries.find((x, i) => kinds[i] === 'exact') || queries[0];
+  const q = arg('shot-query', queries.find((x, i) => kinds[i] === 'exact') || queries[0]);
   await page.goto(server.url + '/?q=' + encodeURIComponent(q));
   await page.waitForFunction(() => document.getElementById('results').dataset.state === 'done');
-  await page.screenshot({ path: join(SHOTS, 'page-results.png') });
+  await page.screenshot({ path: join(SHOTS, 'page-results.jpg'), quality: 80 });
   await page.click('.hit .title a');
   await page.waitForSelector('#doc h1');
   await page.waitForTimeout(200);
-  await page.screenshot({ path: join(SHOTS, 'page-doc.png') });
+  await page.screenshot({ path: join(SHOTS, 'page-doc.jpg'), quality: 80 });
   await page.goto(server.url + '/?tab=batch');
   await page.fill('#batch-input', queries.filter((x, i) => kinds[i] === 'exact' || kinds[i] === 'token-cve').slice(0, 5).join('\n'));
   await page.click('#batch-form button[type=submit]');
   await page.waitForSelector('#batch-table:not([hidden]) tbody tr');
-  await page.screenshot({ path: join(SHOTS, 'page-batch.png') });
+  await page.screenshot({ path: join(SHOTS, 'page-batch.jpg'), quality: 80 });
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, deviceScaleFactor: 1 });
-  await phone.goto(server.url + '/?q=' + encodeURIComponent('ransomware hospital'));
+  await phone.goto(server.url + '/?q=' + encodeURIComponent(q));
   await phone.waitForFunction(() => document.getElementById('results').dataset.state === 'done');
-  await phone.screenshot({ path: join(SHOTS, 'page-phone.png') });
+  await phone.screenshot({ path: join(SHOTS, 'page-phone.jpg'), quality: 80 });
 }
 await browser.close();
 await server.stop();
 
+if (SHOTS_ONLY) process.exit(0);
 const lines = ['| pass / kind | queries | median ms | p90 ms | p99 ms | max ms | within 200 ms |', '|---|---:|---:|---:|---:|---:|---:|',
   row('1: first time (server cache cold)', cold), row('2: repeated (server cache)', warm)];
 for (const k of [...new Set(kinds)]) lines.push(row(`1: ${k}`, cold.filter((_, i) => kinds[i] === k)));
