@@ -61,7 +61,7 @@ const kinds = existsSync(join(SET, 'expected.jsonl'))
 
 const server = await startServer(BIN, INDEX);
 const browser = await launch(pw.chromium);
-const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
 page.setDefaultTimeout(20000);
 await page.goto(server.url + '/');
 await page.evaluate(() => {
@@ -103,20 +103,20 @@ if (SHOTS) {
   const q = arg('shot-query', queries.find((x, i) => kinds[i] === 'exact') || queries[0]);
   await page.goto(server.url + '/?q=' + encodeURIComponent(q));
   await page.waitForFunction(() => document.getElementById('results').dataset.state === 'done');
-  await page.screenshot({ path: join(SHOTS, 'page-results.jpg'), quality: 80 });
+  await page.screenshot({ path: join(SHOTS, 'page-results.jpg'), quality: 45 });
   await page.click('.hit .title a');
   await page.waitForSelector('#doc h1');
   await page.waitForTimeout(200);
-  await page.screenshot({ path: join(SHOTS, 'page-doc.jpg'), quality: 80 });
+  await page.screenshot({ path: join(SHOTS, 'page-doc.jpg'), quality: 45 });
   await page.goto(server.url + '/?tab=batch');
   await page.fill('#batch-input', queries.filter((x, i) => kinds[i] === 'exact' || kinds[i] === 'token-cve').slice(0, 5).join('\n'));
   await page.click('#batch-form button[type=submit]');
   await page.waitForSelector('#batch-table:not([hidden]) tbody tr');
-  await page.screenshot({ path: join(SHOTS, 'page-batch.jpg'), quality: 80 });
+  await page.screenshot({ path: join(SHOTS, 'page-batch.jpg'), quality: 45 });
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, deviceScaleFactor: 1 });
   await phone.goto(server.url + '/?q=' + encodeURIComponent(q));
   await phone.waitForFunction(() => document.getElementById('results').dataset.state === 'done');
-  await phone.screenshot({ path: join(SHOTS, 'page-phone.jpg'), quality: 80 });
+  await phone.screenshot({ path: join(SHOTS, 'page-phone.jpg'), quality: 45 });
 }
 await browser.close();
 await server.stop();

@@ -211,6 +211,12 @@ export function renderFacets(facets, s) {
       (v, on) => navigate(Object.assign({}, currentState(), { q: authorQuery(s.q, String(v), on), offset: 0 }), { record: false })),
     yearHistogram(facets.year, s),
   ].filter(Boolean);
-  box.append(...parts);
+  // On a phone the facets come before the results: folded, unless opened.
+  if (facetsOpen === null) facetsOpen = !window.matchMedia('(max-width: 760px)').matches;
+  const fold = el('details', { open: facetsOpen }, el('summary', null, 'Refine: sources, authors, years'), ...parts);
+  fold.addEventListener('toggle', () => { facetsOpen = fold.open; });
+  box.append(fold);
   box.hidden = parts.length === 0;
 }
+
+let facetsOpen = null;

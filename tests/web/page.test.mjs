@@ -367,6 +367,8 @@ test('on a phone', async () => {
   await page.goto(server.url + '/?q=ransomware');
   await waitDone(page);
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+  const top = await page.$eval('.hit', (n) => n.getBoundingClientRect().top);
+  assert.ok(top < 844, `the first result starts on the first screen (at ${top}px): facets are folded`);
   assert.deepEqual(problems, []);
   await context.close();
 });
