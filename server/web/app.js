@@ -135,6 +135,7 @@ function route() {
   }
   showView('search');
   $('save-search').hidden = !current.q;
+  $('save-search').textContent = 'Save this search';
   if (current.q) {
     document.title = 'Quire: ' + current.q;
     runSearch(current);
@@ -156,7 +157,6 @@ export function navigate(s, { record = true } = {}) {
   if (url !== window.location.pathname + window.location.search) history.pushState(null, '', url);
   if (record && s.q) addHistory(s);
   route();
-  $('main').focus({ preventScroll: true });
   window.scrollTo(0, 0);
 }
 
