@@ -282,6 +282,16 @@ test('the page: search, cite, read, page, filter, batch, save', async (t) => {
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
   });
 
+  await t.test('approximate and relaxed answers are marked, with what changed', async () => {
+    await search(page, '"harbour authority confirmed the ransomware crew"');
+    assert.match(await page.textContent('.notice.approximate'), /exact phrase/);
+    assert.equal(await page.textContent('.hit .badge.approximate'), 'approximate');
+    assert.match(await page.getAttribute('.hit .badge.approximate', 'title'), /word dropped, added/);
+    await search(page, 'harbour zebra');
+    assert.match(await page.textContent('.notice.relaxed'), /every word/);
+    assert.equal(await page.textContent('.hit .badge.relaxed'), 'relaxed');
+  });
+
   await t.test('a bad query says what is wrong', async () => {
     await page.goto(base + '/');
     await search(page, 'espionage )');
