@@ -388,7 +388,7 @@ Test(tiers, quote_like_queries_rank_exact_forms_first)
     EXPECT_IDS("hackers attacked power grids", &d, "grid-scattered grid-stemmed grid-quote");
     /* The exact-phrase hit is cited like a quoted query: the phrase is one
      * highlight and the sentence comes with its offsets; the others are
-     * word matches without a quote. */
+     * word matches, cited by their best sentence. */
     quire_results_t *res = search("hackers attacked power grids", NULL);
     cr_assert_eq(res->nhits, 3);
     const quire_hit_t *h = &res->hits[0];
@@ -403,8 +403,8 @@ Test(tiers, quote_like_queries_rank_exact_forms_first)
     cr_assert_not_null(at);
     cr_expect_eq(h->highlights[0].start, (uint32_t)(at - h->snippet)); /* ASCII: bytes = code points */
     cr_expect_eq(h->highlights[0].end, (uint32_t)(at - h->snippet) + 28);
-    cr_expect_null(res->hits[1].quote);
-    cr_expect_gt(res->hits[1].nhighlights, 1, "second tier: the words one by one");
+    cr_expect_str_eq(res->hits[1].quote, tier_fixture[2].body);
+    cr_expect_gt(res->hits[1].nhighlights, 1, "second tier: the words apart");
     quire_results_free(res);
     /* Filters still apply to both tiers. */
     quire_search_options_t f = {.date_from = "2016-02"};
@@ -539,11 +539,11 @@ Test(search, snippets_highlights_and_quotes)
     cr_expect_str_eq(h->date, "2015-09-30");
     quire_results_free(res);
 
-    /* Unquoted words: a span per word and no quote. */
+    /* Unquoted words side by side: one span (a run), and their sentence. */
     res = search("nobody helps", NULL);
     cr_assert_eq(res->nhits, 1);
-    cr_expect_eq(res->hits[0].nhighlights, 2);
-    cr_expect_null(res->hits[0].quote);
+    cr_expect_eq(res->hits[0].nhighlights, 1);
+    cr_expect_str_eq(res->hits[0].quote, "It helps nobody, says the U.S. official.");
     quire_results_free(res);
 
     /* Offsets are code points: after "Élève naïve" the match still lines up. */

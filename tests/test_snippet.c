@@ -81,19 +81,19 @@ static void expect_sorted_disjoint(const quirei_snippet *s)
 
 static quirei_unit term(const char *const *terms, size_t n, double w)
 {
-    return (quirei_unit){QUIREI_UNIT_TERM, terms, n, NULL, 0, 0, w};
+    return (quirei_unit){QUIREI_UNIT_TERM, terms, n, NULL, 0, 0, w, 0};
 }
 
 static quirei_unit phrase(const char *const *terms, size_t n, unsigned window, double w)
 {
-    return (quirei_unit){QUIREI_UNIT_PHRASE, terms, n, NULL, 0, window, w};
+    return (quirei_unit){QUIREI_UNIT_PHRASE, terms, n, NULL, 0, window, w, 0};
 }
 
 static void make(quirei_snippet *s, const char *body, const quirei_unit *u, size_t nu,
                  size_t target)
 {
     quirei_snippet_init(s);
-    cr_assert_eq(quirei_snippet_make(body, strlen(body), u, nu, NULL, target, s), 0);
+    cr_assert_eq(quirei_snippet_make(body, strlen(body), u, nu, NULL, NULL, target, s), 0);
     cr_assert(valid_utf8(quirei_buf_cstr(&s->text), s->text.len));
     expect_sorted_disjoint(s);
 }
@@ -137,7 +137,7 @@ Test(snippet, term_highlight_offsets)
     cr_assert_eq(s.nhighlights, 1);
     cr_expect_eq(s.highlights[0].start, 21);
     cr_expect_eq(s.highlights[0].end, 27);
-    cr_expect_not(s.has_quote);
+    expect_quote(&s, body, "The attackers used a loader."); /* words are quoted too */
     quirei_snippet_release(&s);
 }
 
@@ -184,16 +184,16 @@ Test(snippet, stem_matching)
     const char *body = "Several attacks were reported last week.";
     const char *t[] = {"attack"};
     const char *st[] = {"attack"};
-    quirei_unit u = {QUIREI_UNIT_TERM, t, 1, st, 1, 0, 1.0};
+    quirei_unit u = {QUIREI_UNIT_TERM, t, 1, st, 1, 0, 1.0, 0};
     quirei_stemmer *stemmer = quirei_stemmer_new("english");
     cr_assert_not_null(stemmer);
     quirei_snippet s;
     quirei_snippet_init(&s);
-    cr_assert_eq(quirei_snippet_make(body, strlen(body), &u, 1, stemmer, 250, &s), 0);
+    cr_assert_eq(quirei_snippet_make(body, strlen(body), &u, 1, stemmer, NULL, 250, &s), 0);
     cr_assert_eq(s.nhighlights, 1);
     EXPECT_HL(&s, 0, "attacks");
     /* Without a stemmer only exact terms match. */
-    cr_assert_eq(quirei_snippet_make(body, strlen(body), &u, 1, NULL, 250, &s), 0);
+    cr_assert_eq(quirei_snippet_make(body, strlen(body), &u, 1, NULL, NULL, 250, &s), 0);
     cr_expect_eq(s.nhighlights, 0);
     quirei_snippet_release(&s);
     quirei_stemmer_free(stemmer);
@@ -515,19 +515,19 @@ Test(snippet, empty_body_and_degenerate_units)
                        phrase(nul, 1, 0, 1.0), term(nul, 1, 0.0)};
     quirei_snippet s;
     quirei_snippet_init(&s);
-    cr_assert_eq(quirei_snippet_make("", 0, u, 5, NULL, 250, &s), 0);
+    cr_assert_eq(quirei_snippet_make("", 0, u, 5, NULL, NULL, 250, &s), 0);
     cr_expect_str_eq(quirei_buf_cstr(&s.text), "");
     cr_expect_not_null(s.text.ptr);
     cr_expect_eq(s.nhighlights, 0);
     cr_expect_not(s.has_quote);
-    cr_assert_eq(quirei_snippet_make(NULL, 0, NULL, 0, NULL, 250, &s), 0);
-    cr_assert_eq(quirei_snippet_make(" \n\t ", 4, u, 5, NULL, 250, &s), 0);
+    cr_assert_eq(quirei_snippet_make(NULL, 0, NULL, 0, NULL, NULL, 250, &s), 0);
+    cr_assert_eq(quirei_snippet_make(" \n\t ", 4, u, 5, NULL, NULL, 250, &s), 0);
     cr_expect_str_eq(quirei_buf_cstr(&s.text), "");
     const char *body = "x marks the spot";
-    cr_assert_eq(quirei_snippet_make(body, strlen(body), u, 5, NULL, 250, &s), 0);
+    cr_assert_eq(quirei_snippet_make(body, strlen(body), u, 5, NULL, NULL, 250, &s), 0);
     cr_expect_str_eq(quirei_buf_cstr(&s.text), body);
     cr_expect_eq(s.nhighlights, 0);
-    cr_assert_eq(quirei_snippet_make(body, strlen(body), NULL, 0, NULL, 0, &s), 0);
+    cr_assert_eq(quirei_snippet_make(body, strlen(body), NULL, 0, NULL, NULL, 0, &s), 0);
     quirei_snippet_release(&s);
 }
 
@@ -539,7 +539,7 @@ Test(snippet, invalid_utf8_is_survived)
     quirei_unit u[] = {term(t, 1, 1.0), phrase(p, 2, 0, 1.0)};
     quirei_snippet s;
     quirei_snippet_init(&s);
-    cr_assert_eq(quirei_snippet_make(body, sizeof body - 1, u, 2, NULL, 250, &s), 0);
+    cr_assert_eq(quirei_snippet_make(body, sizeof body - 1, u, 2, NULL, NULL, 250, &s), 0);
     cr_expect(valid_utf8(s.text.ptr, s.text.len));
     cr_assert_eq(s.nhighlights, 1);
     EXPECT_HL(&s, 0, "the loader");
@@ -547,7 +547,7 @@ Test(snippet, invalid_utf8_is_survived)
     cr_expect_eq(memcmp(body + s.quote_start, s.quote.ptr, s.quote.len), 0);
     /* Every prefix, so truncated sequences at the very end are hit too. */
     for (size_t n = 0; n < sizeof body - 1; n++)
-        cr_assert_eq(quirei_snippet_make(body, n, u, 2, NULL, 8, &s), 0);
+        cr_assert_eq(quirei_snippet_make(body, n, u, 2, NULL, NULL, 8, &s), 0);
     quirei_snippet_release(&s);
 }
 

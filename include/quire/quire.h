@@ -337,6 +337,24 @@ typedef struct quire_span {
     uint32_t start, end;
 } quire_span_t;
 
+/* How a hit matched the query (quire_hit_t.match; "exact", "approximate"
+ * or "relaxed" in the JSON and text results, see quire_match_name()). */
+typedef enum quire_match {
+    QUIRE_MATCH_EXACT = 0,   /* every word and every phrase as typed
+                                (words stemmed) */
+    QUIRE_MATCH_APPROXIMATE, /* a quoted phrase matched tolerantly (a word
+                                dropped, added or inflected differently,
+                                or its words apart): see
+                                quire_results_t.approximate */
+    QUIRE_MATCH_RELAXED      /* not every word: a best partial match (see
+                                quire_results_t.relaxed); also when phrases
+                                were loosened first */
+} quire_match_t;
+
+/* "exact", "approximate" or "relaxed" (static strings); "exact" for an
+ * unknown value. */
+const char *quire_match_name(quire_match_t m);
+
 typedef struct quire_hit {
     unsigned rank;          /* 1-based, across pages */
     double score;           /* BM25-based relevance; orders hits within a tier (a
@@ -350,11 +368,25 @@ typedef struct quire_hit {
     const char *snippet;    /* best fragment of the body, about 250 bytes */
     const quire_span_t *highlights; /* matched words / whole phrases */
     size_t nhighlights;
-    /* For quoted queries, and the exact-phrase hits of a quote-like query
-     * (4+ plain words): the full sentence of the body holding the match,
-     * and its byte offsets in the stored body; NULL otherwise. */
+    /* The sentence of the body that best matches the query, to cite, with
+     * its byte offsets in the stored body (body[quote_start, quote_end)
+     * is exactly quote): the sentence holding the most weight of whole
+     * quoted phrases, then the most distinct query words (stems count,
+     * stop words do not: "the", "of"...), then the most of them in the
+     * query's order. A sentence that runs on for more than 400 bytes
+     * before its first or after its last match is cut there, on word
+     * boundaries. For every kind of hit: exact, approximate and relaxed.
+     * NULL when the body holds no query word but stop words (a hit
+     * matched on its title or author), or with no_snippets. */
     const char *quote;
     size_t quote_start, quote_end;
+    /* How this hit matched; the same for every hit of one search today
+     * (quire_results_t's flags), given per hit so that a hit taken out of
+     * its results keeps it. approximate and relaxed are those of the
+     * results: match is QUIRE_MATCH_RELAXED when relaxed,
+     * QUIRE_MATCH_APPROXIMATE when only approximate. */
+    quire_match_t match;
+    bool approximate, relaxed;
 } quire_hit_t;
 
 /* How quire_results_t.total relates to the number of matches. */
@@ -376,7 +408,9 @@ typedef struct quire_results {
                                matches are returned */
     bool approximate;       /* an exact phrase had no match: tolerant
                                matches (stems, proximity, one word missing)
-                               are returned */
+                               are returned. Both flags are false when
+                               nothing matched at all (total 0): they say
+                               how the hits matched (see quire_hit_t.match) */
     double took_ms;
     size_t nhits;
     quire_hit_t *hits;
@@ -384,7 +418,13 @@ typedef struct quire_results {
 
 /*
  * Run `query` (syntax in README.md, "Query syntax") against the reader's
- * index. `opts` may be NULL for defaults. On success *out holds the results
+ * index. A query of 8 or more words with no operator (AND, OR, NOT, a
+ * leading - or +, a title:/author:/source:/id:/date: field, "…"~N) is a
+ * pasted sentence: its parentheses, word-ending '*' and "name:" prefixes
+ * are read as punctuation, never as groups, prefixes or (unknown) fields,
+ * and it is searched as a fragment (its exact phrase first). A phrase
+ * opened by a straight quote closes at the next straight quote (“ at ”,
+ * « at », „ at “ or ”) when there is one, so a quotation may quote someone. `opts` may be NULL for defaults. On success *out holds the results
  * (free with quire_results_free()).
  * When a commit has discarded the revision the reader is on, the reader
  * moves to the newest one (as quire_reader_reopen()) and the search runs
@@ -410,7 +450,8 @@ void quire_results_free(quire_results_t *res);
  * "limit","relaxed","approximate",
  * "took_ms","hits":[{"rank","id","score","title","source","author","date",
  * "url","snippet","highlights":[[start,end],...],"quote":{"text","start",
- * "end"}|null}]}. Absent fields are null; text that is not valid UTF-8 (a
+ * "end"}|null,"match":"exact"|"approximate"|"relaxed","approximate",
+ * "relaxed"}]}. Absent fields are null; text that is not valid UTF-8 (a
  * query is echoed as given) has each bad sequence replaced by U+FFFD.
  * Returns a malloc'd string (free() it), NULL on OOM.
  */
@@ -419,9 +460,15 @@ char *quire_results_json(const quire_results_t *res);
 /*
  * The results as text for a terminal: a header line ("N results for Q", or
  * "at least N results for Q" when total is a bound), then per hit its rank
- * and title, id | source | author | date | score, url, the snippet with
+ * and title, id | source | author | date | score (| approximate or
+ * | relaxed when the hit did not match exactly), url, the snippet with
  * matches marked (ANSI bold-underline when `ansi`, else **like this**), and
- * the quote. Returns a malloc'd string (free() it), NULL on OOM.
+ * a citation line when the hit has a quote:
+ *   “The quote.” — Author, “Title”, source, 2016-05-04, https://…
+ * (absent fields left out with their comma; a leading "…" when the quote
+ * starts inside a sentence; whitespace runs as one space). The header says
+ * in one notice how the hits matched (approximate, relaxed, or both).
+ * Returns a malloc'd string (free() it), NULL on OOM.
  */
 char *quire_results_text(const quire_results_t *res, int ansi);
 

@@ -13,6 +13,7 @@
 #include "query/reader.h"
 #include "schema/schema.h"
 #include "text/stemmer.h"
+#include "text/stopwords.h"
 
 #define WILDCARD_LIMIT 100 /* terms a prefix expands to */
 
@@ -28,11 +29,17 @@ int quirei_qn_plain_word(const qn *n)
     return n->kind == QN_WORDS && n->field == QF_ANY && n->nterms >= 1;
 }
 
-size_t quirei_qn_plain_word_terms(const qn *n, const char **out, size_t max)
+int quirei_qn_fragment_part(const qn *n)
+{
+    return quirei_qn_plain_word(n) ||
+           (n->kind == QN_PHRASE && n->field == QF_ANY && !n->has_slop && n->nterms >= 1);
+}
+
+size_t quirei_qn_plain_word_terms(const qn *n, const char **out, size_t max, int phrases)
 {
     size_t k = 0;
     for (size_t i = 0; i < n->nkids; i++)
-        if (quirei_qn_plain_word(n->kids[i]))
+        if (phrases ? quirei_qn_fragment_part(n->kids[i]) : quirei_qn_plain_word(n->kids[i]))
             for (size_t j = 0; j < n->kids[i]->nterms && k < max; j++)
                 out[k++] = n->kids[i]->terms[j];
     return k;
@@ -197,6 +204,18 @@ static quirei_q *phrase_q(quirei_compile_t *c, const qn *n)
     }
     if (c->mode == QUIREI_PHRASE_BAG)
         return bag_q(c, n);
+    if (n->field == QF_AUTHOR) {
+        /* Author words have no positions (schema.h): an author: phrase is
+         * every one of its words in the author field, exactly (unstemmed).
+         * Checking the phrase on the body's positions instead found only
+         * the articles that also name their author in the text, so
+         * author:"graham cluley" fell back to approximate matches. */
+        for (size_t i = 0; i < n->nterms && i < QUIREI_MAX_PHRASE_WORDS; i++)
+            v[i] = term_q(c, QUIREI_PREFIX_AUTHOR, n->terms[i]);
+        return combine(c, QUIREI_OP_AND, v,
+                       n->nterms < QUIREI_MAX_PHRASE_WORDS ? n->nterms : QUIREI_MAX_PHRASE_WORDS,
+                       0);
+    }
     if (n->has_slop) {
         size_t k = plain_terms(c, n, (size_t)-1, v);
         return field_filter(c, n, combine(c, QUIREI_OP_NEAR, v, k, (unsigned)k + n->slop));
@@ -292,18 +311,20 @@ static quirei_q *source_q(quirei_compile_t *c, const char *v)
  */
 static quirei_q *proximity_q(quirei_compile_t *c, const qn *n, quirei_q *q)
 {
+    /* The first tier's phrase is the whole fragment, quoted parts too. */
+    int near = c->tier == QUIREI_TIER_NEAR;
     size_t nwords = 0, nplain = 0;
     for (size_t i = 0; i < n->nkids; i++)
-        if (quirei_qn_plain_word(n->kids[i])) {
+        if (near ? quirei_qn_fragment_part(n->kids[i]) : quirei_qn_plain_word(n->kids[i])) {
             nplain++;
             nwords += n->kids[i]->nterms;
         }
-    if (!(q || c->tier == QUIREI_TIER_NEAR) || nplain < 2 || nwords > QUIREI_MAX_PHRASE_WORDS ||
+    if (!(q || near) || nplain < 2 || nwords > QUIREI_MAX_PHRASE_WORDS ||
         c->tier == QUIREI_TIER_BAG)
         return q;
     const char *words[QUIREI_MAX_PHRASE_WORDS];
     quirei_q *v[QUIREI_MAX_PHRASE_WORDS];
-    size_t k = quirei_qn_plain_word_terms(n, words, QUIREI_MAX_PHRASE_WORDS);
+    size_t k = quirei_qn_plain_word_terms(n, words, QUIREI_MAX_PHRASE_WORDS, near);
     for (size_t i = 0; i < k; i++)
         v[i] = term_q(c, "", words[i]);
     return combine2(c, QUIREI_OP_AND_MAYBE, q,
@@ -330,7 +351,7 @@ static quirei_q *and_q(quirei_compile_t *c, const qn *n)
             filt = combine2(c, QUIREI_OP_AND, filt, build_q(c, k));
         } else if (c->relaxed && k->required) {
             req[nr++] = build_q(c, k);
-        } else if (c->tier == QUIREI_TIER_NEAR && quirei_qn_plain_word(k)) {
+        } else if (c->tier == QUIREI_TIER_NEAR && quirei_qn_fragment_part(k)) {
             continue; /* only in the proximity phrase */
         } else {
             pos[np++] = build_q(c, k);
@@ -475,7 +496,8 @@ static int word_unit(quire_reader_t *r, const qn *n, size_t i, uint64_t ndocs,
 {
     quirei_unit u = {.kind = QUIREI_UNIT_TERM,
                      .terms = (const char *const *)&n->terms[i],
-                     .nterms = 1};
+                     .nterms = 1,
+                     .stop = quirei_is_stopword(r->language, n->terms[i], strlen(n->terms[i]))};
     if (n->stemmable[i] && r->stem) {
         size_t len;
         const char *st = quirei_stem(r->stem, n->terms[i], strlen(n->terms[i]), &len);
@@ -494,12 +516,12 @@ static int word_unit(quire_reader_t *r, const qn *n, size_t i, uint64_t ndocs,
     return quirei_unit_array_push(&s->units, u);
 }
 
-int quirei_collect_units(quire_reader_t *r, const qn *n, int approximate, quirei_unit_set *s)
+static int collect(quire_reader_t *r, const qn *n, int approximate, quirei_unit_set *s)
 {
     if (n->kind == QN_NOT || quirei_qn_is_filter(n) || n->kind == QN_PREFIX)
         return 0;
     for (size_t i = 0; i < n->nkids; i++)
-        if (quirei_collect_units(r, n->kids[i], approximate, s) < 0)
+        if (collect(r, n->kids[i], approximate, s) < 0)
             return -1;
     if ((n->kind != QN_WORDS && n->kind != QN_PHRASE) || n->nterms == 0)
         return 0;
@@ -526,13 +548,39 @@ int quirei_collect_units(quire_reader_t *r, const qn *n, int approximate, quirei
     return 0;
 }
 
+/* Is every word of the units a stop word? */
+static int only_stop_words(const quire_reader_t *r, const quirei_unit_set *s)
+{
+    for (size_t i = 0; i < s->units.n; i++) {
+        const quirei_unit *u = &s->units.v[i];
+        if (u->kind == QUIREI_UNIT_TERM && !u->stop)
+            return 0;
+        for (size_t k = 0; u->kind == QUIREI_UNIT_PHRASE && k < u->nterms; k++)
+            if (!quirei_is_stopword(r->language, u->terms[k], strlen(u->terms[k])))
+                return 0;
+    }
+    return 1;
+}
+
+int quirei_collect_units(quire_reader_t *r, const qn *n, int approximate, quirei_unit_set *s)
+{
+    if (collect(r, n, approximate, s) < 0)
+        return -1;
+    /* "to be or not to be": when the query is only stop words, they are
+     * what it looks for. */
+    if (only_stop_words(r, s))
+        for (size_t i = 0; i < s->units.n; i++)
+            s->units.v[i].stop = 0;
+    return 0;
+}
+
 int quirei_quote_units(const qn *n, quirei_unit_set *s)
 {
     /* quote_like() (search.c) allows at most QUIREI_MAX_PHRASE_WORDS words. */
     const char **terms = unit_set_alloc(s, QUIREI_MAX_PHRASE_WORDS * sizeof *terms);
     if (!terms)
         return -1;
-    size_t k = quirei_qn_plain_word_terms(n, terms, QUIREI_MAX_PHRASE_WORDS);
+    size_t k = quirei_qn_plain_word_terms(n, terms, QUIREI_MAX_PHRASE_WORDS, 1);
     quirei_unit u = {.kind = QUIREI_UNIT_PHRASE,
                      .terms = (const char *const *)terms,
                      .nterms = k,

@@ -9,9 +9,11 @@
  *   "a b c"               OP_PHRASE(a, b, c) on unstemmed positional terms
  *   "a b c"~N             OP_NEAR(a, b, c), window 3 + N
  *   title:/author:        the same with S / A prefixes; those terms have
- *                         no positions, so a field phrase is the phrase
+ *                         no positions, so a title phrase is the phrase
  *                         on the unprefixed terms (title and body)
- *                         filtered by its words' S / A terms
+ *                         filtered by its words' S terms, and an author
+ *                         phrase is its words' A terms AND-ed (their
+ *                         order unchecked: an author field is a name)
  *   source:x / id:x       boolean XS<x> / Q<x> filters
  *   date:…                value range on slot 0
  *   word*                 the prefix expanded to its 100 most frequent terms
@@ -96,10 +98,14 @@ int quirei_qn_plain_word(const qn *n);
 int quirei_qn_has_kind(const qn *n, qn_kind k);
 /* Could OR-ing find more than AND did (an AND of 2+ positive parts)? */
 int quirei_qn_relaxable(const qn *n);
-/* The terms of n's plain-word kids, in order, at most max of them; their
- * count (the words of the proximity phrase and of a quote-like query).
- * The strings are the tree's. */
-size_t quirei_qn_plain_word_terms(const qn *n, const char **out, size_t max);
+/* Is n a part of a pasted fragment: a plain word, or a quoted phrase
+ * without field or ~N (the whole fragment in order holds it)? */
+int quirei_qn_fragment_part(const qn *n);
+/* The terms of n's plain-word kids (with `phrases`, of its fragment parts),
+ * in order, at most max of them; their count (the words of the proximity
+ * phrase, and with `phrases` of a quote-like query's first tier). The
+ * strings are the tree's. */
+size_t quirei_qn_plain_word_terms(const qn *n, const char **out, size_t max, int phrases);
 
 /* ---- snippet units ---- */
 
@@ -124,7 +130,9 @@ void quirei_unit_set_release(quirei_unit_set *s);
  * of several tokens) as a PHRASE unit, each plain word as a TERM unit with
  * its stem and an idf weight from r's index; for `approximate` results also
  * the words of phrases, and phrases with a looser window. Words under NOT,
- * filters and prefixes are not highlighted.
+ * filters and prefixes are not highlighted. TERM units of stop words
+ * (text/stopwords.h, in the index's language) are marked `stop`, unless
+ * every word of the query is one (then they are what it looks for).
  * Returns 0, or -1 when out of memory (units added so far stay in s).
  */
 int quirei_collect_units(quire_reader_t *r, const qn *n, int approximate, quirei_unit_set *s);

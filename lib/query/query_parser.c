@@ -13,6 +13,7 @@
  */
 #include "query/query_parser.h"
 
+#include <ctype.h>
 #include <quire/tokenizer.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@ typedef struct parser {
     const char *q;
     size_t len, i;
     int depth, nodes;
+    int pasted;            /* a pasted sentence (see pasted_sentence()) */
     quire_tokenizer_t *tok;
     quirei_buf *err;
     long *errpos;
@@ -100,6 +102,21 @@ static int add_kid(parser_t *p, qn *parent, qn *kid)
     return 0;
 }
 
+/* Move every kid of `from` to the end of `to`, and free `from`. Returns 0,
+ * or -1 when out of memory (`from` is then freed, its kids with it). */
+static int adopt_kids(parser_t *p, qn *to, qn *from)
+{
+    size_t i = 0;
+    for (; i < from->nkids; i++)
+        if (add_kid(p, to, from->kids[i]) < 0)
+            break;
+    int r = i < from->nkids ? -1 : 0;
+    memmove(from->kids, from->kids + i, (from->nkids - i) * sizeof *from->kids);
+    from->nkids -= i;
+    quirei_qn_free(from);
+    return r;
+}
+
 /* ---- characters ---- */
 
 static int is_space(unsigned char c)
@@ -121,6 +138,30 @@ static size_t dquote_at(const parser_t *p, size_t i)
     return 0;
 }
 
+/* Which double quote is at q[i]: its third (or second) UTF-8 byte, '"' for
+ * the straight one, 0 for none. */
+static int dquote_kind(const parser_t *p, size_t i)
+{
+    size_t n = dquote_at(p, i);
+    return n ? (unsigned char)p->q[i + n - 1] : 0;
+}
+
+/* Does the quote at q[j] close the pair opened by a quote of kind
+ * `opener` (dquote_kind())? " -> ", “ -> ”, „ -> “ or ”, « -> », and
+ * » -> « (Danish). */
+static int closes_pair(const parser_t *p, size_t j, int opener)
+{
+    int k = dquote_kind(p, j);
+    switch (opener) {
+    case '"': return k == '"';
+    case 0x9C: return k == 0x9D;              /* “ ” */
+    case 0x9E: return k == 0x9C || k == 0x9D; /* „ “ */
+    case 0xAB: return k == 0xBB;              /* « » */
+    case 0xBB: return k == 0xAB;              /* » « */
+    default: return k == opener;              /* ” ” */
+    }
+}
+
 /* ‘ (opening single curly quote) at q[i]? */
 static int lsquote_at(const parser_t *p, size_t i)
 {
@@ -140,9 +181,11 @@ static int rsquote_closes(const parser_t *p, size_t i)
     return is_space(c) || strchr(".,;:!?)]~", c) != NULL;
 }
 
+/* In a pasted sentence, parentheses are punctuation: skipped like space. */
 static void skip_space(parser_t *p)
 {
-    while (p->i < p->len && is_space((unsigned char)p->q[p->i]))
+    while (p->i < p->len && (is_space((unsigned char)p->q[p->i]) ||
+                             (p->pasted && (p->q[p->i] == '(' || p->q[p->i] == ')'))))
         p->i++;
 }
 
@@ -232,6 +275,8 @@ static const struct {
  */
 static size_t field_prefix(const parser_t *p)
 {
+    if (p->pasted)
+        return 0; /* "Note:the" in a pasted sentence is text */
     size_t j = p->i;
     while (j < p->len && ((p->q[j] >= 'a' && p->q[j] <= 'z') || (p->q[j] >= 'A' && p->q[j] <= 'Z')))
         j++;
@@ -374,14 +419,20 @@ static qn *parse_phrase(parser_t *p, qn_field field)
     int single = lsquote_at(p, p->i);
     p->i += single ? 3 : dquote_at(p, p->i);
     size_t start = p->i, end = p->len, next = p->len;
-    for (size_t j = start; j < p->len; j++) {
-        size_t q = single ? (rsquote_closes(p, j) ? 3 : 0) : dquote_at(p, j);
-        if (q) {
-            end = j;
-            next = j + q;
-            break;
+    /* A pasted quotation may quote someone inside it: "… and “anything
+     * using ccRTP”, Dowd writes" is one phrase. So a double quote closes
+     * at the next quote of its own pair (closer_of()) when there is one,
+     * else at the next of any kind ("…” typed with mixed quotes). */
+    int want = single ? 0 : dquote_kind(p, pos), found = 0;
+    for (int pass = want ? 0 : 1; pass < 2 && !found; pass++)
+        for (size_t j = start; j < p->len && !found; j++) {
+            size_t q = single ? (rsquote_closes(p, j) ? 3 : 0) : dquote_at(p, j);
+            if (q && (pass || closes_pair(p, j, want))) {
+                end = j;
+                next = j + q;
+                found = 1;
+            }
         }
-    }
     /* An unclosed quote runs to the end of the query. */
     qn *n = new_node(p, QN_PHRASE, pos);
     if (!n)
@@ -413,7 +464,8 @@ static qn *parse_phrase(parser_t *p, qn_field field)
 static qn *parse_word(parser_t *p, qn_field field)
 {
     size_t pos = p->i, end = word_end(p, p->i);
-    int prefix = end > p->i + 1 && p->q[end - 1] == '*';
+    /* In a pasted sentence a '*' is a footnote or emphasis mark. */
+    int prefix = !p->pasted && end > p->i + 1 && p->q[end - 1] == '*';
     qn *n = new_node(p, prefix ? QN_PREFIX : QN_WORDS, pos);
     if (!n)
         return NULL;
@@ -511,6 +563,27 @@ static qn *parse_unary(parser_t *p)
     return n;
 }
 
+/* Add kid (may be NULL) to list, which owns it from here on: dropped when
+ * it carries nothing to search; an AND group's kids moved into an AND
+ * list ("a (b c) d" is "a b c d", AND being associative), so a
+ * parenthesised aside in a pasted fragment does not stop it from being
+ * searched as one (quote_like() in search.c). Returns 0, or -1 when out
+ * of memory. */
+static int list_add(parser_t *p, qn *list, qn *kid)
+{
+    if (kid && list->kind == QN_AND && kid->kind == QN_AND && !kid->required)
+        return adopt_kids(p, list, kid);
+    if (!kid || empty_node(kid)) {
+        quirei_qn_free(kid);
+        return 0;
+    }
+    if (add_kid(p, list, kid) < 0) {
+        quirei_qn_free(kid);
+        return -1;
+    }
+    return 0;
+}
+
 static qn *parse_list(parser_t *p, qn_kind kind)
 {
     qn *list = new_node(p, kind, p->i);
@@ -543,14 +616,9 @@ static qn *parse_list(parser_t *p, qn_kind kind)
             quirei_qn_free(list);
             return NULL;
         }
-        if (kid && !empty_node(kid)) {
-            if (add_kid(p, list, kid) < 0) {
-                quirei_qn_free(kid);
-                quirei_qn_free(list);
-                return NULL;
-            }
-        } else {
-            quirei_qn_free(kid);
+        if (list_add(p, list, kid) < 0) {
+            quirei_qn_free(list);
+            return NULL;
         }
         if (p->i == before)
             p->i++; /* never loop without progress */
@@ -590,12 +658,81 @@ static int has_positive(const qn *n)
     }
 }
 
+/* ---- pasted sentences ---- */
+
+/* Does the chunk q[a, b) (no spaces) use query syntax that means something:
+ * AND/OR/NOT, a leading - or + on a word, a known field, "…"~N? */
+static int chunk_is_syntax(const parser_t *p, size_t a, size_t b)
+{
+    static const char *const ops[] = {"AND", "OR", "NOT"};
+    for (size_t k = 0; k < 3; k++)
+        if (b - a == strlen(ops[k]) && memcmp(p->q + a, ops[k], b - a) == 0)
+            return 1;
+    unsigned char c = (unsigned char)p->q[a];
+    if ((c == '-' || c == '+') && b - a > 1 &&
+        (isalnum((unsigned char)p->q[a + 1]) || (unsigned char)p->q[a + 1] >= 0x80 ||
+         p->q[a + 1] == '"' || p->q[a + 1] == '('))
+        return 1;
+    parser_t at = *p;
+    at.i = a;
+    size_t name = field_prefix(&at);
+    for (size_t f = 0; name && f < sizeof fields / sizeof *fields; f++)
+        if (strlen(fields[f].name) == name && strncasecmp(p->q + a, fields[f].name, name) == 0)
+            return 1;
+    for (size_t j = a; j + 1 < b; j++) {
+        size_t qlen = dquote_at(p, j);
+        if (qlen && j + qlen < b && p->q[j + qlen] == '~')
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * A pasted sentence: PASTED_WORDS or more words and no syntax that means
+ * something (chunk_is_syntax()). Such a query is read as the text it is:
+ * its parentheses, a '*' ending a word and "name:" prefixes are
+ * punctuation, not groups, prefixes or (unknown) fields, so a sentence
+ * copied from an article is searched as a fragment (and cited) instead of
+ * failing ("unknown field", "unbalanced ')'") or being searched word by
+ * word. Quoted parts stay phrases. Shorter queries are taken as typed:
+ * `ransom*` and `(a OR b)` mean what they say.
+ */
+#define PASTED_WORDS 8
+
+static int pasted_sentence(const parser_t *p)
+{
+    size_t words = 0, i = 0;
+    while (i < p->len) {
+        while (i < p->len && is_space((unsigned char)p->q[i]))
+            i++;
+        size_t a = i;
+        while (i < p->len && !is_space((unsigned char)p->q[i]))
+            i++;
+        size_t b = i;
+        while (a < b && p->q[a] == '(')
+            a++;
+        while (b > a && p->q[b - 1] == ')')
+            b--;
+        if (a == b)
+            continue;
+        if (chunk_is_syntax(p, a, b))
+            return 0;
+        for (size_t j = a; j < b; j++)
+            if (isalnum((unsigned char)p->q[j]) || (unsigned char)p->q[j] >= 0x80) {
+                words++;
+                break;
+            }
+    }
+    return words >= PASTED_WORDS;
+}
+
 quire_status_t quirei_parse_query(const char *query, size_t len, qn **out, quirei_buf *err,
                                   long *errpos)
 {
     *out = NULL;
     *errpos = -1;
     parser_t p = {.q = query, .len = len, .err = err, .errpos = errpos};
+    p.pasted = pasted_sentence(&p);
     if (!(p.tok = quire_tokenizer_new()))
         return QUIRE_ENOMEM;
     qn *root = parse_or(&p);

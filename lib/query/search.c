@@ -153,7 +153,8 @@ static void found_release(found_t *f)
 
 /*
  * Quote-like: an implicit AND of QUOTE_LIKE_WORDS or more plain words (and
- * nothing else but filters), what a user types who pastes a fragment
+ * nothing else but filters and quoted phrases without field or ~N, with at
+ * least one plain word), what a user types who pastes a fragment
  * without quotes. Ranked by relevance, when some document holds the words
  * as one exact phrase, such a query is answered in two tiers: first the
  * documents holding that phrase, then the other documents holding every
@@ -175,16 +176,19 @@ static int quote_like(const qn *n)
 {
     if (n->kind != QN_AND)
         return 0;
-    size_t words = 0;
+    size_t words = 0, plain = 0;
     for (size_t i = 0; i < n->nkids; i++) {
         const qn *k = n->kids[i];
         if (quirei_qn_is_filter(k))
             continue;
-        if (!quirei_qn_plain_word(k) || k->required)
+        /* Quoted parts of a pasted sentence (He said "we will win" and)
+         * are in the fragment too: the fragment holds them. */
+        if (!quirei_qn_fragment_part(k) || k->required)
             return 0;
         words += k->nterms;
+        plain += quirei_qn_plain_word(k);
     }
-    return words >= QUOTE_LIKE_WORDS && words <= QUIREI_MAX_PHRASE_WORDS;
+    return plain && words >= QUOTE_LIKE_WORDS && words <= QUIREI_MAX_PHRASE_WORDS;
 }
 
 static int cmp_unsigned(const void *a, const void *b)
@@ -577,7 +581,6 @@ typedef struct hit_context {
     const found_t *f;
     quirei_unit_set units;  /* snippet units of the query */
     quirei_unit_set units1; /* of a quote-like query's first tier */
-    int phrases;            /* the query has quoted phrases */
     int snippets;           /* snippets wanted */
     quirei_buf data;        /* scratch for stored records */
 } hit_context_t;
@@ -589,7 +592,7 @@ static quire_status_t fill_snippet(hit_context_t *hc, const pick_t *pk, hit_impl
     int tier1 = hc->f->ma && pk->m == hc->f->ma;
     const quirei_unit_array *u = tier1 ? &hc->units1.units : &hc->units.units;
     if (quirei_snippet_make(hi->doc->doc.body, hi->doc->body_len, u->v, u->n, hc->r->stem,
-                            SNIPPET_BYTES, &hi->snip) < 0)
+                            hc->r->language, SNIPPET_BYTES, &hi->snip) < 0)
         return QUIRE_ENOMEM;
     h->snippet = quirei_buf_cstr(&hi->snip.text);
     if (hi->snip.nhighlights) {
@@ -603,7 +606,7 @@ static quire_status_t fill_snippet(hit_context_t *hc, const pick_t *pk, hit_impl
         h->highlights = hi->spans;
         h->nhighlights = hi->snip.nhighlights;
     }
-    if (hi->snip.has_quote && (hc->phrases || tier1)) { /* quotes are for quotes */
+    if (hi->snip.has_quote) {
         h->quote = quirei_buf_cstr(&hi->snip.quote);
         h->quote_start = hi->snip.quote_start;
         h->quote_end = hi->snip.quote_end;
@@ -631,6 +634,15 @@ static quire_status_t fill_hit(hit_context_t *hc, results_impl_t *ri, size_t i, 
     h->author = hi->doc->doc.author;
     h->date = hi->doc->doc.date;
     h->url = hi->doc->doc.url;
+    /* Every hit of one answer matched the same way (the fallback that
+     * answered; both tiers of a quote-like query hold every word): said
+     * per hit too, so a hit taken out of its answer (batch, export) keeps
+     * it. */
+    h->approximate = hc->f->approximate;
+    h->relaxed = hc->f->relaxed;
+    h->match = h->relaxed       ? QUIRE_MATCH_RELAXED
+               : h->approximate ? QUIRE_MATCH_APPROXIMATE
+                                : QUIRE_MATCH_EXACT;
     return hc->snippets ? fill_snippet(hc, pk, hi, h) : QUIRE_OK;
 }
 
@@ -639,8 +651,7 @@ static quire_status_t fill_results(quire_reader_t *r, const qn *tree,
                                    const quire_search_options_t *o, const found_t *f,
                                    results_impl_t *ri)
 {
-    hit_context_t hc = {.r = r, .f = f, .snippets = !o->no_snippets,
-                        .phrases = quirei_qn_has_kind(tree, QN_PHRASE)};
+    hit_context_t hc = {.r = r, .f = f, .snippets = !o->no_snippets};
     quire_status_t st = QUIRE_OK;
     if (hc.snippets && quirei_collect_units(r, tree, f->approximate, &hc.units) < 0)
         st = QUIRE_ENOMEM;
@@ -725,8 +736,10 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
         ri->pub.total_relation = f.total_gte ? QUIRE_TOTAL_GTE : QUIRE_TOTAL_EQ;
         ri->pub.offset = o->offset;
         ri->pub.limit = limit;
-        ri->pub.relaxed = f.relaxed;
-        ri->pub.approximate = f.approximate;
+        /* The flags say how the hits matched: when even the last
+         * fallback found nothing, there is nothing approximate to flag. */
+        ri->pub.relaxed = f.relaxed && f.total;
+        ri->pub.approximate = f.approximate && f.total;
         st = fill_results(r, tree, o, &f, ri);
     }
     found_release(&f);

@@ -31,13 +31,15 @@ static json_t *hit_json(const quire_hit_t *h)
                                          "start", (json_int_t)h->quote_start, "end",
                                          (json_int_t)h->quote_end)
                              : json_null();
-    return json_pack("{s:I, s:o, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "rank",
+    return json_pack("{s:I, s:o, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:b, s:b}",
+                     "rank",
                      (json_int_t)h->rank, "id", quirei_json_text(h->id), "score", four_digits(h->score),
                      "title", quirei_json_text(h->title), "source",
                      quirei_json_text(h->source), "author", quirei_json_text(h->author),
                      "date", quirei_json_text(h->date), "url", quirei_json_text(h->url),
                      "snippet", quirei_json_text(h->snippet), "highlights",
-                     hl ? hl : json_array(), "quote", quote);
+                     hl ? hl : json_array(), "quote", quote, "match", quire_match_name(h->match),
+                     "approximate", h->approximate, "relaxed", h->relaxed);
 }
 
 char *quire_results_json(const quire_results_t *res)

@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/matches.h"
 #include "render/text_bounds.h"
+#include "text/stopwords.h"
 #include "utf8.h"
 
 /* Beyond this many matches a hit is already well represented; recording
@@ -25,11 +27,7 @@
 
 enum { SCAN_OOM = -1, SCAN_STOP = 2 };
 
-typedef struct match {
-    size_t start, end; /* byte span in the body */
-    size_t unit;
-    int phrase;
-} match_t;
+typedef quirei_match match_t;
 
 /* A partial phrase match: only the latest start matters, because a later
  * start can complete everything an earlier one can within the window. */
@@ -49,6 +47,7 @@ typedef struct scan {
     size_t nunits;
     size_t body_len;
     quirei_stemmer *stemmer;
+    const char *language; /* for stop words matched by stem, or NULL */
     int want_stems;
     quirei_buf matches; /* match_t[] */
     size_t nmatches;
@@ -60,6 +59,8 @@ typedef struct scan {
     int has_best;
     double best_w;
     size_t best_start, best_end;
+    int has_last;       /* a TERM match was recorded at position last_pos */
+    uint32_t last_pos;
     size_t target;      /* fragment size, for the early stop */
     size_t stop_after;  /* 0, or where scanning may stop */
     quirei_buf seen;    /* size_t[nunits]: start of each unit's last match */
@@ -67,7 +68,10 @@ typedef struct scan {
 
 static double unit_weight(const quirei_unit *u)
 {
-    /* NaN or negative weights would poison every comparison. */
+    /* A stop word alone says nothing about where the query matches. NaN
+     * or negative weights would poison every comparison. */
+    if (u->kind == QUIREI_UNIT_TERM && u->stop)
+        return 0;
     return u->weight > 0 && u->weight <= DBL_MAX ? u->weight : 0;
 }
 
@@ -83,13 +87,14 @@ static int phrase_usable(const quirei_unit *u)
 
 /* ---- matching ------------------------------------------------------ */
 
-static int add_match(scan_t *sc, size_t start, size_t end, size_t unit, int phrase)
+static int add_match(scan_t *sc, size_t start, size_t end, uint32_t pos, size_t unit,
+                     int phrase, int stop)
 {
     if (sc->nmatches >= MAX_MATCHES) {
         sc->capped = 1;
         return 0;
     }
-    match_t m = {start, end, unit, phrase};
+    match_t m = {start, end, unit, pos, phrase, stop};
     if (quirei_buf_add(&sc->matches, &m, sizeof m) < 0)
         return -1;
     sc->nmatches++;
@@ -138,7 +143,7 @@ static int phrase_step(scan_t *sc, const quire_token_t *tok, size_t start, size_
                 }
                 mstart = prev->start;
             }
-            if (add_match(sc, mstart, end, refs[r].unit, 1) < 0)
+            if (add_match(sc, mstart, end, tok->pos, refs[r].unit, 1, 0) < 0)
                 return -1;
             double w = unit_weight(u);
             if (!sc->has_best || w > sc->best_w || (w == sc->best_w && mstart < sc->best_start)) {
@@ -179,12 +184,16 @@ static int term_step(scan_t *sc, const quire_token_t *tok, size_t start, size_t 
 {
     const char *stem = NULL;
     size_t stem_len = 0;
-    int stemmed = 0;
+    int stemmed = 0, any = 0, token_stop = -1; /* -1: not looked up yet */
+    /* A stop word counts only inside a run of query words (quote.c), so
+     * it is recorded only right after another match: the common ones
+     * would otherwise fill MAX_MATCHES with matches nobody sees. */
+    int stop_ok = sc->has_last && (tok->pos == sc->last_pos || tok->pos == sc->last_pos + 1);
     for (size_t ui = 0; ui < sc->nunits; ui++) {
         const quirei_unit *u = &sc->units[ui];
-        if (u->kind != QUIREI_UNIT_TERM)
+        if (u->kind != QUIREI_UNIT_TERM || (u->stop && !stop_ok))
             continue;
-        int hit = 0;
+        int hit = 0, by_stem = 0;
         for (size_t k = 0; !hit && u->terms && k < u->nterms; k++)
             hit = u->terms[k] && same_term(tok->term, u->terms[k]);
         /* PART and HYPHENATED tokens are never stemmable, so parts of a
@@ -200,9 +209,27 @@ static int term_step(scan_t *sc, const quire_token_t *tok, size_t start, size_t 
             for (size_t k = 0; !hit && k < u->nstems; k++)
                 hit = u->stems[k] && strncmp(u->stems[k], stem, stem_len) == 0 &&
                       u->stems[k][stem_len] == '\0';
+            by_stem = hit;
         }
-        if (hit && add_match(sc, start, end, ui, 0) < 0)
+        if (!hit)
+            continue;
+        int stop = u->stop;
+        if (!stop && by_stem && sc->language) {
+            /* Matched by stem: the body token may be a stop word itself
+             * ("could" for a misspelt "coulds"). */
+            if (token_stop < 0)
+                token_stop = quirei_is_stopword(sc->language, tok->term, tok->len);
+            stop = token_stop;
+        }
+        if (stop && !stop_ok)
+            continue;
+        if (add_match(sc, start, end, tok->pos, ui, 0, stop) < 0)
             return -1;
+        any = 1;
+    }
+    if (any) {
+        sc->has_last = 1;
+        sc->last_pos = tok->pos;
     }
     return 0;
 }
@@ -329,7 +356,7 @@ static int choose_window(const match_t *m, size_t n, const quirei_unit *units,
                 last = m[j].end;
             if (seen[m[j].unit] != c) {
                 seen[m[j].unit] = c;
-                score += unit_weight(&units[m[j].unit]) * (m[j].phrase ? 2 : 1);
+                score += m[j].stop ? 0 : unit_weight(&units[m[j].unit]) * (m[j].phrase ? 2 : 1);
             }
         }
         if (c == 0 || better(score, count, best, best_c)) {
@@ -391,28 +418,39 @@ static int build_text(const unsigned char *b, size_t fs, size_t fe, int prefix, 
     return 0;
 }
 
-static int make_highlights(const match_t *m, size_t n, size_t fs, size_t fe,
-                           const uint32_t *map, quirei_snippet *out)
+/* Body bytes [s, e) (inside the fragment [fs, fe)) as a span of the text. */
+static int add_span(quirei_buf *spans, size_t s, size_t e, size_t fs, const uint32_t *map)
 {
-    quirei_buf spans = QUIREI_BUF_INIT;
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (m[i].start < fs || m[i].end > fe)
-            continue;
-        quirei_span sp = {map[m[i].start - fs], map[m[i].end - fs]};
-        if (sp.start >= sp.end)
-            continue;
-        if (quirei_buf_add(&spans, &sp, sizeof sp) < 0) {
-            quirei_buf_release(&spans);
-            return -1;
-        }
-        count++;
+    quirei_span sp = {map[s - fs], map[e - fs]};
+    return sp.start < sp.end ? quirei_buf_add(spans, &sp, sizeof sp) : 0;
+}
+
+/* The highlights: each match in the fragment but a stop word's, and each
+ * run of query words (quote.c), which also covers the stop words inside
+ * it, clipped to the fragment. Overlapping spans are merged. */
+static int make_highlights(const char *body, const match_t *m, size_t n,
+                           const quirei_unit *units, size_t fs, size_t fe, const uint32_t *map,
+                           quirei_snippet *out)
+{
+    quirei_buf spans = QUIREI_BUF_INIT, runs = QUIREI_BUF_INIT;
+    long nruns = quirei_match_runs(body, m, n, units, &runs);
+    int r = nruns < 0 ? -1 : 0;
+    for (size_t i = 0; r == 0 && i < n; i++)
+        if (m[i].start >= fs && m[i].end <= fe && !quirei_match_is_stop(&m[i], units))
+            r = add_span(&spans, m[i].start, m[i].end, fs, map);
+    const quirei_range *rg = (const quirei_range *)(void *)runs.ptr;
+    for (long i = 0; r == 0 && i < nruns; i++) {
+        size_t a = rg[i].start > fs ? rg[i].start : fs, e = rg[i].end < fe ? rg[i].end : fe;
+        if (a < e)
+            r = add_span(&spans, a, e, fs, map);
     }
-    if (!count) {
+    quirei_buf_release(&runs);
+    size_t count = spans.len / sizeof(quirei_span);
+    if (r < 0 || !count) {
         quirei_buf_release(&spans);
-        return 0;
+        return r;
     }
-    quirei_span *sp = (quirei_span *)spans.ptr;
+    quirei_span *sp = (quirei_span *)(void *)spans.ptr;
     qsort(sp, count, sizeof *sp, cmp_span);
     size_t k = 0;
     for (size_t i = 1; i < count; i++) {
@@ -567,25 +605,21 @@ static int make_fragment(const unsigned char *b, size_t fs, size_t fe, size_t cs
     const match_t *m = (const match_t *)(void *)sc->matches.ptr;
     int r = 0;
     if (build_text(b, fs, fe, fs > cs, fe < ce, &out->text, map) < 0 ||
-        make_highlights(m, sc->nmatches, fs, fe, map, out) < 0)
+        make_highlights((const char *)b, m, sc->nmatches, sc->units, fs, fe, map, out) < 0)
         r = -1;
     quirei_buf_release(&map_buf);
     return r;
 }
 
-/* out's quote: the sentence around the best phrase match, if any. Returns
+/* out's quote: the sentence that best matches (quote.c), if any. Returns
  * 0, or -1 when out of memory. */
 static int make_quote(const char *body, size_t len, const scan_t *sc, quirei_snippet *out)
 {
-    if (!sc->has_best)
-        return 0;
-    const unsigned char *b = (const unsigned char *)body;
-    size_t qs = quirei_sentence_start(b, len, sc->best_start, SIZE_MAX);
-    size_t qe = quirei_sentence_end(b, len, sc->best_end);
-    if (qs == SIZE_MAX || qs > sc->best_start)
-        qs = sc->best_start;
-    if (qe < sc->best_end)
-        qe = sc->best_end;
+    size_t qs = 0, qe = 0;
+    int r = quirei_best_sentence(body, len, (const match_t *)(void *)sc->matches.ptr,
+                                 sc->nmatches, sc->units, sc->nunits, &qs, &qe);
+    if (r <= 0)
+        return r;
     if (quirei_buf_set(&out->quote, body + qs, qe - qs) < 0)
         return -1;
     out->has_quote = 1;
@@ -595,8 +629,8 @@ static int make_quote(const char *body, size_t len, const scan_t *sc, quirei_sni
 }
 
 int quirei_snippet_make(const char *body, size_t body_len, const quirei_unit *units,
-                        size_t nunits, quirei_stemmer *stemmer, size_t target,
-                        quirei_snippet *out)
+                        size_t nunits, quirei_stemmer *stemmer, const char *language,
+                        size_t target, quirei_snippet *out)
 {
     quirei_buf_reset(&out->text);
     quirei_buf_reset(&out->quote);
@@ -609,7 +643,7 @@ int quirei_snippet_make(const char *body, size_t body_len, const quirei_unit *un
         target = 1;
     const unsigned char *b = (const unsigned char *)body;
     scan_t sc = {.units = units, .nunits = nunits, .body_len = body_len, .stemmer = stemmer,
-                 .target = target};
+                 .language = language, .target = target};
     window_t win = {0, 0};
     size_t cs, ce;
     content_bounds(b, body_len, &cs, &ce);

@@ -78,9 +78,7 @@
  *               ZS<stem> likewise.
  *   A<word>     author words, no positions; ZA<stem> likewise (so
  *               author:word is stemmed like any word; an author: phrase
- *               can only be checked on the unprefixed positional terms,
- *               so it matches where the words also stand together in the
- *               title or body).
+ *               is matched as all of its A<word> terms, in any order).
  *   Q<id>       boolean, the document id (unique; replace_document key).
  *   XS<source>  boolean, the lower-cased source ("ti-corpus/theregister"),
  *               plus XS<top> for its part before the first '/'.

@@ -40,16 +40,11 @@ export function highlighted(text, ranges, quoteText) {
     ...marked(cps, sorted, qe, cps.length)];
 }
 
-// The citation a journalist pastes: “quote” — author, “title”, source, date. URL
+// The citation a journalist pastes, as the text output writes it:
+// “quote” — Author, “Title”, source, date, URL (absent fields left out).
 export function citation(hit, quote) {
-  const parts = [];
-  if (hit.author) parts.push(hit.author);
-  parts.push('“' + (hit.title || hit.id) + '”');
-  if (hit.source) parts.push(hit.source);
-  if (hit.date) parts.push(hit.date);
-  let text = '“' + quote + '” — ' + parts.join(', ') + '.';
-  if (hit.url) text += ' ' + hit.url;
-  return text;
+  const parts = [hit.author, '“' + (hit.title || hit.id) + '”', hit.source, hit.date, hit.url].filter(Boolean);
+  return '“' + quote + '” — ' + parts.join(', ');
 }
 
 // What was changed to find a hit, when it is not an exact match: the

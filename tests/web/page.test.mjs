@@ -167,7 +167,7 @@ test('the page: search, cite, read, page, filter, batch, save', async (t) => {
     await page.click('.hit button.copy');
     await page.waitForSelector('.hit button.copy[data-copied="yes"]');
     const clip = await page.evaluate(() => navigator.clipboard.readText());
-    assert.equal(clip, `“${QUOTE}” — Grace Hopper, “Harbour pays no ransom”, gazette, 2021-03-04. https://news.example/harbour-ransom?ref=feed#top`);
+    assert.equal(clip, `“${QUOTE}” — Grace Hopper, “Harbour pays no ransom”, gazette, 2021-03-04, https://news.example/harbour-ransom?ref=feed#top`);
   });
 
   await t.test('the document view: whole article, quote marked and in view', async () => {
