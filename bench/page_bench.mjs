@@ -120,8 +120,13 @@ if (SHOTS) {
   await page.waitForSelector('#doc h1');
   await page.waitForTimeout(200);
   await page.screenshot({ path: join(SHOTS, 'page-doc.jpg'), quality: 45 });
+  // The batch: the quotes of the results shown, and a misremembered one.
+  await page.goBack();
+  await page.waitForSelector('.hit');
+  const quotes = await page.$$eval('.hit .cited, .hit blockquote', (ns) => ns.slice(0, 4).map((n) => '"' + n.textContent + '"'));
+  if (quotes.length) quotes.push(quotes[0].split(' ').filter((w, i) => i !== 3).join(' '));
   await page.goto(server.url + '/?tab=batch');
-  await page.fill('#batch-input', queries.filter((x, i) => kinds[i] === 'exact' || kinds[i] === 'token-cve').slice(0, 5).join('\n'));
+  await page.fill('#batch-input', quotes.join('\n'));
   await page.click('#batch-form button[type=submit]');
   await page.waitForSelector('#batch-table:not([hidden]) tbody tr');
   await page.screenshot({ path: join(SHOTS, 'page-batch.jpg'), quality: 45 });

@@ -23,7 +23,7 @@ async function lineByLine(queries) {
       const i = next++;
       try {
         const d = await api('/api/search?' + new URLSearchParams({ q: queries[i], limit: '1' }));
-        out[i] = { query: queries[i], total: d.total, hits: d.hits || [] };
+        out[i] = { query: queries[i], total: d.total, hits: d.hits || [], approximate: d.approximate, relaxed: d.relaxed };
       } catch (e) {
         out[i] = { query: queries[i], total: 0, hits: [], error: e.message };
       }
@@ -57,13 +57,15 @@ function errorText(r) {
 function rowOf(r) {
   const hit = (r.hits || [])[0] || {};
   const quote = hit.quote && hit.quote.text ? hit.quote.text : '';
+  const match = !hit.id ? '' : hit.match || (r.approximate ? 'approximate' : r.relaxed ? 'relaxed' : 'exact');
   return {
     query: r.query, total: r.error ? '' : totalValue(r.total), id: hit.id || '', title: hit.title || '',
-    source: hit.source || '', date: hit.date || '', url: hit.url || '', quote, error: errorText(r),
+    source: hit.source || '', date: hit.date || '', url: hit.url || '', quote, match, error: errorText(r),
+    atLeast: Boolean(r.total && r.total.relation === 'gte'),
   };
 }
 
-const CSV_COLUMNS = ['query', 'total', 'id', 'title', 'source', 'date', 'url', 'quote', 'error'];
+const CSV_COLUMNS = ['query', 'total', 'match', 'id', 'title', 'source', 'date', 'url', 'quote', 'error'];
 
 // A CSV cell; a leading = + - @ is defused with ' so that a spreadsheet
 // never runs an index string as a formula.
@@ -82,9 +84,11 @@ function renderRow(r, i) {
   return el('tr', null,
     el('td', null, String(i + 1)),
     el('td', { className: 'q' }, r.query),
-    el('td', { className: 'num' }, r.error ? '' : fmt(r.total)),
+    el('td', { className: 'num' }, r.error ? '' : (r.atLeast ? '≥ ' : '') + fmt(r.total)),
     el('td', null, r.error ? el('span', { className: 'error' }, r.error)
-      : r.id ? [el('a', { href }, r.title || r.id), r.source ? el('div', { className: 'hint' }, r.source) : null,
+      : r.id ? [el('a', { href }, r.title || r.id),
+        r.match && r.match !== 'exact' ? el('span', { className: 'badge ' + r.match }, r.match) : null,
+        r.source ? el('div', { className: 'hint' }, r.source) : null,
         safeHref(r.url) ? el('div', null, el('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer', className: 'url' }, r.url)) : null]
       : el('span', { className: 'hint' }, 'no match')),
     el('td', null, r.date),
