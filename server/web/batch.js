@@ -91,7 +91,7 @@ function renderRow(r, i) {
         r.source ? el('div', { className: 'hint' }, r.source) : null,
         safeHref(r.url) ? el('div', null, el('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer', className: 'url' }, r.url)) : null]
       : el('span', { className: 'hint' }, 'no match')),
-    el('td', null, r.date),
+    el('td', { className: 'date' }, r.date),
     el('td', { className: 'quote-cell' }, r.quote));
 }
 
