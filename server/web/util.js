@@ -84,7 +84,7 @@ export class ApiError extends Error {
   }
 }
 
-// fetch() an API path as JSON (or as text: {as: 'text'}), with the key when
+// fetch() an API path as JSON, with the key when
 // there is one; a 401 asks for the key once and tries again.
 export async function api(path, opts = {}) {
   for (let attempt = 0; ; attempt++) {
@@ -98,12 +98,11 @@ export async function api(path, opts = {}) {
       if (!(await askForKey())) throw new ApiError(401, { error: { code: 'unauthorized', message: 'this server needs an API key' } });
       continue;
     }
-    if (opts.as === 'response') return res;
     const text = await res.text();
     let body = null;
     try { body = JSON.parse(text); } catch { /* not JSON: an HTTP-layer error */ }
     if (!res.ok) throw new ApiError(res.status, body);
-    return opts.as === 'text' ? text : body;
+    return body;
   }
 }
 
