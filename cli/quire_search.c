@@ -12,7 +12,9 @@
 #include "number.h"
 #include "strbuf.h"
 
-enum { EXIT_NO_HITS = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
+/* The classes of quire-serve's errors: a bad option is bad_parameter, a
+ * bad query bad_query. */
+enum { EXIT_NO_HITS = 1, EXIT_USAGE = 2, EXIT_FAIL = 3, EXIT_BAD_QUERY = 4 };
 
 static const char PROG[] = "quire-search";
 
@@ -45,8 +47,9 @@ static void usage(FILE *out)
           "did not match exactly say approximate or relaxed.\n"
           "See README.md, \"Query syntax\".\n"
           "\n"
-          "Exit status: 0 hits found, 1 no hits, 2 usage or query error (the message\n"
-          "gives the position), 3 the index could not be read.\n",
+          "Exit status: 0 hits found, 1 no hits, 2 usage error (a bad option or value:\n"
+          "--from 2016-02-30, --from after --to, --offset + --limit over 10000), 3 the\n"
+          "index could not be read, 4 bad query (the message shows the position).\n",
           out);
 }
 
@@ -90,7 +93,8 @@ static int parse_options(int argc, char **argv, search_options *o)
             if (!strcmp(optarg, "date"))
                 o->so.sort = QUIRE_SORT_DATE;
             else if (strcmp(optarg, "relevance") != 0) {
-                fprintf(stderr, "quire-search: --sort takes relevance or date\n");
+                fprintf(stderr, "quire-search: --sort takes relevance or date, not '%s'\n",
+                        optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -99,7 +103,8 @@ static int parse_options(int argc, char **argv, search_options *o)
         case 't': o->so.date_to = optarg; break;
         case 'F':
             if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
-                fprintf(stderr, "quire-search: --format takes text or json\n");
+                fprintf(stderr, "quire-search: --format takes text or json, not '%s'\n",
+                        optarg);
                 return EXIT_USAGE;
             }
             o->format = optarg;
@@ -136,12 +141,17 @@ static char *join_query(int argc, char **argv, int first)
 static int report(quire_reader_t *r, quire_status_t st, const quire_results_t *res,
                   const char *query, const char *format)
 {
+    if (st == QUIRE_EOPTION) {
+        fprintf(stderr, "quire-search: bad option --%s: %s\n", quire_reader_error_option(r),
+                quire_reader_detail(r));
+        return EXIT_USAGE;
+    }
     if (st == QUIRE_EQUERY) {
-        fprintf(stderr, "quire-search: %s\n", quire_reader_detail(r));
+        fprintf(stderr, "quire-search: bad query: %s\n", quire_reader_detail(r));
         long pos = quire_reader_error_pos(r);
         if (pos >= 0)
             fprintf(stderr, "  %s\n  %*s^\n", query, (int)pos, "");
-        return EXIT_USAGE;
+        return EXIT_BAD_QUERY;
     }
     if (st != QUIRE_OK) {
         fprintf(stderr, "quire-search: %s: %s\n", quire_strerror(st), quire_reader_detail(r));

@@ -86,9 +86,26 @@ static int out_of_memory(qi_run *run, const char *path)
     return stop_run(run, QUIRE_ENOMEM, path);
 }
 
+/* A date the writer will drop (quire_date_normalize refuses it, and the
+ * writer counts it) is reported where it was read; the document is
+ * indexed without it. */
+static void check_date(qi_run *run, const char *date, const char *path, unsigned long line)
+{
+    char out[QUIRE_DATE_MAX], why[128];
+    if (!date || quire_date_normalize(date, out, why, sizeof why) == QUIRE_OK)
+        return;
+    if (line)
+        fprintf(run->log, "%s:%lu: bad date '%.80s': %s; indexed without a date\n", path, line,
+                date, why);
+    else
+        fprintf(run->log, "%s: bad date '%.80s': %s; indexed without a date\n", path, date,
+                why);
+}
+
 /* Hand one document to the writer; 0, or -1 when the writer failed for good. */
 static int add_doc(qi_run *run, const quire_doc_t *doc, const char *path, unsigned long line)
 {
+    check_date(run, doc->date, path, line);
     quire_status_t st = quire_writer_add(run->writer, doc);
     if (st == QUIRE_EINVAL) {
         report(run, QI_REJECTED, path, line, quire_writer_detail(run->writer));

@@ -4,7 +4,9 @@
  * Each file is read by the reader its suffix names in the format table
  * (formats.h); every problem is reported once on stderr as "file:line:
  * reason" (line 0 = the whole file, printed without a line), the file or
- * record is skipped and the run goes on. Only a writer failure or running
+ * record is skipped and the run goes on. A date that is not one (see
+ * quire_date_normalize) is reported the same way, but the document is
+ * indexed, without a date. Only a writer failure or running
  * out of memory stops the run.
  */
 #ifndef QUIRE_INPUTS_H

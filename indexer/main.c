@@ -80,13 +80,20 @@ static void usage(FILE *out)
         "  --keep-shards     compact each shard but do not merge them (see below)\n"
         "  --no-compact      neither merge nor compact at the end\n"
         "  --quiet           no progress and no summary (problems still reported)\n"
+        "  --progress SECS   when stderr is not a terminal (a log, a CI job), a line\n"
+        "                    of progress every SECS seconds (default 5; 0 = none);\n"
+        "                    a terminal gets one line updated in place\n"
         "  --help            this text\n"
         "  --version         the version\n"
         "\n"
         "Bad input never stops the run: an unreadable, empty or binary file, a\n"
         "truncated gzip, invalid JSON on line N, or a record without id or body\n"
         "is reported once on stderr as FILE:LINE: REASON (FILE: REASON for whole\n"
-        "files), skipped, and counted in the summary.\n"
+        "files), skipped, and counted in the summary. A date that is not a calendar\n"
+        "date (2016-02-30, yesterday, 04/05/2016: day and month order unknown) is\n"
+        "reported the same way (FILE:LINE: bad date 'D': REASON) and the document\n"
+        "indexed without it. Dates are stored as YYYY, YYYY-MM or YYYY-MM-DD:\n"
+        "2016-05-04T10:00:00Z, \"May 4, 2016\" and RFC 2822 dates are read too.\n"
         "SIGINT/SIGTERM stop reading, commit what was read, and exit.\n"
         "\n"
         "At the end the shards are merged into one compacted database (without\n"
@@ -109,11 +116,16 @@ static void usage(FILE *out)
 }
 
 static double t_start_ms, t_last_ms; /* quirei_now_ms() at the start, at the last progress line */
+/* A terminal gets one line rewritten in place twice a second; a log (CI, a
+ * service manager) a line every --progress seconds, since a run of an hour
+ * must not look hung there either. */
+static double progress_every_ms = 500;
+static int progress_in_place = 1;
 
 static void show_progress(qi_run *run)
 {
     double t = quirei_now_ms();
-    if (t - t_last_ms < 500)
+    if (t - t_last_ms < progress_every_ms)
         return;
     t_last_ms = t;
     quire_writer_stats_t st;
@@ -124,8 +136,9 @@ static void show_progress(qi_run *run)
     char eta[32] = "?";
     if (frac > 0.01 && frac <= 1)
         snprintf(eta, sizeof eta, "%.0fs", el / frac - el);
-    fprintf(stderr, "\r%llu docs  %.1f MB  %.0f docs/s  %.1f%%  ETA %s   ",
-            (unsigned long long)run->docs, (double)st.body_bytes / 1e6, rate, frac * 100, eta);
+    fprintf(stderr, "%s%llu docs  %.1f MB  %.0f docs/s  %.1f%%  ETA %s%s",
+            progress_in_place ? "\r" : "progress: ", (unsigned long long)run->docs,
+            (double)st.body_bytes / 1e6, rate, frac * 100, eta, progress_in_place ? "   " : "\n");
     fflush(stderr);
 }
 
@@ -157,6 +170,9 @@ static void summary(const qi_run *run, const quire_writer_stats_t *st, double se
     if (st->invalid_utf8)
         fprintf(stderr, "repaired %llu invalid UTF-8 sequences\n",
                 (unsigned long long)st->invalid_utf8);
+    if (st->dates_dropped)
+        fprintf(stderr, "%llu bad dates: documents indexed without a date\n",
+                (unsigned long long)st->dates_dropped);
     if (skipped) {
         fprintf(stderr, "skipped %llu:", (unsigned long long)skipped);
         const char *sep = " ";
@@ -179,6 +195,7 @@ typedef struct index_options {
     quire_writer_options_t wo;
     const char *source;   /* --source, or NULL */
     int quiet, compact, keep_shards;
+    long progress_s;      /* --progress: seconds between lines off a terminal */
     int delete_args;      /* --delete: the arguments are ids */
     const char *delete_from; /* --delete-from FILE, or NULL */
     int first_input;      /* argv[first_input..argc) are the INPUTs (or ids) */
@@ -223,9 +240,10 @@ static int parse_options(int argc, char **argv, index_options *o)
         {"no-compact", no_argument, NULL, 'C'},  {"keep-shards", no_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
         {"delete", no_argument, NULL, 'D'},      {"delete-from", required_argument, NULL, 'F'},
+        {"progress", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0},
     };
-    *o = (index_options){.compact = 1};
+    *o = (index_options){.compact = 1, .progress_s = 5};
     long n;
     int c;
     while ((c = getopt_long(argc, argv, "d:l:s:b:S:qhV", longopts, NULL)) != -1) {
@@ -248,6 +266,10 @@ static int parse_options(int argc, char **argv, index_options *o)
         case 'K': o->keep_shards = 1; break;
         case 'D': o->delete_args = 1; break;
         case 'F': o->delete_from = optarg; break;
+        case 'P':
+            if (quirei_option_number(PROG, "--progress", optarg, 0, 3600, &o->progress_s) < 0)
+                return EXIT_USAGE;
+            break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("quire-index %s\n", QUIRE_VERSION); return 0;
         default:
@@ -281,7 +303,9 @@ static void catch_stop_signals(void)
  * terminal); stops early on a signal or when run->fatal is set. */
 static void read_inputs(qi_run *run, const index_options *o, int argc, char **argv)
 {
-    int show = !o->quiet && isatty(STDERR_FILENO);
+    progress_in_place = isatty(STDERR_FILENO);
+    progress_every_ms = progress_in_place ? 500 : (double)o->progress_s * 1e3;
+    int show = !o->quiet && o->progress_s > 0;
     int rc = 0;
     if (show) {
         for (int i = o->first_input; i < argc && rc == 0; i++)
@@ -291,7 +315,7 @@ static void read_inputs(qi_run *run, const index_options *o, int argc, char **ar
     t_start_ms = t_last_ms = quirei_now_ms();
     for (int i = o->first_input; i < argc && rc == 0 && !stop_requested; i++)
         rc = qi_index_input(run, argv[i]);
-    if (show)
+    if (show && progress_in_place)
         fputs("\r\033[K", stderr);
 }
 

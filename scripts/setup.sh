@@ -15,6 +15,7 @@ PKGS=(
   libmicrohttpd-dev                   # HTTP server
   libcriterion-dev                    # unit tests
   libcurl4-openssl-dev curl           # integration-test client
+  python3-jsonschema                  # tests/openapi_check.py validates answers against openapi.json
   clang libclang-rt-14-dev            # fuzzing (libFuzzer) and sanitizer runtime
   wrk                                 # HTTP benchmark (bench/bench_http.sh)
   chromium                            # the page's browser tests (tests/web/) and bench/page_bench.mjs

@@ -22,6 +22,10 @@
 #include "gzip_encode.h"
 #include "http_api.h"
 #include "web_assets.h"
+#include "strbuf.h"
+
+/* The query parameter that may carry the API key (daemon.h). */
+#define KEY_PARAM "key"
 
 /* What the daemon was started with (daemon_start); read-only while it
  * runs. */
@@ -188,6 +192,7 @@ typedef struct exchange {
     const char *allow; /* the Access-Control-Allow-Origin value, or NULL */
     int closing;       /* a body was announced: close after the answer */
     double t0;         /* when answering began (now_us) */
+    struct timespec wall; /* the same moment on the calendar, for the log */
     double us;         /* set by queue(): microseconds the answer took */
 } exchange_t;
 
@@ -212,6 +217,8 @@ static enum MHD_Result note_unknown(void *cls, enum MHD_ValueKind kind, const ch
     (void)kind;
     (void)value;
     unknown_scan_t *u = cls;
+    if (strcmp(key, KEY_PARAM) == 0)
+        return MHD_YES; /* the daemon's, taken on every request */
     for (size_t i = 0; u->known[i]; i++)
         if (strcmp(key, u->known[i]) == 0)
             return MHD_YES;
@@ -235,12 +242,80 @@ static int announces_body(struct MHD_Connection *conn)
     return len && strspn(len, "0 \t") != strlen(len);
 }
 
-/* The access log: one line per answered request (method, path, status,
- * bytes, microseconds). The only place it is written. */
+/* Append s to b with every byte but RFC 3986's unreserved ones (and those
+ * in `keep`) percent-encoded: the log line stays one line of fields without
+ * blanks, whatever a client sends. */
+static void log_encode(quirei_buf *b, const char *s, const char *keep)
+{
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p) || strchr(keep, *p))
+            quirei_buf_addc(b, (char)*p);
+        else
+            quirei_buf_addf(b, "%%%02X", *p);
+    }
+}
+
+typedef struct log_target {
+    quirei_buf buf;
+    int args; /* query parameters written so far */
+} log_target_t;
+
+static enum MHD_Result log_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    (void)kind;
+    log_target_t *t = cls;
+    quirei_buf *b = &t->buf;
+    quirei_buf_addc(b, t->args++ ? '&' : '?');
+    log_encode(b, key, "");
+    if (strcmp(key, KEY_PARAM) == 0) {
+        quirei_buf_adds(b, "=REDACTED"); /* the key never reaches a log */
+    } else if (value) {
+        quirei_buf_addc(b, '=');
+        log_encode(b, value, "");
+    }
+    return MHD_YES;
+}
+
+/* The client's address as text ("-" when unknown). */
+static void client_address(struct MHD_Connection *conn, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    snprintf(out, n, "-");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)n);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)n);
+}
+
+/* The access log: one line per answered request (README, "Access log"):
+ * when it came (UTC, ms), the client, method, path and query (the key
+ * redacted), status, bytes sent and the milliseconds the answer took. The
+ * only place it is written; one fprintf, so lines of threads never mix. */
 static void log_access(exchange_t *ex, unsigned status, size_t bytes)
 {
     ex->us = now_us() - ex->t0;
-    fprintf(stderr, "%s %s %u %zu %.0f\n", ex->method, ex->url, status, bytes, ex->us);
+    /* The calendar second, formatted once a second per thread (gmtime_r
+     * takes glibc's time zone lock). */
+    static _Thread_local time_t sec = -1;
+    static _Thread_local char when[32] = "-";
+    struct tm tm;
+    if (ex->wall.tv_sec != sec && gmtime_r(&ex->wall.tv_sec, &tm) &&
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm))
+        sec = ex->wall.tv_sec;
+    char addr[INET6_ADDRSTRLEN];
+    client_address(ex->conn, addr, sizeof addr);
+    log_target_t target = {QUIREI_BUF_INIT, 0};
+    log_encode(&target.buf, ex->url, "/:@!$'()*+,;=");
+    MHD_get_connection_values(ex->conn, MHD_GET_ARGUMENT_KIND, log_arg, &target);
+    fprintf(stderr, "%s.%03ldZ %s %s %s %u %zu %.3f\n", when, ex->wall.tv_nsec / 1000000, addr,
+            ex->method, target.buf.ptr ? target.buf.ptr : "-", status, bytes, ex->us / 1e3);
+    quirei_buf_release(&target.buf);
 }
 
 /* Queue resp (bytes long) with our usual headers, free it and log the
@@ -270,19 +345,6 @@ static enum MHD_Result queue(exchange_t *ex, unsigned status, struct MHD_Respons
     return r;
 }
 
-/* An answer the daemon gives by itself, from a static JSON body. */
-static enum MHD_Result queue_static(exchange_t *ex, unsigned status, const char *json)
-{
-    size_t n = strlen(json);
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(n, (void *)json, MHD_RESPMEM_PERSISTENT);
-    if (!resp)
-        return MHD_NO;
-    if (status == 401)
-        MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
-    return queue(ex, status, resp, n, "application/json; charset=utf-8");
-}
-
 static enum MHD_Result answer_preflight(exchange_t *ex)
 {
     struct MHD_Response *pre = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
@@ -305,18 +367,22 @@ static int key_matches(const char *given)
     return diff == 0;
 }
 
-/* Does the request carry "Authorization: Bearer KEY" with our key? */
+/* Does the request carry our key: "Authorization: Bearer KEY", or (for
+ * clients that cannot send headers: feed readers, links) ?key=KEY? */
 static int authorized(struct MHD_Connection *conn)
 {
     const char *auth = header(conn, "Authorization");
-    return auth && strncmp(auth, "Bearer ", 7) == 0 && key_matches(auth + 7);
+    if (auth && strncmp(auth, "Bearer ", 7) == 0)
+        return key_matches(auth + 7);
+    const char *key = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, KEY_PARAM);
+    return key && key_matches(key);
 }
 
-/* Hand the request to the routes (http_api.h) and queue their answer. */
-static enum MHD_Result answer_route(exchange_t *ex)
+/* The request as the routes see it (http_api.h). */
+static api_request_t request_of(exchange_t *ex)
 {
     const char *accept = header(ex->conn, "Accept");
-    api_request_t rq = {
+    return (api_request_t){
         .method = ex->method,
         .path = ex->url,
         .wants_text = accept && strstr(accept, "text/plain") && !strstr(accept, "json"),
@@ -326,7 +392,11 @@ static enum MHD_Result answer_route(exchange_t *ex)
         .unknown_arg = get_unknown_arg,
         .ctx = ex->conn,
     };
-    api_response_t r = api_handle(&srv.api, &rq);
+}
+
+/* Queue an answer of the routes (or api_error's). */
+static enum MHD_Result queue_api(exchange_t *ex, api_response_t r)
+{
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(r.len, r.body, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
@@ -343,20 +413,51 @@ static enum MHD_Result answer_route(exchange_t *ex)
         MHD_add_response_header(resp, "ETag", r.etag);
         MHD_add_response_header(resp, "Cache-Control", "no-cache");
     }
-    enum MHD_Result ret = queue(ex, r.status, resp, r.len, r.type);
+    if (r.status == 401)
+        MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+    return queue(ex, r.status, resp, r.len, r.type);
+}
+
+/* Hand the request to the routes (http_api.h) and queue their answer. */
+static enum MHD_Result answer_route(exchange_t *ex)
+{
+    api_request_t rq = request_of(ex);
+    enum MHD_Result ret = queue_api(ex, api_handle(&srv.api, &rq));
     api_record(ex->us);
     return ret;
 }
 
-/* Paths answered without the API key: the health check, which load
- * balancers call without credentials and which reveals only that the
- * service is up and how many documents it holds; and the page (its HTML,
- * scripts and style), which holds no index data: it asks the user for the
- * key when the API answers 401. */
+/* An error the daemon answers by itself, in the form the client asked for. */
+static enum MHD_Result answer_error(exchange_t *ex, unsigned status, const char *code,
+                                    const char *message)
+{
+    api_request_t rq = request_of(ex);
+    return queue_api(ex, api_error(&rq, status, code, message));
+}
+
+/* The paths answered without the API key: a path equal to an entry, or
+ * under one that ends in '/'. Each reveals nothing of the index but that
+ * the service is up (and how many documents it holds): the health check,
+ * which load balancers call without credentials; the search description
+ * and the web page with its assets and documentation, which browsers load
+ * before a user can give a key. Add a line here for a new public path. */
+static const char *const public_paths[] = {
+    "/api/health",
+    "/opensearch.xml",
+    "/",
+    "/assets/",
+    "/doc/",
+};
+
 static int public_path(const char *url)
 {
-    return strcmp(url, "/api/health") == 0 || strcmp(url, "/") == 0 ||
-           strncmp(url, "/assets/", 8) == 0 || strncmp(url, "/doc/", 5) == 0;
+    for (size_t i = 0; i < sizeof public_paths / sizeof *public_paths; i++) {
+        const char *p = public_paths[i];
+        size_t n = strlen(p);
+        if (strcmp(url, p) == 0 || (n > 1 && p[n - 1] == '/' && strncmp(url, p, n) == 0))
+            return 1;
+    }
+    return 0;
 }
 
 /* The request line and headers are in: answer. A body, if announced, is
@@ -366,17 +467,17 @@ static enum MHD_Result answer(struct MHD_Connection *conn, const char *method, c
 {
     exchange_t ex = {.conn = conn, .method = method, .url = url, .closing = closing};
     ex.t0 = now_us();
+    clock_gettime(CLOCK_REALTIME, &ex.wall);
     ex.allow = api_cors_origin(&srv.api, header(conn, "Origin"));
     if (ex.allow && strcmp(method, "OPTIONS") == 0)
         return answer_preflight(&ex);
     if (srv.api_key && !public_path(url) && !authorized(conn))
-        return queue_static(&ex, 401,
-                            "{\"error\":{\"code\":\"unauthorized\",\"message\":"
-                            "\"this server needs the header Authorization: Bearer KEY\"}}");
+        return answer_error(&ex, 401, "unauthorized",
+                            "this server needs its API key: the header Authorization: Bearer "
+                            "KEY, or the parameter key=KEY");
     if (closing && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
-        return queue_static(&ex, 413,
-                            "{\"error\":{\"code\":\"payload_too_large\",\"message\":"
-                            "\"request bodies are not accepted: every endpoint is GET\"}}");
+        return answer_error(&ex, 413, "payload_too_large",
+                            "request bodies are not accepted: every endpoint is GET");
     return answer_route(&ex);
 }
 

@@ -3,8 +3,10 @@
  * routes of http_api.h.
  *
  * It owns what is HTTP-library specific: reading a request (never its
- * body), CORS preflights, the API key check, queueing responses with the
- * usual headers, the access log (one line per request on stderr), and the
+ * body), CORS preflights, the API key check (the Authorization header or
+ * the key= parameter, and the table of public paths), queueing responses
+ * with the usual headers, the access log (one line per request on stderr,
+ * the key redacted; README "Access log"), and the
  * watchdog that enforces the request deadlines libmicrohttpd's idle timeout
  * cannot (daemon.c explains). One daemon per process.
  */

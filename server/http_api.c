@@ -41,19 +41,45 @@ typedef struct reply {
     int vary_encoding;
 } reply_t;
 
+/* Every JSON answer, errors included, says first which version of the API
+ * it speaks (QUIRE_API_VERSION); this is the one place that says it, but
+ * for search results, which quire_results_json() writes with it (so
+ * quire-search --format json prints the same bytes). Takes o; NULL when
+ * out of memory. */
+static json_t *versioned(json_t *o)
+{
+    json_t *v = o ? json_pack("{s:s}", "api_version", QUIRE_API_VERSION) : NULL;
+    if (v && json_object_update(v, o) < 0) {
+        json_decref(v);
+        v = NULL;
+    }
+    json_decref(o);
+    return v;
+}
+
 static void reply_json(reply_t *rp, unsigned status, json_t *o)
 {
+    o = versioned(o);
     rp->status = status;
     rp->body = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     rp->type = "application/json; charset=utf-8";
     json_decref(o);
 }
 
+/* An error answer; `param` names the parameter of a bad_parameter (or is
+ * NULL), so a client can point at the field without parsing the message. */
+static void reply_error_param(reply_t *rp, unsigned status, const char *code, const char *msg,
+                              const char *param)
+{
+    json_t *e = json_pack("{s:s, s:o}", "code", code, "message", quirei_json_text(msg));
+    if (e && param)
+        json_object_set_new(e, "parameter", json_string(param));
+    reply_json(rp, status, e ? json_pack("{s:o}", "error", e) : NULL);
+}
+
 static void reply_error(reply_t *rp, unsigned status, const char *code, const char *msg)
 {
-    reply_json(rp, status,
-               json_pack("{s:{s:s, s:o}}", "error", "code", code, "message",
-                         quirei_json_text(msg)));
+    reply_error_param(rp, status, code, msg, NULL);
 }
 
 /* The one place where library statuses become HTTP statuses. */
@@ -62,6 +88,7 @@ static unsigned http_status_of(quire_status_t st, const char **code)
     switch (st) {
     case QUIRE_OK: *code = "ok"; return 200;
     case QUIRE_EQUERY: *code = "bad_query"; return 400;
+    case QUIRE_EOPTION: *code = "bad_parameter"; return 400;
     case QUIRE_EINVAL: *code = "bad_request"; return 400;
     case QUIRE_ENOTFOUND: *code = "not_found"; return 404;
     case QUIRE_ENOMEM: *code = "out_of_memory"; return 503;
@@ -203,9 +230,15 @@ static void h_openapi(const api_config_t *cfg, const api_request_t *rq, reply_t 
     rp->type = "application/json; charset=utf-8";
 }
 
-/* A failed search: a bad query says where (position), the rest by status. */
+/* A failed search: a bad query says where (position), a bad option which
+ * parameter it was, the rest by status. */
 static void reply_search_error(reply_t *rp, quire_reader_t *r, quire_status_t st)
 {
+    if (st == QUIRE_EOPTION) {
+        reply_error_param(rp, 400, "bad_parameter", quire_reader_detail(r),
+                          quire_reader_error_option(r));
+        return;
+    }
     if (st != QUIRE_EQUERY) {
         reply_status(rp, st, quire_reader_detail(r));
         return;
@@ -282,9 +315,11 @@ static void cache_store(const api_config_t *cfg, quire_reader_t *r, const quirei
 static void h_search(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
 {
     search_params_t p;
-    const char *code, *msg;
-    if (search_params_parse(rq, &p, &code, &msg) < 0) {
-        reply_error(rp, 400, code, msg);
+    quirei_buf msg = QUIREI_BUF_INIT;
+    const char *param = NULL;
+    if (search_params_parse(rq, &p, &msg, &param) < 0) {
+        reply_error_param(rp, 400, "bad_parameter", msg.len ? msg.ptr : "bad parameter", param);
+        quirei_buf_release(&msg);
         return;
     }
     quire_reader_t *r = reader_or_reply(cfg, rp);
@@ -394,7 +429,7 @@ static int refuse_unknown_param(const api_request_t *rq, const struct route *rt,
         oom = quirei_buf_addf(&msg, "%s%s", i ? ", " : "", rt->params[i]) < 0;
     if (!oom)
         oom = quirei_buf_adds(&msg, rt->params[0] ? ")" : "none)") < 0;
-    reply_error(rp, 400, "bad_parameter", oom ? "unknown parameter" : msg.ptr);
+    reply_error_param(rp, 400, "bad_parameter", oom ? "unknown parameter" : msg.ptr, bad);
     quirei_buf_release(&msg);
     return 1;
 }
@@ -405,7 +440,7 @@ static int refuse_unknown_param(const api_request_t *rq, const struct route *rt,
 static void error_as_text(const api_request_t *rq, reply_t *rp)
 {
     const char *format = rq->arg(rq, "format");
-    int text = format ? strcmp(format, "text") == 0 : rq->wants_text;
+    int text = format && *format ? strcmp(format, "text") == 0 : rq->wants_text;
     if (!text || rp->status < 400 || !rp->body || rp->encoding)
         return;
     json_t *o = json_loads(rp->body, 0, NULL);
@@ -467,6 +502,33 @@ static void tag_entity(const api_request_t *rq, reply_t *rp, size_t len, char et
     }
 }
 
+/* The reply as the daemon sends it: errors in the form asked for, an
+ * entity tag (and 304) for a 200. */
+static api_response_t finish(const api_request_t *rq, reply_t rp)
+{
+    error_as_text(rq, &rp);
+    if (!rp.body) {
+        rp.status = 503;
+        rp.body = strdup("{\"api_version\":\"" QUIRE_API_VERSION "\",\"error\":{\"code\":"
+                         "\"out_of_memory\",\"message\":\"out of memory\"}}");
+        rp.type = "application/json; charset=utf-8";
+    }
+    api_response_t out = {rp.status,
+                          rp.body,
+                          rp.len ? rp.len : rp.body ? strlen(rp.body) : 0,
+                          rp.type,
+                          rp.encoding,
+                          rp.vary_encoding,
+                          ""};
+    tag_entity(rq, &rp, out.len, out.etag);
+    if (rp.status == 304) {
+        out.status = 304;
+        out.body = rp.body;
+        out.len = 0;
+    }
+    return out;
+}
+
 api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq)
 {
     reply_t rp = {0};
@@ -485,24 +547,13 @@ api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq)
         reply_error(&rp, 405, "method_not_allowed", "only GET is supported");
     else if (!refuse_unknown_param(rq, found, &rp))
         found->fn(cfg, rq, &rp);
-    error_as_text(rq, &rp);
-    if (!rp.body) {
-        rp.status = 503;
-        rp.body = strdup("{\"error\":{\"code\":\"out_of_memory\",\"message\":\"out of memory\"}}");
-        rp.type = "application/json; charset=utf-8";
-    }
-    api_response_t out = {rp.status,
-                          rp.body,
-                          rp.len ? rp.len : rp.body ? strlen(rp.body) : 0,
-                          rp.type,
-                          rp.encoding,
-                          rp.vary_encoding,
-                          ""};
-    tag_entity(rq, &rp, out.len, out.etag);
-    if (rp.status == 304) {
-        out.status = 304;
-        out.body = rp.body;
-        out.len = 0;
-    }
-    return out;
+    return finish(rq, rp);
+}
+
+api_response_t api_error(const api_request_t *rq, unsigned status, const char *code,
+                         const char *message)
+{
+    reply_t rp = {0};
+    reply_error(&rp, status, code, message);
+    return finish(rq, rp);
 }

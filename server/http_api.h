@@ -41,6 +41,12 @@ typedef struct api_response {
 
 api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq);
 
+/* An error answer to rq that the daemon gives by itself (401, 413), made as
+ * the routes make theirs: JSON with api_version, or text when rq asks for
+ * it (format=text, Accept: text/plain). */
+api_response_t api_error(const api_request_t *rq, unsigned status, const char *code,
+                         const char *message);
+
 /* Call once before serving (starts the uptime clock). */
 void api_init(void);
 

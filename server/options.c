@@ -51,9 +51,12 @@ static void usage(FILE *out)
             "                  took_ms is the original search's\n"
             "  --cors ORIGIN   allow browser pages from ORIGIN (repeatable, or '*'):\n"
             "                  adds Access-Control-Allow-Origin and answers OPTIONS\n"
-            "  --api-key KEY   every request needs 'Authorization: Bearer KEY' (else 401),\n"
-            "                  but /api/health (load balancers) and the page (/, /doc/...,\n"
-            "                  /assets/...), which asks the user for the key\n"
+            "  --api-key KEY   every request needs 'Authorization: Bearer KEY' or, for\n"
+            "                  clients that cannot send headers (feed readers), the\n"
+            "                  parameter key=KEY (such a URL is a secret; the log shows\n"
+            "                  key=REDACTED); else 401. Public: /api/health (load\n"
+            "                  balancers), /opensearch.xml, the web page (/, /assets/,\n"
+            "                  /doc/)\n"
             "  --api-key-file F  the same, the key being the first line of F (keeps it\n"
             "                  out of the process list)\n"
             "  --frame-ancestors SOURCES\n"
@@ -65,7 +68,10 @@ static void usage(FILE *out)
             "\n"
             "Numbers are decimal digits only (no sign, no spaces).\n"
             "On start it prints 'listening on http://ADDR:PORT' to stderr, then one\n"
-            "access-log line per request: method, path, status, bytes, microseconds.\n"
+            "access-log line per request: TIME (UTC, ISO 8601 with ms) CLIENT METHOD\n"
+            "PATH?QUERY (percent-encoded, key redacted) STATUS BYTES MS, as in\n"
+            "2026-12-02T08:17:09.123Z 127.0.0.1 GET /api/search?q=grid 200 1834 0.412\n"
+            "Every JSON answer starts with \"api_version\" (the API's version, %s).\n"
             "SIGINT/SIGTERM stop accepting, finish requests in flight and exit 0.\n"
             "\n"
             "Request limits: the request line and headers must fit in %d KB together:\n"
@@ -75,6 +81,11 @@ static void usage(FILE *out)
             "body, and the connection is then closed: GET and HEAD get 413, other\n"
             "methods 405 (404 on an unknown path).\n"
             "Search queries (q) are limited to %d bytes (400).\n"
+            "\n"
+            "Errors: 400 bad_parameter (a parameter missing, unknown or out of range,\n"
+            "named in error.parameter, its value quoted) or bad_query (the q text, with\n"
+            "error.position), 401, 404, 405, 413, 503; as text with format=text or\n"
+            "Accept: text/plain.\n"
             "\n"
             "The page: open http://ADDR:PORT/ in a browser (search, read, cite, batch\n"
             "search, history and saved searches with their feeds; README.md, \"The\n"
@@ -89,7 +100,8 @@ static void usage(FILE *out)
             "Index updates by quire-index are picked up within about a second.\n",
             SERVE_DEFAULT_PORT, SERVE_DEFAULT_MAX_CONNECTIONS, SERVE_MAX_CONNECTIONS,
             DAEMON_EVICT_AFTER_MS / 1000, SERVE_DEFAULT_TIMEOUT_S, SERVE_MAX_TIMEOUT_S,
-            SERVE_DEFAULT_CACHE_MB, DAEMON_CONNECTION_MEMORY / 1024, QUIRE_MAX_QUERY_BYTES);
+            SERVE_DEFAULT_CACHE_MB, QUIRE_API_VERSION, DAEMON_CONNECTION_MEMORY / 1024,
+            QUIRE_MAX_QUERY_BYTES);
 }
 
 static const char PROG[] = "quire-serve";

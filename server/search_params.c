@@ -7,19 +7,19 @@
 
 #include "number.h"
 
-/* The limits in the messages are the library's constants, spelt once. */
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
-/* An optional number parameter in [lo, hi]: absent or empty leaves *out
- * (the default); 0, or -1 when it is not such a number. */
-static int number_param(const char *s, unsigned lo, unsigned hi, unsigned *out)
+/* An optional number parameter `name` in [lo, hi]: absent or empty leaves
+ * *out (the default); 0, or -1 with the message, the value quoted. */
+static int number_param(const api_request_t *rq, const char *name, unsigned lo, unsigned hi,
+                        unsigned *out, quirei_buf *msg)
 {
+    const char *s = rq->arg(rq, name);
+    uint64_t v;
     if (!s || !*s)
         return 0;
-    uint64_t v;
-    if (quirei_parse_number(s, lo, hi, &v) < 0)
+    if (quirei_parse_number(s, lo, hi, &v) < 0) {
+        quirei_buf_setf(msg, "%s must be a number from %u to %u, not '%.64s'", name, lo, hi, s);
         return -1;
+    }
     *out = (unsigned)v;
     return 0;
 }
@@ -27,29 +27,28 @@ static int number_param(const char *s, unsigned lo, unsigned hi, unsigned *out)
 const char *const search_param_names[] = {"q",      "limit", "offset", "sort", "source",
                                          "from",   "to",    "format", NULL};
 
-int search_params_parse(const api_request_t *rq, search_params_t *p, const char **code,
-                        const char **message)
+/* Each check names the parameter it refuses in *param. */
+int search_params_parse(const api_request_t *rq, search_params_t *p, quirei_buf *msg,
+                        const char **param)
 {
     *p = (search_params_t){.q = rq->arg(rq, "q"), .opts = {.limit = 10}};
-    *code = "bad_parameter";
     if (!p->q || !*p->q) {
-        *code = "bad_request";
-        *message = "missing parameter q (the query)";
+        *param = "q";
+        quirei_buf_setf(msg, "missing parameter q (the query)");
         return -1;
     }
-    if (number_param(rq->arg(rq, "limit"), 1, QUIRE_MAX_LIMIT, &p->opts.limit) < 0) {
-        *message = "limit must be a number from 1 to " STR(QUIRE_MAX_LIMIT);
+    *param = "limit";
+    if (number_param(rq, *param, 1, QUIRE_MAX_LIMIT, &p->opts.limit, msg) < 0)
         return -1;
-    }
-    if (number_param(rq->arg(rq, "offset"), 0, QUIRE_MAX_OFFSET, &p->opts.offset) < 0) {
-        *message = "offset must be a number from 0 to " STR(QUIRE_MAX_OFFSET);
+    *param = "offset";
+    if (number_param(rq, *param, 0, QUIRE_MAX_OFFSET, &p->opts.offset, msg) < 0)
         return -1;
-    }
     const char *sort = rq->arg(rq, "sort");
     if (sort && strcmp(sort, "date") == 0)
         p->opts.sort = QUIRE_SORT_DATE;
     else if (sort && *sort && strcmp(sort, "relevance") != 0) {
-        *message = "sort must be relevance or date";
+        *param = "sort";
+        quirei_buf_setf(msg, "sort must be relevance or date, not '%.64s'", sort);
         return -1;
     }
     p->opts.source = rq->arg(rq, "source");
@@ -57,9 +56,12 @@ int search_params_parse(const api_request_t *rq, search_params_t *p, const char 
     p->opts.date_to = rq->arg(rq, "to");
     /* format wins over the Accept header; format= (empty) is no format. */
     const char *format = rq->arg(rq, "format");
+    if (format && !*format)
+        format = NULL;
     p->text = format ? strcmp(format, "text") == 0 : rq->wants_text;
     if (format && !p->text && strcmp(format, "json") != 0) {
-        *message = "format must be json or text";
+        *param = "format";
+        quirei_buf_setf(msg, "format must be json or text, not '%.64s'", format);
         return -1;
     }
     p->gzip = rq->accepts_gzip;

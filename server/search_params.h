@@ -28,10 +28,11 @@ typedef struct search_params {
 } search_params_t;
 
 /* Read the parameters of rq into *p (which points into rq's strings
- * afterwards). Returns 0; or -1 with a 400's error code and message (both
- * static strings) in *code and *message. */
-int search_params_parse(const api_request_t *rq, search_params_t *p, const char **code,
-                        const char **message);
+ * afterwards). Returns 0; or -1 for a 400 bad_parameter, with the message
+ * (quoting the value) in msg and the parameter's name (static) in *param.
+ * The library checks the rest (dates, offset + limit: QUIRE_EOPTION). */
+int search_params_parse(const api_request_t *rq, search_params_t *p, quirei_buf *msg,
+                        const char **param);
 
 /* Replace key's contents with the result-cache key of the response p makes
  * on the index generation `generation`: every parameter that shapes the

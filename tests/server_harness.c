@@ -26,19 +26,25 @@ void qt_sleep(double s)
         ;
 }
 
-int qt_run_quiet(const char *const *argv)
+int qt_run_capture(const char *const *argv, const char *out_path, const char *err_path)
 {
     pid_t pid = fork();
     if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 1);
-        dup2(devnull, 2);
+        int out = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int err = open(err_path ? err_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(out, 1);
+        dup2(err, 2);
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
     int status;
     waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int qt_run_quiet(const char *const *argv)
+{
+    return qt_run_capture(argv, NULL, NULL);
 }
 
 void qt_index_sample(char *tmpl, char *db, size_t dbsize)
@@ -52,9 +58,14 @@ void qt_index_sample(char *tmpl, char *db, size_t dbsize)
 
 static void *drain(void *arg)
 {
+    qt_server *s = arg;
     char line[4096];
-    while (fgets(line, sizeof line, arg))
-        ;
+    while (fgets(line, sizeof line, s->err)) {
+        if (s->log) {
+            fputs(line, s->log);
+            fflush(s->log);
+        }
+    }
     return NULL;
 }
 
@@ -81,7 +92,7 @@ void qt_server_start(qt_server *s, const char *db, const char *const *extra)
     cr_assert_not_null(fgets(line, sizeof line, s->err), "server printed nothing");
     cr_assert_eq(sscanf(line, "listening on http://127.0.0.1:%u", &s->port), 1, "line: %s",
                  line);
-    cr_assert_eq(pthread_create(&s->drainer, NULL, drain, s->err), 0);
+    cr_assert_eq(pthread_create(&s->drainer, NULL, drain, s), 0);
 }
 
 static void end_drain(qt_server *s)

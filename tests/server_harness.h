@@ -21,11 +21,17 @@ typedef struct qt_server {
     unsigned port;
     FILE *err;        /* the server's stderr, drained by `drainer` */
     pthread_t drainer;
+    FILE *log;        /* set before qt_server_start (or NULL): every line of
+                         stderr after the first is copied here, flushed */
 } qt_server;
 
 /* Run argv (argv[0] a path) with stdout and stderr to /dev/null; its exit
  * status, or -1 when it did not exit normally. */
 int qt_run_quiet(const char *const *argv);
+
+/* The same with stdout and stderr written to these files (NULL:
+ * /dev/null). */
+int qt_run_capture(const char *const *argv, const char *out_path, const char *err_path);
 
 /* Make a directory from `tmpl` (a mkdtemp() template, rewritten in place)
  * and index the sample corpus (corpus/) into tmpl/db with the real

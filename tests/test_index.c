@@ -75,7 +75,7 @@ Test(index, add_commit_read_back_all_fields)
     cr_expect_str_eq(s->doc.source, d.source);
     cr_expect_str_eq(s->doc.url, d.url);
     cr_expect_str_eq(s->doc.author, d.author);
-    cr_expect_str_eq(s->doc.date, d.date);
+    cr_expect_str_eq(s->doc.date, "2015-09-30"); /* normalized to the date (test_date.c) */
     cr_expect_str_eq(s->doc.body, d.body);
     cr_expect_eq(s->body_len, strlen(d.body));
     quire_stored_doc_free(s);
@@ -364,7 +364,7 @@ Test(index_helpers, date_keys)
     cr_expect_eq(quirei_date_key("2016-06", k), 7);
     cr_expect_eq(quirei_date_key("2016", k), 4);
     cr_expect_eq(quirei_date_key("2016-13-01", k), 0);
-    cr_expect_eq(quirei_date_key("June 30, 2016", k), 0);
+    cr_expect_eq(quirei_date_key("June 30, 2016", k), 10); /* more: test_date.c */
     cr_expect_eq(quirei_date_key("20160630", k), 0);
     cr_expect_eq(quirei_date_key(NULL, k), 0);
 }

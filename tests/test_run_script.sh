@@ -19,7 +19,7 @@ expect=(
   "== index layout"
   "number of documents = 2"
   "Cybercrime artwork"
-  '{"status":"ok","docs":2}'
+  '{"api_version":"1","status":"ok","docs":2}'
   "quire-serve: SIGTERM, stopping"
   "== every step worked"
 )

@@ -242,7 +242,7 @@ Test(server, errors)
         const char *code;
     } cases[] = {
         {"GET", "/api/search?q=china%29%20x", 400, "bad_query"},
-        {"GET", "/api/search", 400, "bad_request"},
+        {"GET", "/api/search", 400, "bad_parameter"},
         {"GET", "/api/search?q=x&limit=0", 400, "bad_parameter"},
         {"GET", "/api/search?q=x&limit=1000000000", 400, "bad_parameter"},
         {"GET", "/api/search?q=x&limit=-1", 400, "bad_parameter"},
@@ -255,7 +255,7 @@ Test(server, errors)
         {"GET", "/api/search?q=x&offset=%205", 400, "bad_parameter"},
         {"GET", "/api/search?q=x&offset=20000", 400, "bad_parameter"},
         {"GET", "/api/search?q=x&sort=size", 400, "bad_parameter"},
-        {"GET", "/api/search?q=x&from=2016-99", 400, "bad_query"},
+        {"GET", "/api/search?q=x&from=2016-99", 400, "bad_parameter"},
         {"GET", "/api/doc/no-such-id", 404, "not_found"},
         {"GET", "/api/doc/..%2F..%2Fetc%2Fpasswd", 404, "not_found"},
         {"GET", "/nope", 404, "not_found"},

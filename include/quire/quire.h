@@ -38,6 +38,14 @@ extern "C" {
 /* Index schema version written to every index (see lib/schema/schema.h). */
 #define QUIRE_SCHEMA_VERSION 2
 
+/* The version of the JSON that quire-serve answers and quire_results_json()
+ * writes, given as "api_version" in every JSON object they return (errors
+ * too). MAJOR.MINOR, as a string: MINOR grows when fields or values are
+ * added (clients ignore what they do not know), MAJOR when a field is
+ * removed or changes meaning or type; "1" is "1.0". Every bump is recorded
+ * in CHANGELOG.md. */
+#define QUIRE_API_VERSION "1"
+
 typedef enum quire_status {
     QUIRE_OK = 0,
     QUIRE_ENOMEM,        /* out of memory */
@@ -53,6 +61,13 @@ typedef enum quire_status {
     QUIRE_ELANG,         /* unknown stemming language */
     QUIRE_EXAPIAN,       /* any other error reported by Xapian */
     QUIRE_EINTERNAL,     /* an unexpected internal error (a bug) */
+    /* A search option out of its range (limit, offset, sort, from, to):
+     * quire_reader_error_option() names it, the detail text quotes the
+     * value. A malformed query is QUIRE_EQUERY instead: callers tell a bad
+     * parameter (HTTP "bad_parameter", quire-search exit 2) from a bad
+     * query (HTTP "bad_query", exit 4). Added after the others, so their
+     * values are unchanged. */
+    QUIRE_EOPTION,
     QUIRE_STATUS_COUNT_  /* not a status: the number of statuses */
 } quire_status_t;
 
@@ -67,8 +82,10 @@ const char *quire_strerror(quire_status_t status);
  * One article. All fields are NUL-terminated UTF-8 or NULL when absent.
  * `id` and `body` are required. Invalid UTF-8 is replaced by U+FFFD (and
  * counted) when the document is added; nothing is truncated.
- * `date` is ISO 8601 (YYYY, YYYY-MM, YYYY-MM-DD, optionally followed by a
- * time); other forms are stored but not sortable.
+ * `date` is read by quire_date_normalize() when the document is added and
+ * stored as it returns it ("YYYY", "YYYY-MM" or "YYYY-MM-DD"); a date it
+ * refuses is dropped (the document is kept without a date, and counted in
+ * quire_writer_stats_t.dates_dropped).
  */
 typedef struct quire_doc {
     const char *id;
@@ -106,6 +123,35 @@ const char *quire_doc_get(const quire_doc_t *d, quire_field_t f);
  * is out of range. */
 void quire_doc_set(quire_doc_t *d, quire_field_t f, const char *v);
 
+/* Bytes of the longest normalized date, its NUL included ("YYYY-MM-DD"). */
+#define QUIRE_DATE_MAX 11
+
+/*
+ * Read a document's date as articles, feeds and HTML write it, check it
+ * against the calendar (month 01-12, the days of that month, 29 February
+ * in leap years only) and write it to `out` in ISO 8601 at the precision
+ * given: "YYYY", "YYYY-MM" or "YYYY-MM-DD". Accepted:
+ *   - ISO 8601 / RFC 3339: "2016", "2016-05", "2016-05-04", and a
+ *     date-time "2016-05-04T10:00:00Z" ("T", "t" or a space before the
+ *     time; seconds, fractions and a zone Z, +hh:mm, -hhmm, UTC, GMT
+ *     optional): the date as written is kept, not converted to UTC (the
+ *     day the article says), and the time is checked and dropped, since
+ *     indexes, filters and sorting work by day;
+ *   - "2016/05/04";
+ *   - month names, in English, full or of three letters: "May 4, 2016",
+ *     "4 May 2016", "May 4th, 2016", "Wed, 04 May 2016 10:00:00 GMT"
+ *     (RFC 2822, as in RSS), "May 2016".
+ * Refused: "04/05/2016" and the like (day and month order depends on the
+ * writer's country), relative dates ("yesterday", "2 days ago"), anything
+ * without a year or a month name.
+ * Surrounding blanks are ignored. Returns QUIRE_OK, or QUIRE_EINVAL (out
+ * is then "") with the reason, which does not quote the date (the caller
+ * does, as it sees fit), in why[0..whylen) when why is not NULL
+ * ("month 13 is not 01-12", "day 30: February 2016 has 29 days").
+ */
+quire_status_t quire_date_normalize(const char *date, char out[QUIRE_DATE_MAX], char *why,
+                                    size_t whylen);
+
 /* ------------------------------------------------------------------------ */
 /* Writer                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -137,6 +183,8 @@ typedef struct quire_writer_stats {
     uint64_t invalid_utf8;   /* invalid byte sequences replaced by U+FFFD */
     uint64_t committed;      /* documents covered by the last commit */
     uint64_t deleted;        /* documents removed by quire_writer_delete() */
+    uint64_t dates_dropped;  /* documents added without the date they came
+                                with: quire_date_normalize() refused it */
 } quire_writer_stats_t;
 
 /*
@@ -156,6 +204,9 @@ quire_status_t quire_writer_open(const char *path,
  * The fields are copied: the caller may reuse them once this returns.
  * Indexing happens on the writer's threads; an error there (disk full, ...)
  * is sticky and returned by this and every later call.
+ * The date is normalized by quire_date_normalize(); one it refuses is
+ * dropped, the document added without it (check it first with
+ * quire_date_normalize() to report it).
  * Returns QUIRE_OK, QUIRE_EINVAL (no id or body, or an id over 200 bytes),
  * QUIRE_ENOMEM, or a sticky error from a worker.
  */
@@ -322,8 +373,11 @@ typedef struct quire_search_options {
     quire_sort_t sort;
     const char *source;     /* only this source (or source prefix before
                                '/'), NULL = all */
-    const char *date_from;  /* YYYY[-MM[-DD]] inclusive, NULL = open */
-    const char *date_to;    /* YYYY[-MM[-DD]] inclusive, NULL = open */
+    const char *date_from;  /* YYYY[-MM[-DD]] inclusive, NULL or "" = open */
+    const char *date_to;    /* YYYY[-MM[-DD]] inclusive, NULL or "" = open;
+                               a real date (2016-02-30 is refused), not
+                               before date_from: "--from 2017-05 --to 2017"
+                               is May to December 2017 */
     bool no_snippets;       /* skip snippets and quotes (faster) */
     uint64_t max_postings;  /* work limit; 0 = QUIRE_MAX_QUERY_POSTINGS for
                                queries of > QUIRE_WORK_CHECK_TERMS terms; set,
@@ -430,10 +484,15 @@ typedef struct quire_results {
  * moves to the newest one (as quire_reader_reopen()) and the search runs
  * again, up to 3 times: callers need no retry loop of their own. took_ms
  * covers every try.
- * Returns QUIRE_OK; QUIRE_EQUERY for a malformed query or option, or one
- * over the work limit (QUIRE_MAX_QUERY_POSTINGS), with the message in
+ * Returns QUIRE_OK; QUIRE_EQUERY for a malformed query, or one over the
+ * work limit (QUIRE_MAX_QUERY_POSTINGS), with the message in
  * quire_reader_detail() and the 0-based byte position of the problem (-1
- * when it has none) in quire_reader_error_pos(); QUIRE_EINVAL (bad arguments);
+ * when it has none) in quire_reader_error_pos(); QUIRE_EOPTION for an
+ * option out of range (limit over QUIRE_MAX_LIMIT, offset + limit over
+ * QUIRE_MAX_OFFSET, an unknown sort, a date_from or date_to that is not a
+ * date, or date_from after date_to), with the option named by
+ * quire_reader_error_option() and the message, quoting the value, in
+ * quire_reader_detail(); QUIRE_EINVAL (bad arguments);
  * QUIRE_ENOMEM; QUIRE_ECORRUPT; QUIRE_EXAPIAN; QUIRE_EMODIFIED when the
  * retries did not help (the index changed on every try, or the reopen
  * failed: its message is in the detail).
@@ -446,7 +505,8 @@ void quire_results_free(quire_results_t *res);
 
 /*
  * The results as JSON text (the schema served by quire-serve's
- * /api/search): {"query","total":{"value","relation":"eq"|"gte"},"offset",
+ * /api/search, byte for byte): {"api_version" (QUIRE_API_VERSION),
+ * "query","total":{"value","relation":"eq"|"gte"},"offset",
  * "limit","relaxed","approximate",
  * "took_ms","hits":[{"rank","id","score","title","source","author","date",
  * "url","snippet","highlights":[[start,end],...],"quote":{"text","start",
@@ -474,6 +534,11 @@ char *quire_results_text(const quire_results_t *res, int ansi);
 
 /* Byte position in the query of the last QUIRE_EQUERY error, or -1. */
 long quire_reader_error_pos(const quire_reader_t *r);
+
+/* The option of the last QUIRE_EOPTION error of quire_search(), as
+ * quire-search and the HTTP API name it ("limit", "offset", "sort",
+ * "from", "to"; a static string), or NULL after any other result. */
+const char *quire_reader_error_option(const quire_reader_t *r);
 
 
 void quire_reader_close(quire_reader_t *r);

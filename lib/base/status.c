@@ -16,6 +16,7 @@ static const char *const messages[QUIRE_STATUS_COUNT_] = {
     [QUIRE_ELANG] = "unknown stemming language",
     [QUIRE_EXAPIAN] = "Xapian error",
     [QUIRE_EINTERNAL] = "internal error",
+    [QUIRE_EOPTION] = "bad search option",
 };
 
 const char *quire_strerror(quire_status_t status)

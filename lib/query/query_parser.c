@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema/date.h"
 #include "schema/schema.h"
 
 typedef struct parser {
@@ -315,60 +316,61 @@ static size_t field_value(const parser_t *p, size_t *start, size_t *end)
     return p->len;
 }
 
-/* Parse one date bound "YYYY[-MM[-DD]]" from s[0..n). */
-static int parse_date(const char *s, size_t n, char out[11])
+/* Parse one date bound "YYYY[-MM[-DD]]" from s[0..n) into out; -1 after
+ * failing at pos with the reason, the bound quoted. */
+static int parse_date(parser_t *p, size_t pos, const char *s, size_t n, char out[11])
 {
-    char tmp[16];
-    if (n == 0 || n > 10)
-        return -1;
-    memcpy(tmp, s, n);
-    tmp[n] = '\0';
-    return quirei_date_key(tmp, out) == n ? 0 : -1;
+    char why[96];
+    if (quirei_date_parse(s, n, 1, out, why, sizeof why))
+        return 0;
+    return fail(p, pos, "bad date '%.*s': %s", (int)(n < 64 ? n : 64), s, why);
 }
 
-static qn *parse_date_field(parser_t *p, size_t pos)
+/* The bounds of a date: value v[0..n) at byte vpos: a date, FROM..TO
+ * (either side open), or >=, <=, >, < and a date. 0, or -1 after failing. */
+static int date_bounds(parser_t *p, qn *d, const char *v, size_t n, size_t vpos)
 {
-    size_t vstart, vend, end = field_value(p, &vstart, &vend);
-    const char *v = p->q + vstart;
-    size_t n = vend - vstart;
-    qn *d = new_node(p, QN_DATE, pos);
-    if (!d)
-        return NULL;
     const char *dots = NULL;
     for (size_t k = 0; k + 1 < n; k++)
         if (v[k] == '.' && v[k + 1] == '.') {
             dots = v + k;
             break;
         }
-    int bad = 0;
     if (dots) {
         size_t a = (size_t)(dots - v), b = n - a - 2;
-        if (a && parse_date(v, a, d->date_lo) < 0)
-            bad = 1;
-        if (b && parse_date(dots + 2, b, d->date_hi) < 0)
-            bad = 1;
+        if ((a && parse_date(p, vpos, v, a, d->date_lo) < 0) ||
+            (b && parse_date(p, vpos + a + 2, dots + 2, b, d->date_hi) < 0))
+            return -1;
         if (!a && !b)
-            bad = 1;
+            return fail(p, vpos, "bad date range: '..' needs a date on one side at least");
+        if (a && b && quirei_date_after(d->date_lo, d->date_hi))
+            return fail(p, vpos, "bad date range: %s is after %s", d->date_lo, d->date_hi);
     } else if (n >= 2 && (v[0] == '>' || v[0] == '<')) {
         int eq = v[1] == '=';
         size_t skip = eq ? 2 : 1;
         char *bound = v[0] == '>' ? d->date_lo : d->date_hi;
-        if (parse_date(v + skip, n - skip, bound) < 0)
-            bad = 1;
+        if (parse_date(p, vpos + skip, v + skip, n - skip, bound) < 0)
+            return -1;
         if (v[0] == '>')
             d->lo_excl = !eq;
         else
             d->hi_excl = !eq;
-    } else if (parse_date(v, n, d->date_lo) == 0) {
-        snprintf(d->date_hi, sizeof d->date_hi, "%s", d->date_lo);
     } else {
-        bad = 1;
+        if (parse_date(p, vpos, v, n, d->date_lo) < 0)
+            return -1;
+        snprintf(d->date_hi, sizeof d->date_hi, "%s", d->date_lo);
     }
-    if (bad) {
+    return 0;
+}
+
+static qn *parse_date_field(parser_t *p, size_t pos)
+{
+    size_t vstart, vend, end = field_value(p, &vstart, &vend);
+    qn *d = new_node(p, QN_DATE, pos);
+    if (!d)
+        return NULL;
+    if (date_bounds(p, d, p->q + vstart, vend - vstart, vstart) < 0) {
         quirei_qn_free(d);
-        fail(p, p->i,
-             "bad date: expected date:YYYY[-MM[-DD]], a range FROM..TO, or >=, <=, >, < "
-             "with a date");
         return NULL;
     }
     p->i = end;

@@ -17,6 +17,7 @@ struct quire_reader {
     char language[64];
     quirei_buf detail;
     long errpos;              /* of the last QUIRE_EQUERY, or -1 */
+    const char *erropt;       /* the option of the last QUIRE_EOPTION, or NULL */
     struct quirei_stemmer *stem; /* made on first search */
     uint64_t gen;             /* quire_reader_generation(), when gen_valid */
     int gen_valid;            /* cleared by every reopen */

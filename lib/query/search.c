@@ -24,7 +24,6 @@
  * quirei_reader_retry() decides.
  */
 #include <quire/quire.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +32,7 @@
 #include "query/compile.h"
 #include "query/query_parser.h"
 #include "query/reader.h"
+#include "query/search_checks.h"
 #include "render/snippet.h"
 #include "schema/record.h"
 #include "schema/schema.h"
@@ -668,45 +668,6 @@ static quire_status_t fill_results(quire_reader_t *r, const qn *tree,
     return st;
 }
 
-/* ------------------------------------------------------------ checks ---- */
-
-static quire_status_t query_error(quire_reader_t *r, long pos, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static quire_status_t query_error(quire_reader_t *r, long pos, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    quirei_buf_reset(&r->detail);
-    quirei_buf_vaddf(&r->detail, fmt, ap);
-    va_end(ap);
-    r->errpos = pos;
-    return QUIRE_EQUERY;
-}
-
-static quire_status_t check_date_opt(quire_reader_t *r, const char *d, const char *name)
-{
-    char k[11];
-    if (d && *d && quirei_date_key(d, k) != strlen(d))
-        return query_error(r, -1, "bad %s date: expected YYYY, YYYY-MM or YYYY-MM-DD", name);
-    return QUIRE_OK;
-}
-
-/* The limits of quire.h's "Search" section, checked before any work. */
-static quire_status_t check_request(quire_reader_t *r, size_t qlen,
-                                    const quire_search_options_t *o, unsigned limit)
-{
-    if (qlen > QUIRE_MAX_QUERY_BYTES)
-        return query_error(r, QUIRE_MAX_QUERY_BYTES, "query too long: more than %d bytes",
-                           QUIRE_MAX_QUERY_BYTES);
-    if (limit > QUIRE_MAX_LIMIT)
-        return query_error(r, -1, "limit must be from 1 to %d", QUIRE_MAX_LIMIT);
-    if (o->offset > QUIRE_MAX_OFFSET - limit)
-        return query_error(r, -1, "offset + limit must be at most %d", QUIRE_MAX_OFFSET);
-    quire_status_t st = check_date_opt(r, o->date_from, "from");
-    return st ? st : check_date_opt(r, o->date_to, "to");
-}
-
 /* ------------------------------------------------------------ search ---- */
 
 /* One try of quire_search() (arguments checked, *out NULL). */
@@ -715,9 +676,10 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
                                   quire_results_t **out)
 {
     r->errpos = -1;
+    r->erropt = NULL;
     unsigned limit = o->limit ? o->limit : 10;
     size_t qlen = strlen(query);
-    quire_status_t st = check_request(r, qlen, o, limit);
+    quire_status_t st = quirei_search_check(r, qlen, o, limit);
     if (st)
         return st;
     qn *tree = NULL;
@@ -777,4 +739,9 @@ quire_status_t quire_search(quire_reader_t *r, const char *query,
 long quire_reader_error_pos(const quire_reader_t *r)
 {
     return r ? r->errpos : -1;
+}
+
+const char *quire_reader_error_option(const quire_reader_t *r)
+{
+    return r ? r->erropt : NULL;
 }

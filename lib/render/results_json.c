@@ -69,6 +69,15 @@ char *quire_results_json(const quire_results_t *res)
                              res->approximate, "took_ms", round(res->took_ms * 1e3) / 1e3, "hits", hits);
     if (!root)
         return NULL;
+    /* The API's version first, as in every answer of quire-serve. */
+    json_t *versioned = json_pack("{s:s}", "api_version", QUIRE_API_VERSION);
+    if (!versioned || json_object_update(versioned, root) < 0) {
+        json_decref(versioned);
+        json_decref(root);
+        return NULL;
+    }
+    json_decref(root);
+    root = versioned;
     /* 15 significant digits print the rounded numbers as they are (1.338,
      * not 1.3380000000000001). */
     char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));

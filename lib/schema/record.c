@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema/date.h"
+
 #define RECORD_VERSION 0x01
 
 static int put_varint(quirei_buf *out, uint64_t v)
@@ -65,7 +67,7 @@ quire_status_t quirei_record_decode(const char *data, size_t len, quire_stored_d
     }
     if (!start[QUIRE_FIELD_ID] || !start[QUIRE_FIELD_BODY])
         return QUIRE_ECORRUPT;
-    quire_stored_doc_t *d = malloc(sizeof *d + total);
+    quire_stored_doc_t *d = malloc(sizeof *d + total + QUIRE_DATE_MAX);
     if (!d)
         return QUIRE_ENOMEM;
     char *w = (char *)(d + 1);
@@ -78,6 +80,14 @@ quire_status_t quirei_record_decode(const char *data, size_t len, quire_stored_d
         w[flen[i]] = '\0';
         quire_doc_set(&d->doc, (quire_field_t)i, w);
         w += flen[i] + 1;
+    }
+    /* Writers store dates normalized; an index made before they did may
+     * hold any text ("yesterday"), which no reader may show as a date. */
+    if (d->doc.date) {
+        d->doc.date = quirei_date_parse(d->doc.date, (size_t)flen[QUIRE_FIELD_DATE], 0, w, NULL,
+                                        0)
+                          ? w
+                          : NULL;
     }
     d->body_len = (size_t)flen[QUIRE_FIELD_BODY];
     *out = d;

@@ -6,6 +6,7 @@
 
 #include "hash.h"
 #include "number.h"
+#include "schema/date.h"
 
 uint32_t quirei_shard_of(const char *id, size_t len, unsigned nshards)
 {
@@ -32,33 +33,7 @@ quire_status_t quirei_schema_check(const char *path, const char *version, size_t
 
 size_t quirei_date_key(const char *date, char out[11])
 {
-    /* YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by a time. */
-    if (!date)
-        return 0;
-    static const char shape[] = "dddd-dd-dd";
-    size_t n = 0;
-    while (n < 10 && date[n]) {
-        char c = date[n];
-        if (shape[n] == 'd' ? !(c >= '0' && c <= '9') : c != '-')
-            break;
-        n++;
-    }
-    if (n != 4 && n != 7 && n != 10)
-        return 0;
-    char next = date[n];
-    if (next != '\0' && next != 'T' && next != ' ' && next != 't')
-        return 0;
-    if (n >= 7) {
-        int month = (date[5] - '0') * 10 + (date[6] - '0');
-        if (month < 1 || month > 12)
-            return 0;
-    }
-    if (n == 10) {
-        int day = (date[8] - '0') * 10 + (date[9] - '0');
-        if (day < 1 || day > 31)
-            return 0;
-    }
-    memcpy(out, date, n);
-    out[n] = '\0';
-    return n;
+    /* The writer stores dates normalized (quire_date_normalize); an index
+     * made before it may hold any text, read the same way. */
+    return date ? quirei_date_parse(date, strlen(date), 0, out, NULL, 0) : 0;
 }

@@ -150,8 +150,9 @@ uint32_t quirei_shard_of(const char *id, size_t len, unsigned nshards);
 quire_status_t quirei_schema_check(const char *path, const char *version, size_t len,
                                    quirei_buf *msg);
 
-/* Write the sortable date key (YYYY, YYYY-MM or YYYY-MM-DD) of an ISO 8601
- * date to out; returns its length, 0 when `date` is not such a date. */
+/* Write the sortable date key (YYYY, YYYY-MM or YYYY-MM-DD) of a
+ * document's date (any form quire_date_normalize() reads) to out; returns
+ * its length, 0 when `date` is NULL or not a date. */
 size_t quirei_date_key(const char *date, char out[11]);
 
 #endif

@@ -96,7 +96,7 @@ struct quire_writer {
     quire_status_t sticky;
     quirei_buf detail;
 
-    _Atomic uint64_t added, replaced, body_bytes, invalid, committed, deleted;
+    _Atomic uint64_t added, replaced, body_bytes, invalid, committed, deleted, dates_dropped;
 };
 
 /* ------------------------------------------------------------ errors ---- */
@@ -628,8 +628,18 @@ quire_status_t quire_writer_add(quire_writer_t *w, const quire_doc_t *doc)
         pthread_mutex_unlock(&w->mu);
         return QUIRE_EINVAL;
     }
+    /* Every writer path stores dates one way, so sorting, filters and the
+     * API see only calendar dates; a date that is none is dropped, not the
+     * document. */
+    quire_doc_t d = *doc;
+    char date[QUIRE_DATE_MAX];
+    if (d.date) {
+        int ok = quire_date_normalize(d.date, date, NULL, 0) == QUIRE_OK;
+        d.date = ok ? date : NULL;
+        atomic_fetch_add(&w->dates_dropped, (uint64_t)!ok);
+    }
     long bad = 0;
-    rec_t *r = rec_from_doc(doc, &bad);
+    rec_t *r = rec_from_doc(&d, &bad);
     if (!r)
         return QUIRE_ENOMEM;
     atomic_fetch_add(&w->invalid, (uint64_t)bad);
@@ -734,6 +744,7 @@ void quire_writer_stats(quire_writer_t *w, quire_writer_stats_t *st)
     st->replaced = atomic_load(&w->replaced);
     st->body_bytes = atomic_load(&w->body_bytes);
     st->invalid_utf8 = atomic_load(&w->invalid);
+    st->dates_dropped = atomic_load(&w->dates_dropped);
     st->committed = atomic_load(&w->committed);
     st->deleted = atomic_load(&w->deleted);
 }
