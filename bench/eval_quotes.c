@@ -20,6 +20,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_stats.h"
+#include "clock.h"
+
 #define MAX_KINDS 16
 
 typedef struct kind_stats {
@@ -29,28 +32,6 @@ typedef struct kind_stats {
     double *lat;
     size_t nlat, cap;
 } kind_stats;
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double pct(double *v, size_t n, double p)
-{
-    if (!n)
-        return 0;
-    qsort(v, n, sizeof *v, cmp_double);
-    size_t i = (size_t)(p * (double)(n - 1) + 0.5);
-    return v[i];
-}
 
 typedef struct slow_q {
     double ms;
@@ -149,9 +130,9 @@ int main(int argc, char **argv)
             }
             kind_stats *s = &ks[k];
             quire_results_t *res = NULL;
-            double t0 = now_ms();
+            double t0 = quirei_now_ms();
             quire_status_t st = quire_search(r, q, &o, &res);
-            double dt = now_ms() - t0;
+            double dt = quirei_now_ms() - t0;
             last[ci] = (slow_q){dt, q, kind, st == QUIRE_OK ? res->total : 0,
                                 st == QUIRE_OK && res->approximate,
                                 st == QUIRE_OK && res->relaxed};

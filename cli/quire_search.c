@@ -21,6 +21,7 @@ static const char PROG[] = "quire-search";
 static void usage(FILE *out)
 {
     fputs("Usage: quire-search --db DIR [options] QUERY...\n"
+          "       quire-search --db DIR --sources [--format text|json]\n"
           "\n"
           "Search the Quire index in DIR. Several QUERY arguments are joined with spaces.\n"
           "\n"
@@ -33,6 +34,13 @@ static void usage(FILE *out)
           "  --from YYYY[-MM[-DD]]    only documents dated on or after\n"
           "  --to YYYY[-MM[-DD]]      only documents dated on or before\n"
           "  --format text|json       output (default text; json = the HTTP API's schema)\n"
+          "  --facets LIST            count the matches by source, year, author (any of\n"
+          "                           them, comma-separated): top values with counts, the\n"
+          "                           rest as other; every year, oldest first. Matches are\n"
+          "                           then counted exactly up to 1,000,000\n"
+          "  --facet-size N           values per facet, 1-100 (default 10; not for year)\n"
+          "  --sources                list every source of the index with its number of\n"
+          "                           documents (no QUERY)\n"
           "  --help, --version\n"
           "\n"
           "Query syntax: words (all required, stemmed), \"exact phrase\" (straight or\n"
@@ -47,9 +55,14 @@ static void usage(FILE *out)
           "did not match exactly say approximate or relaxed.\n"
           "See README.md, \"Query syntax\".\n"
           "\n"
-          "Exit status: 0 hits found, 1 no hits, 2 usage error (a bad option or value:\n"
-          "--from 2016-02-30, --from after --to, --offset + --limit over 10000), 3 the\n"
-          "index could not be read, 4 bad query (the message shows the position).\n",
+          "A filter that matches no document (an unknown --source or source:, a date\n"
+          "range with no document) is reported as a warning line after the header\n"
+          "(\"warnings\" in JSON).\n"
+          "\n"
+          "Exit status: 0 hits found (--sources: listed), 1 no hits, 2 usage error (a\n"
+          "bad option or value: --from 2016-02-30, --from after --to, --offset + --limit\n"
+          "over 10000, --facets title), 3 the index could not be read, 4 bad query (the\n"
+          "message shows the position).\n",
           out);
 }
 
@@ -58,6 +71,7 @@ typedef struct search_options {
     const char *db;
     const char *format;        /* "text" or "json" */
     quire_search_options_t so;
+    int sources;               /* --sources: list them, no query */
     int first_word;            /* argv[first_word..argc) make the query */
 } search_options;
 
@@ -71,6 +85,8 @@ static int parse_options(int argc, char **argv, search_options *o)
         {"source", required_argument, NULL, 'S'}, {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 't'},     {"format", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+        {"facets", required_argument, NULL, 'A'}, {"facet-size", required_argument, NULL, 'Z'},
+        {"sources", no_argument, NULL, 'L'},
         {NULL, 0, NULL, 0},
     };
     *o = (search_options){.format = "text"};
@@ -109,14 +125,30 @@ static int parse_options(int argc, char **argv, search_options *o)
             }
             o->format = optarg;
             break;
+        case 'A':
+            if (quire_facets_parse(optarg, &o->so.facets) != QUIRE_OK) {
+                fprintf(stderr, "quire-search: --facets takes source, year, author "
+                                "(comma-separated)\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'Z':
+            if (quirei_option_number(PROG, "--facet-size", optarg, 1, QUIRE_MAX_FACET_SIZE, &n) < 0)
+                return EXIT_USAGE;
+            o->so.facet_size = (unsigned)n;
+            break;
+        case 'L': o->sources = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("quire-search %s\n", QUIRE_VERSION); return 0;
         default: fprintf(stderr, "Try 'quire-search --help'.\n"); return EXIT_USAGE;
         }
     }
-    if (!o->db || optind >= argc) {
-        fprintf(stderr, "quire-search: %s\nTry 'quire-search --help'.\n",
-                !o->db ? "--db DIR is required" : "no QUERY given");
+    const char *why = !o->db                          ? "--db DIR is required"
+                      : o->sources && optind < argc     ? "--sources takes no QUERY"
+                      : !o->sources && optind >= argc   ? "no QUERY given"
+                                                        : NULL;
+    if (why) {
+        fprintf(stderr, "quire-search: %s\nTry 'quire-search --help'.\n", why);
         return EXIT_USAGE;
     }
     o->first_word = optind;
@@ -168,6 +200,28 @@ static int report(quire_reader_t *r, quire_status_t st, const quire_results_t *r
     return res->nhits ? 0 : EXIT_NO_HITS;
 }
 
+/* --sources: every source of the index with its number of documents. */
+static int list_sources(quire_reader_t *r, const char *format)
+{
+    quire_sources_t *s = NULL;
+    quire_status_t st = quire_reader_sources(r, &s);
+    if (st != QUIRE_OK) {
+        fprintf(stderr, "quire-search: %s: %s\n", quire_strerror(st), quire_reader_detail(r));
+        return EXIT_FAIL;
+    }
+    char *out = strcmp(format, "json") == 0 ? quire_sources_json(s) : quire_sources_text(s);
+    quire_sources_free(s);
+    if (!out) {
+        fprintf(stderr, "quire-search: out of memory\n");
+        return EXIT_FAIL;
+    }
+    fputs(out, stdout);
+    if (strcmp(format, "json") == 0)
+        putchar('\n');
+    free(out);
+    return 0;
+}
+
 /* One search. A search that a concurrent commit interrupts (QUIRE_EMODIFIED)
  * is retried inside quire_search(), the one place for that retry, so the
  * CLI has no retry loop of its own. */
@@ -193,8 +247,12 @@ int main(int argc, char **argv)
         return EXIT_FAIL;
     }
     quire_results_t *res = NULL;
-    st = quire_search(r, query, &o.so, &res);
-    rc = report(r, st, res, query, o.format);
+    if (o.sources) {
+        rc = list_sources(r, o.format);
+    } else {
+        st = quire_search(r, query, &o.so, &res);
+        rc = report(r, st, res, query, o.format);
+    }
     quire_results_free(res);
     quire_reader_close(r);
     free(query);

@@ -23,6 +23,16 @@ fi
 INDEX=${QUIRE_INDEX:-index}
 PORT=${QUIRE_PORT:-8080}
 
+# An index made by a Quire of another schema version is refused by
+# quire-index (schema 3 added the facet values); this script's index holds
+# corpus/ only, so it is made anew rather than failing the first command.
+if [ -f "$INDEX/XAPIANDB" ]; then
+  why=$("$BIN/quire-search" --db "$INDEX" --sources 2>&1 >/dev/null || true)
+  if [[ $why == *"schema version"* ]]; then
+    echo "== $INDEX was made by another version of Quire ($why): making it anew"
+    rm -rf "$INDEX"
+  fi
+fi
 echo "== indexing corpus/ into $INDEX"
 "$BIN/quire-index" --db "$INDEX" corpus/
 

@@ -189,6 +189,37 @@ static void h_health(const api_config_t *cfg, const api_request_t *rq, reply_t *
     reply_json(rp, 200, json_pack("{s:s, s:I}", "status", "ok", "docs", (json_int_t)n));
 }
 
+/* GET /api/sources: every source and its documents (format=text: the
+ * quire-search --sources text). quire_sources_json() writes the
+ * api_version itself, as quire_results_json() does. */
+static void h_sources(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
+{
+    const char *format = rq->arg(rq, "format");
+    if (format && !*format)
+        format = NULL; /* format= (empty) is no format, as for /api/search */
+    int text = format ? strcmp(format, "text") == 0 : rq->wants_text;
+    if (format && !text && strcmp(format, "json") != 0) {
+        quirei_buf msg = QUIREI_BUF_INIT;
+        quirei_buf_setf(&msg, "format must be json or text, not '%.64s'", format);
+        reply_error_param(rp, 400, "bad_parameter", quirei_buf_cstr(&msg), "format");
+        quirei_buf_release(&msg);
+        return;
+    }
+    quire_reader_t *r = reader_or_reply(cfg, rp);
+    quire_sources_t *s = NULL;
+    quire_status_t st = r ? quire_reader_sources(r, &s) : QUIRE_OK;
+    if (!r)
+        return;
+    if (st) {
+        reply_status(rp, st, quire_reader_detail(r));
+        return;
+    }
+    rp->status = 200;
+    rp->body = text ? quire_sources_text(s) : quire_sources_json(s);
+    rp->type = text ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
+    quire_sources_free(s);
+}
+
 static void h_stats(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
 {
     (void)rq;
@@ -399,6 +430,7 @@ static void h_doc(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
 typedef void (*handler_fn)(const api_config_t *, const api_request_t *, reply_t *);
 
 static const char *const no_params[] = {NULL};
+static const char *const format_param[] = {"format", NULL};
 
 static const struct route {
     const char *path;
@@ -410,6 +442,7 @@ static const struct route {
     {"/api/doc/", 1, h_doc, no_params},
     {"/api/health", 0, h_health, no_params},
     {"/api/stats", 0, h_stats, no_params},
+    {"/api/sources", 0, h_sources, format_param},
     {"/openapi.json", 0, h_openapi, no_params},
     {"/", 0, h_page, NULL}, /* params NULL: the page's URL carries the app's state */
     {"/doc/", 1, h_page, NULL},

@@ -95,6 +95,10 @@ static void usage(FILE *out)
             "Endpoints (see README.md, \"HTTP API\"):\n"
             "  GET /api/search?q=...&limit=10&offset=0&sort=relevance|date&source=...\n"
             "                 &from=YYYY-MM-DD&to=YYYY-MM-DD&format=json|text\n"
+            "                 &facets=source,year,author&facet_size=10 (1-100): counts of\n"
+            "                 the matches by value; a filter matching no document gives\n"
+            "                 a \"warnings\" entry\n"
+            "  GET /api/sources?format=json|text   every source and its documents\n"
             "  GET /api/doc/{id}\n"
             "  GET /api/health, GET /api/stats, GET /openapi.json\n"
             "Index updates by quire-index are picked up within about a second.\n",

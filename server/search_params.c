@@ -25,7 +25,8 @@ static int number_param(const api_request_t *rq, const char *name, unsigned lo, 
 }
 
 const char *const search_param_names[] = {"q",      "limit", "offset", "sort", "source",
-                                         "from",   "to",    "format", NULL};
+                                         "from",   "to",    "format", "facets",
+                                         "facet_size", NULL};
 
 /* Each check names the parameter it refuses in *param. */
 int search_params_parse(const api_request_t *rq, search_params_t *p, quirei_buf *msg,
@@ -51,6 +52,16 @@ int search_params_parse(const api_request_t *rq, search_params_t *p, quirei_buf 
         quirei_buf_setf(msg, "sort must be relevance or date, not '%.64s'", sort);
         return -1;
     }
+    const char *facets = rq->arg(rq, "facets");
+    if (facets && quire_facets_parse(facets, &p->opts.facets) != QUIRE_OK) {
+        *param = "facets";
+        quirei_buf_setf(msg, "facets must be a comma-separated list of source, year, author, "
+                             "not '%.64s'", facets);
+        return -1;
+    }
+    *param = "facet_size";
+    if (number_param(rq, *param, 1, QUIRE_MAX_FACET_SIZE, &p->opts.facet_size, msg) < 0)
+        return -1;
     p->opts.source = rq->arg(rq, "source");
     p->opts.date_from = rq->arg(rq, "from");
     p->opts.date_to = rq->arg(rq, "to");
@@ -75,8 +86,9 @@ int search_params_cache_key(const search_params_t *p, uint64_t generation, quire
      * are C strings (no NUL inside), so fields cannot run into each other. */
     const char *strings[] = {p->q, o->source ? o->source : "",
                              o->date_from ? o->date_from : "", o->date_to ? o->date_to : ""};
-    if (quirei_buf_setf(key, "%016llx %u %u %d %d %d", (unsigned long long)generation,
-                        o->limit, o->offset, (int)o->sort, p->text, p->gzip) < 0 ||
+    if (quirei_buf_setf(key, "%016llx %u %u %d %d %d %u %u", (unsigned long long)generation,
+                        o->limit, o->offset, (int)o->sort, p->text, p->gzip, o->facets,
+                        o->facet_size) < 0 ||
         quirei_buf_addc(key, '\0') < 0)
         return -1;
     for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)

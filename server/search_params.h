@@ -1,6 +1,7 @@
 /*
  * search_params.h - the parameters of GET /api/search: the query string
- * (q, limit, offset, sort, source, from, to, format) and the request's
+ * (q, limit, offset, sort, source, from, to, format, facets, facet_size)
+ * and the request's
  * headers (Accept, Accept-Encoding) into search options, and the
  * result-cache key naming the response they make.
  *

@@ -254,16 +254,16 @@ Test(index, refuses_foreign_directories)
     cr_expect_eq(sb.st_size, 8);
 }
 
-/* An index of another schema version (here: one that says 1, the layout
- * before every stemmable word got a Z term) is refused by readers and
- * writers alike, with a message that says what to do. */
+/* An index of another schema version (here: one that says 2, the layout
+ * before the facet values) is refused by readers and writers alike, with
+ * a message that says what to do and what the old index lacks. */
 Test(index, refuses_other_schema_versions)
 {
     quire_writer_t *w = open_writer(1);
     quire_doc_t d = {.id = "old", .body = "front page"};
     cr_assert_eq(quire_writer_add(w, &d), QUIRE_OK);
     cr_assert_eq(quire_writer_close(w), QUIRE_OK);
-    /* Every shard the stub names says schema 1. */
+    /* Every shard the stub names says schema 2. */
     char stub[128], line[256];
     snprintf(stub, sizeof stub, "%s/XAPIANDB", dir);
     FILE *f = fopen(stub, "r");
@@ -277,7 +277,7 @@ Test(index, refuses_other_schema_versions)
         quirei_wdb *db = NULL;
         quirei_buf err = QUIREI_BUF_INIT;
         cr_assert_eq(quirei_wdb_open(path, &db, &err), QUIRE_OK, "%s", quirei_buf_cstr(&err));
-        cr_assert_eq(quirei_wdb_set_metadata(db, QUIREI_META_SCHEMA, "1", &err), QUIRE_OK);
+        cr_assert_eq(quirei_wdb_set_metadata(db, QUIREI_META_SCHEMA, "2", &err), QUIRE_OK);
         quirei_wdb_close(db);
         quirei_buf_release(&err);
         shards++;
@@ -288,12 +288,13 @@ Test(index, refuses_other_schema_versions)
     char *detail = NULL;
     cr_expect_eq(quire_reader_open(dir, &r, &detail), QUIRE_ESCHEMA);
     cr_expect_null(r);
-    cr_expect(detail && strstr(detail, "schema version 1") && strstr(detail, "rebuild"), "%s",
-              detail ? detail : "(none)");
+    cr_expect(detail && strstr(detail, "schema version 2, this build reads 3") &&
+                  strstr(detail, "rebuild") && strstr(detail, "facet values"),
+              "%s", detail ? detail : "(none)");
     free(detail);
     detail = NULL;
     cr_expect_eq(quire_writer_open(dir, NULL, &w, &detail), QUIRE_ESCHEMA);
-    cr_expect(detail && strstr(detail, "schema version 1"), "%s", detail ? detail : "(none)");
+    cr_expect(detail && strstr(detail, "schema version 2"), "%s", detail ? detail : "(none)");
     free(detail);
 }
 

@@ -498,24 +498,36 @@ static unsigned start_tcpsrv(const char *prog, const char *db)
     return 0;
 }
 
+/* What a test of a remote shard needs: the server program (the test is
+ * skipped without it, saying that `what` is not tested), dir/served (a
+ * one-shard index whose shard a server serves) and dir/local (another
+ * index); dir's stub is to name both. */
+typedef struct remote_setup {
+    char prog[512], served[128], local[128], shard[160], stub[512];
+} remote_setup;
+
+static void remote_prepare(remote_setup *rs, const char *what)
+{
+    if (!find_program("xapian-tcpsrv", rs->prog, sizeof rs->prog))
+        cr_skip_test("xapian-tcpsrv is not installed (Debian: xapian-tools): %s not tested",
+                     what);
+    snprintf(rs->served, sizeof rs->served, "%s/served", dir);
+    snprintf(rs->local, sizeof rs->local, "%s/local", dir);
+    snprintf(rs->shard, sizeof rs->shard, "%s/shard0", rs->served);
+}
+
 Test(layout, remote_shard_through_xapian_tcpsrv)
 {
-    char prog[512];
-    if (!find_program("xapian-tcpsrv", prog, sizeof prog))
-        cr_skip_test("xapian-tcpsrv is not installed (Debian: xapian-tools): remote shards "
-                     "not tested");
-    /* dir/served: a one-shard index whose shard a server serves;
-     * dir/local: another index; dir: the stub naming both. */
-    char served[128], local[128], shard[160], stub[512];
-    snprintf(served, sizeof served, "%s/served", dir);
-    snprintf(local, sizeof local, "%s/local", dir);
+    remote_setup rs;
+    remote_prepare(&rs, "remote shards");
+    char *prog = rs.prog, *served = rs.served, *local = rs.local, *shard = rs.shard;
+    char stub[512];
     quire_writer_t *w = open_writer_in(served, 1);
     add(w, "r1", "remote alpha");
     cr_assert_eq(quire_writer_commit(w), QUIRE_OK);
     quire_writer_t *lw = open_writer_in(local, 1);
     add(lw, "l1", "local beta");
     cr_assert_eq(quire_writer_close(lw), QUIRE_OK);
-    snprintf(shard, sizeof shard, "%s/shard0", served);
     unsigned port = start_tcpsrv(prog, shard);
     snprintf(stub, sizeof stub, "# one local, one remote\nauto local/shard0\nremote 127.0.0.1:%u\n",
              port);
@@ -546,6 +558,53 @@ Test(layout, remote_shard_through_xapian_tcpsrv)
     quire_reader_close(r2);
     quire_reader_close(r);
     cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    stop_server();
+}
+
+/* Facets and sources count through Xapian's ValueCountMatchSpy, the spy
+ * xapian-tcpsrv knows: a remote shard counts its part. */
+Test(layout, facets_through_xapian_tcpsrv)
+{
+    remote_setup rs;
+    remote_prepare(&rs, "remote facets");
+    static const char *const where[] = {"served", "local"};
+    for (int k = 0; k < 2; k++) {
+        quire_writer_t *w = open_writer_in(k ? rs.local : rs.served, 1);
+        for (int i = 0; i < 3 + k; i++) { /* 3 remote, 4 local */
+            char id[32];
+            snprintf(id, sizeof id, "%s-%d", where[k], i);
+            quire_doc_t d = {.id = id, .body = "shared words", .source = where[k],
+                             .date = i ? "2020-01-01" : NULL};
+            cr_assert_eq(quire_writer_add(w, &d), QUIRE_OK);
+        }
+        cr_assert_eq(quire_writer_close(w), QUIRE_OK);
+    }
+    unsigned port = start_tcpsrv(rs.prog, rs.shard);
+    snprintf(rs.stub, sizeof rs.stub, "auto local/shard0\nremote 127.0.0.1:%u\n", port);
+    write_file("XAPIANDB", rs.stub);
+    quire_reader_t *r = open_reader();
+    quire_search_options_t o = {.facets = QUIRE_FACET(QUIRE_FACET_SOURCE) |
+                                          QUIRE_FACET(QUIRE_FACET_YEAR)};
+    quire_results_t *res = NULL;
+    cr_assert_eq(quire_search(r, "shared", &o, &res), QUIRE_OK, "%s", quire_reader_detail(r));
+    cr_expect_eq(res->total, 7);
+    cr_assert_eq(res->nfacets, 2);
+    const quire_facet_t *src = &res->facets[0], *year = &res->facets[1];
+    cr_assert_eq(src->nvalues, 2);
+    cr_expect_str_eq(src->values[0].value, "local");
+    cr_expect_eq(src->values[0].count, 4);
+    cr_expect_str_eq(src->values[1].value, "served");
+    cr_expect_eq(src->values[1].count, 3);
+    cr_assert_eq(year->nvalues, 1);
+    cr_expect_eq(year->values[0].count, 5);
+    cr_expect_eq(year->missing, 2);
+    quire_results_free(res);
+    quire_sources_t *s = NULL;
+    cr_assert_eq(quire_reader_sources(r, &s), QUIRE_OK, "%s", quire_reader_detail(r));
+    cr_expect_eq(s->nvalues, 2);
+    cr_expect_eq(s->values[1].count, 3);
+    quire_sources_free(s);
+    quire_reader_close(r);
     stop_server();
 }
 

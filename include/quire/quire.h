@@ -36,7 +36,7 @@ extern "C" {
 #define QUIRE_VERSION "0.1.0"
 
 /* Index schema version written to every index (see lib/schema/schema.h). */
-#define QUIRE_SCHEMA_VERSION 2
+#define QUIRE_SCHEMA_VERSION 3
 
 /* The version of the JSON that quire-serve answers and quire_results_json()
  * writes, given as "api_version" in every JSON object they return (errors
@@ -44,7 +44,7 @@ extern "C" {
  * added (clients ignore what they do not know), MAJOR when a field is
  * removed or changes meaning or type; "1" is "1.0". Every bump is recorded
  * in CHANGELOG.md. */
-#define QUIRE_API_VERSION "1"
+#define QUIRE_API_VERSION "1.1"
 
 typedef enum quire_status {
     QUIRE_OK = 0,
@@ -362,6 +362,90 @@ const char *quire_reader_detail(const quire_reader_t *r);
 #define QUIRE_MAX_QUERY_POSTINGS 2000000
 #define QUIRE_WORK_CHECK_TERMS 64
 
+/*
+ * Facets: how the matches of a search spread over the values of a field,
+ * counted over the whole match set (never only the page): the sources and
+ * authors the matches have, with how many matches have each, and how many
+ * matches there are per year. Ask for them with the `facets` bit set of
+ * quire_search_options_t (QUIRE_FACET(QUIRE_FACET_SOURCE) | ...); the
+ * results then hold one quire_facet_t per field asked for.
+ *
+ * Values are the fields exactly as indexed (source "ti-corpus/theregister",
+ * author "David Harley"; an author field naming several people is one
+ * value), the year is the first four digits of the date. Filtering on a
+ * value (the `source` option, source:NAME) ignores case, so a source
+ * spelt in two cases is two values that one filter finds together.
+ */
+typedef enum quire_facet_field {
+    QUIRE_FACET_SOURCE = 0,
+    QUIRE_FACET_YEAR,
+    QUIRE_FACET_AUTHOR,
+    QUIRE_FACET_FIELD_COUNT /* not a field: the number of facet fields */
+} quire_facet_field_t;
+
+#define QUIRE_FACET(f) (1u << (f)) /* the bit of facet field f */
+#define QUIRE_FACET_SIZE 10        /* values of a facet by default */
+#define QUIRE_MAX_FACET_SIZE 100   /* most values of a facet (not the year) */
+/* With facets, matches are counted exactly up to this many (unless the
+ * exact_total option says otherwise), so facets and total cover every
+ * match: about 0.1 us a match more than the QUIRE_EXACT_TOTAL count (see
+ * bench/RESULTS.md). */
+#define QUIRE_FACET_EXACT_TOTAL 1000000
+
+/* The facet's name as in the API ("source", "year", "author"); "" when f
+ * is out of range. */
+const char *quire_facet_name(quire_facet_field_t f);
+
+/* Parse a comma-separated list of facet names ("source,year,author", any
+ * subset in any order; blanks around names and repeats are allowed; ""
+ * is none) into the bit set *mask. Returns QUIRE_OK, or QUIRE_EINVAL for
+ * an unknown or empty name (*mask is then 0) or a NULL argument. */
+quire_status_t quire_facets_parse(const char *list, unsigned *mask);
+
+/* One value of a facet (or one source) and the matches (documents) that
+ * have it. */
+typedef struct quire_facet_value {
+    const char *value;
+    uint64_t count;
+} quire_facet_value_t;
+
+/*
+ * A facet of the matches. For source and author, `values` are the
+ * facet_size values most matches have, by count (most first; equal counts
+ * by value, bytewise); for year, every year the matches have, oldest
+ * first (facet_size does not apply). `other` counts every match not
+ * counted in `values`: those with another value and those with none
+ * (`missing`, a part of `other`: undated, no author, no source). So the
+ * counts of `values` plus `other` add up to the matches counted, which
+ * is `total` whenever total_relation is QUIRE_TOTAL_EQ (with facets,
+ * up to QUIRE_FACET_EXACT_TOTAL matches); when total is a bound, the
+ * facets count the matches visited, at least `total` of them, in index
+ * order: a sample, and they add up to more than `total`.
+ */
+typedef struct quire_facet {
+    quire_facet_field_t field;
+    const char *name;                   /* quire_facet_name(field) */
+    const quire_facet_value_t *values;
+    size_t nvalues;
+    uint64_t other;
+    uint64_t missing;
+} quire_facet_t;
+
+/*
+ * A warning about a search that ran: a filter value that matches no
+ * document of the index, which is almost always a misspelling (the search
+ * itself answers what it finds, often nothing). `code` is one of
+ *   "unknown_source"    the source option or a source: in the query names
+ *                       a source (or prefix) no document has;
+ *   "empty_date_range"  the from/to options or a date: in the query
+ *                       select no dated document;
+ * and `message` says which filter, in words.
+ */
+typedef struct quire_warning {
+    const char *code;
+    const char *message;
+} quire_warning_t;
+
 typedef enum quire_sort {
     QUIRE_SORT_RELEVANCE = 0,
     QUIRE_SORT_DATE              /* newest first, relevance within a day */
@@ -383,7 +467,12 @@ typedef struct quire_search_options {
                                queries of > QUIRE_WORK_CHECK_TERMS terms; set,
                                it applies to every query */
     unsigned exact_total;   /* count matches exactly up to this many; 0 =
-                               QUIRE_EXACT_TOTAL (see quire_results_t) */
+                               QUIRE_EXACT_TOTAL, or QUIRE_FACET_EXACT_TOTAL
+                               with facets (see quire_results_t) */
+    unsigned facets;        /* QUIRE_FACET() bits of the facets wanted
+                               (quire_facets_parse()); 0 = none */
+    unsigned facet_size;    /* values per facet; 0 = QUIRE_FACET_SIZE; at
+                               most QUIRE_MAX_FACET_SIZE */
 } quire_search_options_t;
 
 /* A highlighted range of a snippet, in Unicode code points, [start, end). */
@@ -468,6 +557,14 @@ typedef struct quire_results {
     double took_ms;
     size_t nhits;
     quire_hit_t *hits;
+    /* The facets asked for (quire_search_options_t.facets), in
+     * quire_facet_field_t order; none when none were asked. */
+    const quire_facet_t *facets;
+    size_t nfacets;
+    /* Filters that match no document (see quire_warning_t), in the order
+     * of the options (source, then dates) and then of the query. */
+    const quire_warning_t *warnings;
+    size_t nwarnings;
 } quire_results_t;
 
 /*
@@ -511,7 +608,10 @@ void quire_results_free(quire_results_t *res);
  * "took_ms","hits":[{"rank","id","score","title","source","author","date",
  * "url","snippet","highlights":[[start,end],...],"quote":{"text","start",
  * "end"}|null,"match":"exact"|"approximate"|"relaxed","approximate",
- * "relaxed"}]}. Absent fields are null; text that is not valid UTF-8 (a
+ * "relaxed"}],"warnings":[{"code","message"}],"facets":{"source"|"year"|
+ * "author":{"values":[{"value","count"}],"other","missing"}}} ("warnings"
+ * always, [] when none; "facets" only when facets were asked for).
+ * Absent fields are null; text that is not valid UTF-8 (a
  * query is echoed as given) has each bad sequence replaced by U+FFFD.
  * Returns a malloc'd string (free() it), NULL on OOM.
  */
@@ -519,7 +619,9 @@ char *quire_results_json(const quire_results_t *res);
 
 /*
  * The results as text for a terminal: a header line ("N results for Q", or
- * "at least N results for Q" when total is a bound), then per hit its rank
+ * "at least N results for Q" when total is a bound), a line per warning
+ * ("warning: MESSAGE") and per facet ("source: a 12, b 3, other 4 (no
+ * source: 2)", "year: 2015 3, 2016 40, no date 2"), then per hit its rank
  * and title, id | source | author | date | score (| approximate or
  * | relaxed when the hit did not match exactly), url, the snippet with
  * matches marked (ANSI bold-underline when `ansi`, else **like this**), and
@@ -531,6 +633,34 @@ char *quire_results_json(const quire_results_t *res);
  * Returns a malloc'd string (free() it), NULL on OOM.
  */
 char *quire_results_text(const quire_results_t *res, int ansi);
+
+/*
+ * Every source of the index and its number of documents, as
+ * quire_reader_sources() returns them. One allocation owned by the caller
+ * (free it with quire_sources_free()); the strings are in it.
+ */
+typedef struct quire_sources {
+    const quire_facet_value_t *values; /* by name, bytewise */
+    size_t nvalues;
+    uint64_t missing;                  /* documents without a source */
+} quire_sources_t;
+
+/*
+ * The sources of the index (the source field exactly as indexed, like the
+ * source facet) and how many documents each has: counted over every
+ * document (a few milliseconds for 100,000), after a QUIRE_EMODIFIED
+ * retry as quire_search() does. Returns QUIRE_OK, QUIRE_EINVAL,
+ * QUIRE_ENOMEM, QUIRE_ECORRUPT, QUIRE_EXAPIAN, QUIRE_EMODIFIED.
+ */
+quire_status_t quire_reader_sources(quire_reader_t *r, quire_sources_t **out);
+
+void quire_sources_free(quire_sources_t *s);
+
+/* The sources as the JSON of /api/sources: {"api_version","sources":
+ * [{"value","count"},...],"missing":N}; as text, one line a source ("COUNT  NAME") after a
+ * header line. malloc'd strings (free() them), NULL on OOM. */
+char *quire_sources_json(const quire_sources_t *s);
+char *quire_sources_text(const quire_sources_t *s);
 
 /* Byte position in the query of the last QUIRE_EQUERY error, or -1. */
 long quire_reader_error_pos(const quire_reader_t *r);

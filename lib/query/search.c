@@ -30,6 +30,7 @@
 
 #include "clock.h"
 #include "query/compile.h"
+#include "query/facets.h"
 #include "query/query_parser.h"
 #include "query/reader.h"
 #include "query/search_checks.h"
@@ -43,10 +44,13 @@
 
 /* ------------------------------------------------------------ running --- */
 
-/* The count cap of o (see quire_results_t.total). */
+/* The count cap of o (see quire_results_t.total): facets count every
+ * match the count visits, so with facets it visits (nearly) all. */
 static unsigned exact_cap(const quire_search_options_t *o)
 {
-    return o->exact_total ? o->exact_total : QUIRE_EXACT_TOTAL;
+    if (o->exact_total)
+        return o->exact_total;
+    return o->facets ? QUIRE_FACET_EXACT_TOTAL : QUIRE_EXACT_TOTAL;
 }
 
 /* run() flags: count the matches exactly up to the cap of o; order ties
@@ -107,7 +111,9 @@ static quire_status_t run(quire_reader_t *r, const qn *tree, quirei_compile_t *c
     if ((!o->max_postings && c->nterms <= QUIRE_WORK_CHECK_TERMS) ||
         (uint64_t)c->nterms * quirei_rdb_doc_count_or_0(r->db) <= maxp)
         maxp = 0;
-    unsigned cap = exact_cap(o);
+    unsigned cap = exact_cap(o), slots[QUIREI_MAX_SPIES];
+    /* The facets are counted on the run that counts the matches. */
+    size_t nspy = flags & RUN_COUNT ? quirei_facet_slots(o, slots) : 0;
     /* One more than the cap: a query with exactly cap matches is exact. */
     quirei_search_spec spec = {
         .offset = offset,
@@ -116,6 +122,8 @@ static quire_status_t run(quire_reader_t *r, const qn *tree, quirei_compile_t *c
         .tie_slot = flags & RUN_TIES ? QUIREI_SLOT_FIELDS : -1,
         .check_at_least = flags & RUN_COUNT ? (cap < UINT32_MAX ? cap + 1 : cap) : 0,
         .max_postings = maxp,
+        .spy_slots = slots,
+        .nspy = nspy,
     };
     quire_status_t st = quirei_rdb_search(r->db, q, &spec, out, &r->detail);
     quirei_q_free(q);
@@ -140,6 +148,7 @@ typedef struct found {
     size_t npicks;
     uint64_t total;
     int total_gte; /* total is the cap: more match */
+    quirei_value_counts *counts; /* the facets of the run that counted total */
     int approximate, relaxed;
 } found_t;
 
@@ -149,6 +158,7 @@ static void found_release(found_t *f)
     quirei_mset_free(f->ma);
     free(f->morder);
     free(f->picks);
+    quirei_value_counts_free(f->counts);
 }
 
 /*
@@ -200,8 +210,10 @@ static int cmp_unsigned(const void *a, const void *b)
 /* f's total from m, counted exactly up to the cap of o: either the exact
  * count (at most the cap), or the cap as a lower bound. Never Xapian's
  * estimate, which changes with the page asked for. */
-static void set_total(found_t *f, const quirei_mset *m, const quire_search_options_t *o)
+static void set_total(found_t *f, quirei_mset *m, const quire_search_options_t *o)
 {
+    quirei_value_counts_free(f->counts);
+    f->counts = quirei_mset_take_counts(m);
     uint64_t cap = exact_cap(o), n = quirei_mset_lower_bound(m);
     f->total_gte = !quirei_mset_exact(m) || n > cap;
     /* Not exact, counting went past the cap (n > cap): Xapian stops early
@@ -426,7 +438,8 @@ static quire_status_t order_second_tier(quire_reader_t *r, const qn *tree, quire
     if (st == QUIRE_OK) {
         quirei_mset_free(f->m);
         f->m = NULL;
-        st = run(r, tree, c, filters, o, 0, (unsigned)need, RUN_TIES, &f->m);
+        /* pick_tiers() takes the total (and facets) from this run. */
+        st = run(r, tree, c, filters, o, 0, (unsigned)need, RUN_TIES | RUN_COUNT, &f->m);
     }
     return st;
 }
@@ -529,6 +542,7 @@ typedef struct results_impl {
     quire_results_t pub; /* first: the public pointer is this struct */
     char *query;
     hit_impl_t *impl;
+    quirei_extras *extras; /* facets and warnings */
 } results_impl_t;
 
 void quire_results_free(quire_results_t *res)
@@ -544,6 +558,7 @@ void quire_results_free(quire_results_t *res)
     free(ri->impl);
     free(res->hits);
     free(ri->query);
+    quirei_extras_free(ri->extras);
     free(ri);
 }
 
@@ -703,6 +718,10 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
         ri->pub.relaxed = f.relaxed && f.total;
         ri->pub.approximate = f.approximate && f.total;
         st = fill_results(r, tree, o, &f, ri);
+    }
+    if (st == QUIRE_OK) {
+        st = quirei_extras_make(r, tree, o, f.counts, &ri->pub, &ri->extras);
+        f.counts = NULL;
     }
     found_release(&f);
     quirei_qn_free(tree);

@@ -49,6 +49,12 @@ quire_status_t quirei_search_check(quire_reader_t *r, size_t qlen,
     if (o->offset > QUIRE_MAX_OFFSET - limit)
         return refuse(r, QUIRE_EOPTION, -1, "offset", "offset %u + limit %u is over %d",
                       o->offset, limit, QUIRE_MAX_OFFSET);
+    if (o->facets >> QUIRE_FACET_FIELD_COUNT)
+        return refuse(r, QUIRE_EOPTION, -1, "facets",
+                      "facets 0x%x: only QUIRE_FACET() bits of source, year, author", o->facets);
+    if (o->facet_size > QUIRE_MAX_FACET_SIZE)
+        return refuse(r, QUIRE_EOPTION, -1, "facet_size", "facet_size %u is not from 1 to %d",
+                      o->facet_size, QUIRE_MAX_FACET_SIZE);
     if (o->sort != QUIRE_SORT_RELEVANCE && o->sort != QUIRE_SORT_DATE)
         return refuse(r, QUIRE_EOPTION, -1, "sort",
                       "sort %d is not QUIRE_SORT_RELEVANCE or QUIRE_SORT_DATE", (int)o->sort);

@@ -9,6 +9,7 @@
 #include <quire/quire.h>
 
 #include "json_text.h"
+#include "render/facets_render.h"
 
 /* One hit as a JSON object, or NULL when out of memory. */
 /* A score to four significant digits: more would promise a precision
@@ -67,8 +68,10 @@ char *quire_results_json(const quire_results_t *res)
                              "offset", (json_int_t)res->offset, "limit",
                              (json_int_t)res->limit, "relaxed", res->relaxed, "approximate",
                              res->approximate, "took_ms", round(res->took_ms * 1e3) / 1e3, "hits", hits);
-    if (!root)
+    if (!root || quirei_facets_json_add(root, res) < 0) {
+        json_decref(root);
         return NULL;
+    }
     /* The API's version first, as in every answer of quire-serve. */
     json_t *versioned = json_pack("{s:s}", "api_version", QUIRE_API_VERSION);
     if (!versioned || json_object_update(versioned, root) < 0) {

@@ -139,6 +139,29 @@ static quire_status_t add_source(quirei_doc_terms *t, const char *src, size_t le
     return st;
 }
 
+/* The facet slots (schema.h): source and author as given, the year of the
+ * date key (NULL when the document has no date). Empty fields get no
+ * value, as absent ones: a facet counts them as missing. */
+static quire_status_t add_facet_values(quirei_doc_terms *t, const char *const f[QUIRE_FIELD_COUNT],
+                                       const size_t n[QUIRE_FIELD_COUNT], const char *date)
+{
+    static const struct {
+        quire_field_t field;
+        unsigned slot;
+    } slots[] = {{QUIRE_FIELD_SOURCE, QUIREI_SLOT_SOURCE}, {QUIRE_FIELD_AUTHOR, QUIREI_SLOT_AUTHOR}};
+    quire_status_t st = QUIRE_OK;
+    for (size_t i = 0; st == QUIRE_OK && i < sizeof slots / sizeof *slots; i++) {
+        quire_field_t fd = slots[i].field;
+        int has = f[fd] && n[fd];
+        st = quirei_xdoc_set_value(t->xdoc, slots[i].slot, has ? f[fd] : QUIREI_FACET_NONE,
+                                   has ? n[fd] : 1, &t->err);
+    }
+    if (st == QUIRE_OK)
+        st = quirei_xdoc_set_value(t->xdoc, QUIREI_SLOT_YEAR, date ? date : QUIREI_FACET_NONE,
+                                   date ? 4 : 1, &t->err);
+    return st;
+}
+
 quire_status_t quirei_doc_terms_make(quirei_doc_terms *t, const char *const f[QUIRE_FIELD_COUNT],
                                      const size_t n[QUIRE_FIELD_COUNT])
 {
@@ -165,6 +188,8 @@ quire_status_t quirei_doc_terms_make(quirei_doc_terms *t, const char *const f[QU
     char date[11];
     size_t dlen = quirei_date_key(f[QUIRE_FIELD_DATE], date);
     if (dlen && (st = quirei_xdoc_set_value(t->xdoc, QUIREI_SLOT_DATE, date, dlen, &t->err)))
+        return st;
+    if ((st = add_facet_values(t, f, n, dlen ? date : NULL)))
         return st;
     if ((st = make_data(t, f, n)))
         return st;

@@ -24,10 +24,16 @@ quire_status_t quirei_schema_check(const char *path, const char *version, size_t
     if (strlen(version) == len &&
         quirei_parse_number(version, QUIRE_SCHEMA_VERSION, QUIRE_SCHEMA_VERSION, &v) == 0)
         return QUIRE_OK;
+    /* An older index is the common case after an upgrade: say what it
+     * lacks, so the rebuild is not a mystery. */
+    int older = strlen(version) == len &&
+                quirei_parse_number(version, 1, QUIRE_SCHEMA_VERSION - 1, &v) == 0;
     quirei_buf_setf(msg,
                     "%s: schema version %.*s, this build reads %d (rebuild the index with "
-                    "quire-index into a new directory)",
-                    path, (int)(len < 32 ? len : 32), version, QUIRE_SCHEMA_VERSION);
+                    "quire-index into a new directory%s)",
+                    path, (int)(len < 32 ? len : 32), version, QUIRE_SCHEMA_VERSION,
+                    older ? "; schema 3 added the facet values of source, author and year"
+                          : "");
     return QUIRE_ESCHEMA;
 }
 

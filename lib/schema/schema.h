@@ -2,7 +2,7 @@
  * schema.h - what a Quire index holds: terms, values, data and metadata.
  *
  * ===========================================================================
- * The Quire index, schema version 2
+ * The Quire index, schema version 3
  * ===========================================================================
  *
  * An index is a directory (store/layout.c owns every name in it):
@@ -91,6 +91,33 @@
  *               result page without snippets reads one value per hit and
  *               never the body.
  *
+ *   slot 2      the source, exactly as given (after UTF-8 repair);
+ *   slot 3      the author, exactly as given;
+ *   slot 4      the year of the date (YYYY, the first four bytes of
+ *               slot 0).
+ *               A document without the field holds one NUL byte
+ *               (QUIREI_FACET_NONE; no field holds a NUL), never no
+ *               value: reading a slot's values in document order skips
+ *               along its chunks, but a document with no value that lies
+ *               between two chunks costs a B-tree lookup, and the three
+ *               facets of a 54,000-match query took 92 ms instead of 22
+ *               (p50, shared corpus) when absent fields had no value.
+ *               These are the facets (query/facets.c): Xapian's
+ *               ValueCountMatchSpy counts the distinct values of a slot
+ *               over the matches, and it is the spy that a remote
+ *               xapian-tcpsrv knows, so facets work on remote shards too
+ *               (a spy of our own, decoding the record of slot 1, would
+ *               not). The year has a slot of its own rather than
+ *               counting slot 0's dates and adding them up by year: a
+ *               few dozen values to count and send instead of thousands.
+ *               The XS terms cannot serve: they are lower-cased and a
+ *               source's XS<top> term counts its sub-sources too
+ *               ("mitre-attack" and "mitre-attack/procedure").
+ *               Schema 3 added them (0.6% of the index, see
+ *               bench/RESULTS.md, "Facets"); an index of schema 2 has no
+ *               facets, so it is refused rather than answering with
+ *               empty ones.
+ *
  * Document data:
  *   the record of record.h (quirei_record_encode): a version byte and the
  *   seven fields (quire_field_t order: id, title, source, url, author,
@@ -100,7 +127,7 @@
  *   and quotes cite it exactly.
  *
  * Metadata (in every shard):
- *   quire.schema    "2"; a reader refuses any other value (an index of
+ *   quire.schema    "3"; a reader refuses any other value (an index of
  *                   another version is rebuilt with quire-index)
  *   quire.language  the Snowball language of the Z terms ("english")
  *   quire.shards    the shard count
@@ -126,6 +153,16 @@
 #define QUIREI_SLOT_DATE 0          /* value: YYYY[-MM[-DD]] */
 #define QUIREI_SLOT_FIELDS 1        /* value: the record (record.h) with an
                                        empty body */
+#define QUIREI_SLOT_SOURCE 2        /* value: the source, as given */
+#define QUIREI_SLOT_AUTHOR 3        /* value: the author, as given */
+#define QUIREI_SLOT_YEAR 4          /* value: YYYY of the date */
+#define QUIREI_FACET_NONE "\0"      /* the facet value of "no value" (one NUL) */
+
+/* Is the facet value v (len bytes) QUIREI_FACET_NONE? */
+static inline int quirei_facet_none(const char *v, size_t len)
+{
+    return len == 1 && v[0] == '\0';
+}
 #define QUIREI_TITLE_GAP 100        /* positions between title and body */
 
 /* Metadata keys, stored in every shard. */

@@ -13,7 +13,9 @@
 
 #include "hash.h"
 
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>
@@ -459,6 +461,7 @@ struct quirei_q {
 
 struct quirei_mset {
     Xapian::MSet m;
+    quirei_value_counts *counts; /* NULL: no spies, or taken */
 };
 
 quirei_q *quirei_q_term(const char *term, size_t len)
@@ -552,6 +555,70 @@ static uint64_t postings_over(Xapian::Database &db, const Xapian::Query &q, uint
     return sum > max ? sum : 0;
 }
 
+namespace {
+
+/* One spy's values and counts into sl (malloc'd, for C to free), or
+ * bad_alloc. */
+void copy_slot(const Xapian::ValueCountMatchSpy &spy, quirei_slot_counts &sl)
+{
+    size_t n = 0, bytes = 0;
+    for (auto it = spy.values_begin(); it != spy.values_end(); ++it, n++)
+        bytes += (*it).size() + 1;
+    sl.v = static_cast<quirei_value_count *>(calloc(n + 1, sizeof *sl.v));
+    sl.text = static_cast<char *>(malloc(bytes + 1));
+    if (!sl.v || !sl.text)
+        throw std::bad_alloc();
+    char *p = sl.text;
+    for (auto it = spy.values_begin(); it != spy.values_end() && sl.n < n; ++it) {
+        const std::string v = *it;
+        memcpy(p, v.data(), v.size());
+        p[v.size()] = '\0';
+        sl.v[sl.n++] = quirei_value_count{p, v.size(), it.get_termfreq()};
+        p += v.size() + 1;
+    }
+}
+
+/* The spies' counts as C arrays, for the C side to own. */
+quirei_value_counts *copy_counts(const std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> &spies,
+                                 const unsigned *slots)
+{
+    auto *c = static_cast<quirei_value_counts *>(calloc(1, sizeof(quirei_value_counts)));
+    if (!c)
+        throw std::bad_alloc();
+    try {
+        c->seen = spies.empty() ? 0 : spies[0]->get_total();
+        for (size_t k = 0; k < spies.size(); k++) {
+            c->nslots = k + 1;
+            c->slots[k].slot = slots[k];
+            copy_slot(*spies[k], c->slots[k]);
+        }
+    } catch (...) {
+        quirei_value_counts_free(c);
+        throw;
+    }
+    return c;
+}
+
+} // namespace
+
+quirei_value_counts *quirei_mset_take_counts(quirei_mset *m)
+{
+    quirei_value_counts *c = m->counts;
+    m->counts = nullptr;
+    return c;
+}
+
+void quirei_value_counts_free(quirei_value_counts *c)
+{
+    if (!c)
+        return;
+    for (size_t k = 0; k < c->nslots; k++) {
+        free(c->slots[k].v);
+        free(c->slots[k].text);
+    }
+    free(c);
+}
+
 quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, const quirei_search_spec *s,
                                  quirei_mset **out, quirei_buf *err)
 {
@@ -574,7 +641,18 @@ quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, const quirei
             enq.set_sort_by_value_then_relevance((Xapian::valueno)s->sort_slot, true);
         else if (s->tie_slot >= 0)
             enq.set_sort_by_relevance_then_value((Xapian::valueno)s->tie_slot, false);
-        *out = new quirei_mset{enq.get_mset(s->offset, s->limit, s->check_at_least)};
+        size_t nspy = s->nspy < QUIREI_MAX_SPIES ? s->nspy : QUIREI_MAX_SPIES;
+        /* add_matchspy() keeps pointers: the spies outlive the match. */
+        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        for (size_t k = 0; k < nspy; k++) {
+            spies.emplace_back(new Xapian::ValueCountMatchSpy((Xapian::valueno)s->spy_slots[k]));
+            enq.add_matchspy(spies.back().get());
+        }
+        std::unique_ptr<quirei_mset> m(
+            new quirei_mset{enq.get_mset(s->offset, s->limit, s->check_at_least), nullptr});
+        if (nspy)
+            m->counts = copy_counts(spies, s->spy_slots);
+        *out = m.release();
         return QUIRE_OK;
     } catch (...) {
         return from_exception(err, "search");
@@ -625,6 +703,8 @@ quire_status_t quirei_mset_value(quirei_mset *m, size_t i, unsigned slot, quirei
 
 void quirei_mset_free(quirei_mset *m)
 {
+    if (m)
+        quirei_value_counts_free(m->counts);
     delete m;
 }
 

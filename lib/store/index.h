@@ -138,6 +138,11 @@ typedef struct quirei_search_spec {
      * sum to more than this (0 = no limit; the lookups cost a B-tree
      * descent a term, so callers pass 0 when q is too small to reach it). */
     uint64_t max_postings;
+    /* Count the values of these slots over the matches the matcher visits
+     * (every match when check_at_least is above their number): nspy of
+     * them, at most QUIREI_MAX_SPIES; see quirei_mset_take_counts(). */
+    const unsigned *spy_slots;
+    size_t nspy;
 } quirei_search_spec;
 quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, const quirei_search_spec *s,
                                  quirei_mset **out, quirei_buf *err);
@@ -156,6 +161,35 @@ quire_status_t quirei_mset_data(quirei_mset *m, size_t i, quirei_buf *data, quir
 quire_status_t quirei_mset_value(quirei_mset *m, size_t i, unsigned slot, quirei_buf *out,
                                  quirei_buf *err);
 void quirei_mset_free(quirei_mset *m);
+
+/* ---- value counts (facets) ----
+ * Xapian's ValueCountMatchSpy, one per spied slot: the distinct values of
+ * the slot among the matches it saw, each with the number of those
+ * matches holding it. Documents without a value in the slot are seen but
+ * not counted under any value. It is the spy xapian-tcpsrv registers, so
+ * remote shards count their part and Xapian adds the parts up. */
+#define QUIREI_MAX_SPIES 4
+typedef struct quirei_value_count {
+    const char *value; /* NUL-terminated (values may hold NULs: len says) */
+    size_t len;
+    uint64_t count;
+} quirei_value_count;
+typedef struct quirei_slot_counts {
+    unsigned slot;
+    quirei_value_count *v; /* in value order (bytewise), malloc'd */
+    size_t n;
+    char *text;            /* the values, one malloc'd block */
+} quirei_slot_counts;
+typedef struct quirei_value_counts {
+    uint64_t seen; /* the matches the spies saw */
+    size_t nslots; /* spec.nspy */
+    quirei_slot_counts slots[QUIREI_MAX_SPIES];
+} quirei_value_counts;
+/* The counts of the search that made m (the caller's now: free them with
+ * quirei_value_counts_free()), or NULL when it spied on no slot. Taken
+ * once: a second call returns NULL. */
+quirei_value_counts *quirei_mset_take_counts(quirei_mset *m);
+void quirei_value_counts_free(quirei_value_counts *c);
 /* Number of documents in the index, for idf weights and the work limit;
  * 0 when Xapian fails (the caller then only loses a weight or a check). */
 uint64_t quirei_rdb_doc_count_or_0(quirei_rdb *db);
