@@ -245,6 +245,18 @@ test('loading a search URL runs the search', async () => {
   await p2.close();
 });
 
+test('the API warnings are shown', async (tt) => {
+  const r = await (await fetch(base + '/api/search?q=ransomware&source=nosuchsource')).json();
+  if (!Array.isArray(r.warnings)) {
+    tt.skip('the API has no warnings yet');
+    return;
+  }
+  await page.goto(base + '/?q=ransomware&source=nosuchsource');
+  await waitDone(page);
+  assert.match(await page.textContent('.notice.warning'), /nosuchsource/);
+  assert.match(await page.textContent('#active-filters'), /source: nosuchsource/);
+});
+
 test('facets filter on click', async (tt) => {
   if (!(await facetsInApi(base))) {
     tt.skip('the API has no facets yet (the page hides them)');
