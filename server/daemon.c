@@ -21,8 +21,8 @@
 #include "clock.h"
 #include "gzip_encode.h"
 #include "http_api.h"
-#include "web_assets.h"
 #include "strbuf.h"
+#include "web_assets.h"
 
 /* The query parameter that may carry the API key (daemon.h). */
 #define KEY_PARAM "key"
