@@ -61,6 +61,7 @@ const kinds = existsSync(join(SET, 'expected.jsonl'))
 
 // PAGE_BENCH_N=30: the first 30 queries only (a quick look).
 if (process.env.PAGE_BENCH_N) queries.length = kinds.length = Math.min(queries.length, Number(process.env.PAGE_BENCH_N));
+const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const server = await startServer(BIN, INDEX);
 const browser = await launch(pw.chromium);
 const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
@@ -156,7 +157,7 @@ if (APPEND) {
   appendFileSync(join(ROOT, 'bench', 'RESULTS.md'), `
 ## Page: Enter to results on screen — ${date} (issue 12)
 
-- Machine: ${cpus().length} CPU(s), ${cpus()[0].model}; load average before ${sh("cut -d' ' -f1-3 /proc/loadavg")}.
+- Machine: ${cpus().length} CPU(s), ${cpus()[0].model}; load average ${loadBefore} before, ${sh("cut -d' ' -f1-3 /proc/loadavg")} after.
 - Commit ${sh('git rev-parse --short HEAD')}; ${sh('/usr/bin/chromium --version 2>/dev/null')} headless, playwright-core; quire-serve --threads 2 on 127.0.0.1.
 - Index: \`${INDEX}\`; queries: \`${SET}/queries.txt\` (${queries.length}).
 - Method: \`node bench/page_bench.mjs\`: the box filled, Enter pressed (a real key event),
