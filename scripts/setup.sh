@@ -18,6 +18,7 @@ PKGS=(
   python3-jsonschema                  # tests/openapi_check.py validates answers against openapi.json
   clang libclang-rt-14-dev            # fuzzing (libFuzzer) and sanitizer runtime
   wrk                                 # HTTP benchmark (bench/bench_http.sh)
+  chromium                            # the page's browser tests (tests/web/) and bench/page_bench.mjs
 )
 
 missing=()

@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The page's browser tests drive Chromium with playwright-core (tests/web/,
+# pinned by its package-lock.json); node comes with the machine.
+(cd tests/web && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== Release build (-Wall -Wextra -Werror)"
 bash scripts/build.sh build

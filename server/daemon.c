@@ -23,6 +23,7 @@
 #include "http_api.h"
 #include "number.h"
 #include "strbuf.h"
+#include "web_assets.h"
 
 /* The query parameter that may carry the API key (daemon.h). */
 #define KEY_PARAM "key"
@@ -32,6 +33,8 @@
 static struct {
     api_config_t api;
     const char *api_key; /* or NULL: no key needed */
+    char csp[512];       /* Content-Security-Policy of every answer (web_csp) */
+    const char *frame_options; /* X-Frame-Options, or NULL (web_frame_options) */
     long max_connections;
     int64_t timeout_ms;
     struct MHD_Daemon *mhd;
@@ -352,6 +355,11 @@ static enum MHD_Result queue(exchange_t *ex, unsigned status, struct MHD_Respons
     if (type)
         MHD_add_response_header(resp, "Content-Type", type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    /* On every answer, not only the page's: a JSON or feed answer opened in
+     * a tab or a frame gets the same protection. */
+    MHD_add_response_header(resp, "Content-Security-Policy", srv.csp);
+    if (srv.frame_options)
+        MHD_add_response_header(resp, "X-Frame-Options", srv.frame_options);
     if (ex->allow) {
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", ex->allow);
         if (strcmp(ex->allow, "*") != 0)
@@ -705,6 +713,11 @@ int daemon_start(const serve_options_t *o)
                 o->listen_addr);
     srv.api = (api_config_t){.db = o->db, .cors = o->cors};
     srv.api_key = o->api_key;
+    if (web_csp(o->frame_ancestors, srv.csp, sizeof srv.csp) < 0) {
+        fprintf(stderr, "quire-serve: --frame-ancestors: too long\n");
+        return -1;
+    }
+    srv.frame_options = web_frame_options(o->frame_ancestors);
     srv.max_connections = o->max_connections;
     srv.timeout_ms = (int64_t)o->timeout_s * 1000;
     /* A batch answers within half the timeout, well before libmicrohttpd

@@ -24,6 +24,7 @@
 #include "json_text.h"
 #include "search_params.h"
 #include "thread_reader.h"
+#include "web_assets.h"
 
 void api_shutdown(void)
 {
@@ -428,6 +429,24 @@ static void h_search(const api_config_t *cfg, const api_request_t *rq, reply_t *
     quirei_buf_release(&key);
 }
 
+/* The page (web_assets.h): index.html for "/" and "/doc/{id}", and its
+ * scripts and style sheet. Its own query string is the app's to read. */
+static void h_page(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
+{
+    (void)cfg;
+    const web_asset_t *a = web_asset_for(rq->path);
+    if (!a) {
+        reply_error(rp, 404, "not_found", "no such page asset");
+        return;
+    }
+    if ((rp->body = malloc(a->len + 1)) != NULL) {
+        memcpy(rp->body, a->body, a->len + 1);
+        rp->len = a->len;
+    }
+    rp->status = 200;
+    rp->type = a->type;
+}
+
 /* The stored document as JSON, its fields in their order, absent ones null;
  * NULL when out of memory. */
 static json_t *doc_json(const quire_doc_t *doc)
@@ -474,7 +493,7 @@ static const struct route {
     const char *path;
     int prefix; /* path is a prefix (ids follow) */
     handler_fn fn;
-    const char *const *params; /* the query-string parameters it takes */
+    const char *const *params; /* the query-string parameters it takes (NULL: any) */
 } routes[] = {
     {"/api/search", 0, h_search, search_param_names},
     {"/api/doc/", 1, h_doc, no_params},
@@ -484,13 +503,16 @@ static const struct route {
     {"/openapi.json", 0, h_openapi, no_params},
     {"/api/batch", 0, h_batch, batch_param_names},
     {"/opensearch.xml", 0, h_opensearch, no_params},
+    {"/", 0, h_page, NULL}, /* params NULL: the page's URL carries the app's state */
+    {"/doc/", 1, h_page, NULL},
+    {"/assets/", 1, h_page, NULL},
 };
 
 /* A 400 for a parameter the route does not take, naming it and the ones it
  * does. Returns 1 when it answered. */
 static int refuse_unknown_param(const api_request_t *rq, const struct route *rt, reply_t *rp)
 {
-    const char *bad = rq->unknown_arg ? rq->unknown_arg(rq, rt->params) : NULL;
+    const char *bad = rq->unknown_arg && rt->params ? rq->unknown_arg(rq, rt->params) : NULL;
     if (!bad)
         return 0;
     quirei_buf msg = QUIREI_BUF_INIT;

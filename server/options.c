@@ -60,6 +60,11 @@ static void usage(FILE *out)
             "                  /doc/)\n"
             "  --api-key-file F  the same, the key being the first line of F (keeps it\n"
             "                  out of the process list)\n"
+            "  --frame-ancestors SOURCES\n"
+            "                  who may show the page (and the API's answers) in a frame,\n"
+            "                  as a CSP source list, e.g. \"'self' https://portal.example\"\n"
+            "                  (default 'none': nobody; sent as Content-Security-Policy\n"
+            "                  frame-ancestors, and X-Frame-Options DENY or SAMEORIGIN)\n"
             "  --help, --version\n"
             "\n"
             "Numbers are decimal digits only (no sign, no spaces).\n"
@@ -84,6 +89,11 @@ static void usage(FILE *out)
             "named in error.parameter, its value quoted) or bad_query (the q text, with\n"
             "error.position), 401, 404, 405, 413, 503; as text with format=text or\n"
             "Accept: text/plain.\n"
+            "\n"
+            "The page: open http://ADDR:PORT/ in a browser (search, read, cite, batch\n"
+            "search, history and saved searches with their feeds; README.md, \"The\n"
+            "page\"). It and /doc/{id} are served without the API key; the page asks\n"
+            "for the key when the API needs it.\n"
             "\n"
             "Endpoints (see README.md, \"HTTP API\"):\n"
             "  GET /api/search?q=...&limit=10&offset=0&sort=relevance|date&source=...\n"
@@ -126,6 +136,20 @@ static char *read_key_file(const char *path)
     }
     fclose(f);
     return key;
+}
+
+/* A CSP source list goes into a header as it is: refuse what would end the
+ * directive (';'), start another policy (','), or break the header (control
+ * characters). 1 when arg is fine, else 0 (said why). */
+static int frame_ancestors_ok(const char *arg)
+{
+    int ok = *arg != '\0';
+    for (const char *p = arg; ok && *p; p++)
+        ok = (*p >= 0x21 && *p <= 0x7e && *p != ';' && *p != ',') || *p == ' ';
+    if (!ok)
+        fprintf(stderr, "quire-serve: --frame-ancestors: not a CSP source list (no ';', ',' "
+                        "or control characters): '%s'\n", arg);
+    return ok;
 }
 
 QUIREI_ARRAY(origin_list, const char *)
@@ -185,6 +209,11 @@ static int apply_option(parse_state_t *ps, int c, const char *arg)
             return 2;
         }
         break;
+    case 'F':
+        if (!frame_ancestors_ok(arg))
+            return 2;
+        o->frame_ancestors = arg;
+        break;
     case 'h': usage(stdout); return 0;
     case 'V': printf("quire-serve %s\n", QUIRE_VERSION); return 0;
     default: fprintf(stderr, "Try 'quire-serve --help'.\n"); return 2;
@@ -235,6 +264,7 @@ int serve_options_parse(int argc, char **argv, serve_options_t *o)
         {"api-key", required_argument, NULL, 'k'}, {"api-key-file", required_argument, NULL, 'K'},
         {"version", no_argument, NULL, 'V'},       {"max-connections", required_argument, NULL, 'm'},
         {"timeout", required_argument, NULL, 'T'}, {"cache-mb", required_argument, NULL, 'C'},
+        {"frame-ancestors", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0},
     };
     *o = (serve_options_t){

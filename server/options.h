@@ -36,6 +36,9 @@ typedef struct serve_options {
      * successful parse); the strings are argv's, the array is owned. */
     const char **cors;
     char *api_key;           /* --api-key / --api-key-file (owned), or NULL */
+    /* --frame-ancestors: who may frame the page and the API's answers, a
+     * CSP source list (argv's memory), or NULL: nobody ('none'). */
+    const char *frame_ancestors;
 } serve_options_t;
 
 /* What serve_options_parse() returns when the server should run; any other
