@@ -388,7 +388,8 @@ static int is_caption(span s)
     static const char *const marks[] = {"getty images", "shutterstock", "istock", "alamy",
                                         "image credit", "photo credit", "image:", "photo:",
                                         "picture:", "credit:", "illustration:", "image source",
-                                        "(image", "(photo", NULL};
+                                        "(image", "(photo", "stock photo",
+                                        "stock image", NULL};
     if (count_words(s) > 15)
         return 0;
     if (contains_any(s, marks))
