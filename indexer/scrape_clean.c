@@ -50,8 +50,8 @@
  *     heading mean the article goes on.
  *
  * Author, when no byline named one, from the first body paragraph (the
- * standfirst) ending in ", says Greg Day." (says, said, writes, argues,
- * explains, warns, believes), else from the last one (a bio) starting
+ * standfirst) ending in ", says Greg Day." or a quotation's '," says Greg
+ * Day.' (says, said, writes, argues, explains, warns, believes), else from the last one (a bio) starting
  * "Greg Day is" with a role word (VP, CTO, director, analyst, editor,
  * researcher ...) after it. The name must be 2 to 4 capitalised words
  * (particles such as van, de allowed), not starting with The, A, This ...
@@ -535,27 +535,39 @@ static size_t cut_tail(const para *v, size_t first, size_t end)
 
 /* ---- author from the text -------------------------------------------------------- */
 
-/* "..., says Greg Day." (or "..., says Greg Day, CTO of X.") ending the
+/* Does a comma (or a comma and a closing quote: ',"' or ',”') end s? */
+static int comma_ends(span s)
+{
+    if (s.n >= 1 && s.p[s.n - 1] == ',')
+        return 1;
+    if (s.n >= 2 && s.p[s.n - 1] == '"' && s.p[s.n - 2] == ',')
+        return 1;
+    return s.n >= 4 && memcmp(s.p + s.n - 4, ",\xe2\x80\x9d", 4) == 0;
+}
+
+/* "..., says Greg Day." (or '...," says Greg Day, CTO of X.') ending the
  * paragraph: the name, or an empty span. */
 static span standfirst_author(span s)
 {
-    static const char *const verbs[] = {", says ", ", said ", ", writes ", ", argues ",
-                                        ", explains ", ", warns ", ", believes ", NULL};
+    static const char *const verbs[] = {" says ", " said ", " writes ", " argues ",
+                                        " explains ", " warns ", " believes ", NULL};
     if (last_mark(s) != '.')
         return (span){NULL, 0};
     for (size_t i = 0; verbs[i]; i++) {
-        size_t k = ifind(s, verbs[i]), last = (size_t)-1;
-        for (span r = s; k != (size_t)-1; k = ifind(r, verbs[i])) {
-            last = (size_t)(r.p - s.p) + k;
-            r = after(s, last + 1);
-        }
+        size_t last = (size_t)-1;
+        for (size_t from = 0, k; (k = ifind(after(s, from), verbs[i])) != (size_t)-1;
+             from += k + 1)
+            if (comma_ends((span){s.p, from + k}))
+                last = from + k;
         if (last == (size_t)-1)
             continue;
         span rest = after(s, last + strlen(verbs[i]));
         if (ifind(rest, ". ") != (size_t)-1)
             continue; /* not the paragraph's last sentence */
         size_t end = ifind(rest, ",");
-        span name = {rest.p, end != (size_t)-1 ? end : rest.n - 1};
+        span name = {rest.p, end != (size_t)-1 ? end : rest.n};
+        while (name.n && strchr(".\"')", name.p[name.n - 1]))
+            name.n--; /* the stop, and a closing quote after it */
         if (is_name(name, 1))
             return trim(name);
     }

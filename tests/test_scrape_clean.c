@@ -252,6 +252,8 @@ SC_TEST(standfirst_and_bio_authors)
     cr_assert_str_eq(AUTHOR, "Ana María López");
     clean("Headline of the piece\n\nNations must act together, says Greg Day, CTO of FireEye.\n\n" ARTICLE);
     cr_assert_str_eq(AUTHOR, "Greg Day");
+    clean("Headline of the piece\n\n\"Nations must act together,\" says Greg Day.\"\n\n" ARTICLE);
+    cr_assert_str_eq(AUTHOR, "Greg Day");
     clean("Headline of the piece\n\n" ARTICLE "\n\nJane Doe is a senior analyst at Acme Corp.");
     cr_assert_str_eq(AUTHOR, "Jane Doe");
     clean("Headline of the piece\n\n" ARTICLE "\n\nAbout the author: John van Roe is editor of this site.");
