@@ -2,12 +2,12 @@
 # fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]  (default 600; all targets)
 # Builds the libFuzzer targets with clang + ASan + UBSan into $FUZZ_BUILD (default
 # build-fuzz/) and runs each for the given time on a copy of its seed corpus; crashes
-# land in fuzz/out/. Targets: tokenizer query jsonl html markdown date http.
+# land in fuzz/out/. Targets: tokenizer query jsonl html markdown text date http.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-600}
 shift || true
-ALL=(tokenizer query jsonl html markdown date http)
+ALL=(tokenizer query jsonl html markdown text date http)
 TARGETS=("${@:-${ALL[@]}}")
 BUILD=${FUZZ_BUILD:-build-fuzz}
 bash scripts/setup.sh

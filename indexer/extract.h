@@ -48,8 +48,12 @@ typedef enum qx_extract_status {
  */
 typedef qx_extract_status (*qx_extract_fn)(const char *data, size_t len, qx_fields *out,
                                            char *err, size_t errlen);
+/* .txt: as a scraped article when the text has that shape (scrape_clean.h),
+ * else first line title, rest body; _raw: always the latter (--raw-text). */
 qx_extract_status qx_extract_text(const char *data, size_t len, qx_fields *out, char *err,
                                   size_t errlen);
+qx_extract_status qx_extract_text_raw(const char *data, size_t len, qx_fields *out, char *err,
+                                      size_t errlen);
 qx_extract_status qx_extract_html(const char *data, size_t len, qx_fields *out, char *err,
                                   size_t errlen);
 qx_extract_status qx_extract_markdown(const char *data, size_t len, qx_fields *out, char *err,

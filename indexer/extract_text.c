@@ -1,15 +1,21 @@
 /*
- * extract_text.c - plain-text (.txt) extractor, plus the qx_fields helpers
+ * extract_text.c - plain-text (.txt) extractors, plus the qx_fields helpers
  * and qx_extract_fail (shared by all extractors).
  *
- * Rules: the first non-empty line (trimmed) is the title; the body is the
- * text after that line with leading blank lines (and the first line's
- * indentation) dropped and trailing whitespace trimmed. Line endings are
- * normalised to "\n" (CRLF and lone CR both count as a line end). A file
+ * qx_extract_text reads the file as a scraped article when it has that
+ * shape (scrape_clean.c: headline, byline, dateline, author, navigation
+ * and notices after the article), and by the plain rule otherwise;
+ * qx_extract_text_raw (quire-index --raw-text) always by the plain rule.
+ *
+ * The plain rule: the first non-empty line (trimmed) is the title; the body
+ * is the text after that line with leading blank lines (and the first
+ * line's indentation) dropped and trailing whitespace trimmed. Line endings
+ * are normalised to "\n" (CRLF and lone CR both count as a line end). A file
  * with a title but no further text uses the title line as its body, so
  * one-line files are still searchable.
  */
 #include "extract.h"
+#include "scrape_clean.h"
 
 #include <stdio.h>
 
@@ -94,18 +100,23 @@ static int add_normalised(quirei_buf *b, const char *p, size_t n)
     return quirei_buf_add(b, p + start, n - start);
 }
 
-qx_extract_status qx_extract_text(const char *data, size_t len, qx_fields *out,
-                                  char *err, size_t errlen)
+/* A UTF-8 byte-order mark would otherwise become part of the title. */
+static void skip_bom(const char **data, size_t *len)
+{
+    if (!*data)
+        *len = 0;
+    if (*len >= 3 && (unsigned char)(*data)[0] == 0xEF && (unsigned char)(*data)[1] == 0xBB &&
+        (unsigned char)(*data)[2] == 0xBF) {
+        *data += 3;
+        *len -= 3;
+    }
+}
+
+qx_extract_status qx_extract_text_raw(const char *data, size_t len, qx_fields *out,
+                                      char *err, size_t errlen)
 {
     qx_fields_reset(out);
-    if (!data)
-        len = 0;
-    /* A UTF-8 byte-order mark would otherwise become part of the title. */
-    if (len >= 3 && (unsigned char)data[0] == 0xEF && (unsigned char)data[1] == 0xBB &&
-        (unsigned char)data[2] == 0xBF) {
-        data += 3;
-        len -= 3;
-    }
+    skip_bom(&data, &len);
 
     /* Find the title: the first line with non-space content. */
     size_t pos = 0, next = 0, n = 0;
@@ -140,4 +151,21 @@ qx_extract_status qx_extract_text(const char *data, size_t len, qx_fields *out,
         quirei_buf_set(&out->body, out->title.ptr, out->title.len) < 0)
         return qx_extract_fail(out, err, errlen, QX_EXTRACT_NOMEM, "out of memory");
     return QX_EXTRACTED;
+}
+
+qx_extract_status qx_extract_text(const char *data, size_t len, qx_fields *out, char *err,
+                                  size_t errlen)
+{
+    qx_fields_reset(out);
+    skip_bom(&data, &len);
+    quirei_buf text = QUIREI_BUF_INIT;
+    qx_scrape_result r = add_normalised(&text, data, len) < 0
+                             ? QX_SCRAPE_NOMEM
+                             : qx_scrape_read(text.ptr, text.len, out);
+    quirei_buf_release(&text);
+    if (r == QX_SCRAPE_NOMEM)
+        return qx_extract_fail(out, err, errlen, QX_EXTRACT_NOMEM, "out of memory");
+    if (r == QX_SCRAPE_DONE)
+        return QX_EXTRACTED;
+    return qx_extract_text_raw(data, len, out, err, errlen);
 }

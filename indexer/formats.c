@@ -6,15 +6,15 @@
 #include <strings.h>
 
 const qi_format qi_formats[] = {
-    {".txt", qx_extract_text},
-    {".md", qx_extract_markdown},
-    {".markdown", qx_extract_markdown},
-    {".html", qx_extract_html},
-    {".htm", qx_extract_html},
-    {".jsonl", NULL},
-    {".jsonl.gz", NULL},
-    {".ndjson", NULL},
-    {".ndjson.gz", NULL},
+    {".txt", qx_extract_text, qx_extract_text_raw},
+    {".md", qx_extract_markdown, NULL},
+    {".markdown", qx_extract_markdown, NULL},
+    {".html", qx_extract_html, NULL},
+    {".htm", qx_extract_html, NULL},
+    {".jsonl", NULL, NULL},
+    {".jsonl.gz", NULL, NULL},
+    {".ndjson", NULL, NULL},
+    {".ndjson.gz", NULL, NULL},
 };
 const size_t qi_format_count = sizeof qi_formats / sizeof qi_formats[0];
 

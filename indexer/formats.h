@@ -19,6 +19,7 @@
 typedef struct qi_format {
     const char *suffix;       /* ".txt", ".jsonl.gz", ...: matched case-insensitively */
     qx_extract_fn extract;    /* the extractor; NULL = JSON Lines records */
+    qx_extract_fn extract_raw; /* the extractor under --raw-text; NULL = extract */
 } qi_format;
 
 /* The table, in the order the formats are listed to users. */

@@ -343,7 +343,8 @@ static int visit(qi_run *run, const char *path, const char *id, int top, int mea
     run->files++;
     if (qi_format_is_records(fmt))
         return index_jsonl(run, path, (uint64_t)sb.st_size);
-    return index_document_file(run, path, id, fmt->extract, (uint64_t)sb.st_size);
+    qx_extract_fn extract = run->raw_text && fmt->extract_raw ? fmt->extract_raw : fmt->extract;
+    return index_document_file(run, path, id, extract, (uint64_t)sb.st_size);
 }
 
 static const char *base_name(const char *p)

@@ -33,6 +33,7 @@ typedef enum qi_reason {
 typedef struct qi_run {
     quire_writer_t *writer;
     const char *source;     /* --source for file inputs, or NULL */
+    int raw_text;           /* --raw-text: formats' extract_raw readers (formats.h) */
     FILE *log;              /* where problems are reported */
     volatile sig_atomic_t *stop; /* set by a signal handler: stop early */
     /* counters */

@@ -42,7 +42,8 @@ static void usage(FILE *out)
         "INPUT is a file or a directory (recursed, hidden entries skipped).\n"
         "\n"
         "Formats, by extension:\n"
-        "  .txt              first non-empty line is the title, the rest the body\n"
+        "  .txt              plain text: the headline is the title, the rest the body;\n"
+        "                    text scraped from a web page is cleaned (see --raw-text)\n"
         "  .md .markdown     Markdown (front matter title/author/date/url honoured)\n"
         "  .html .htm        HTML: title, author, date and url from <title>/<meta>,\n"
         "                    body from <article>/<main>/<body> without scripts,\n"
@@ -77,6 +78,16 @@ static void usage(FILE *out)
         "  --batch N         documents per shard between commits (default 1000);\n"
         "                    a crash or kill loses at most the uncommitted batch\n"
         "  --source NAME     the source recorded for .txt/.md/.html documents\n"
+        "  --raw-text        read .txt files as they are: first non-empty line the\n"
+        "                    title, the rest the body. Without it, a .txt file shaped\n"
+        "                    like a scraped web page is cleaned: the headline (not an\n"
+        "                    image caption or section label) is the title; By:/Posted\n"
+        "                    lines give author and date; an author named in the first\n"
+        "                    paragraph (\", says Jane Doe.\") or a closing bio is read;\n"
+        "                    navigation, teasers (Related, Read more...) and cookie\n"
+        "                    notices after the article are left out. The file itself\n"
+        "                    stays the raw text: index it again with --raw-text to\n"
+        "                    search it unchanged\n"
         "  --keep-shards     compact each shard but do not merge them (see below)\n"
         "  --no-compact      neither merge nor compact at the end\n"
         "  --quiet           no progress and no summary (problems still reported)\n"
@@ -194,6 +205,7 @@ typedef struct index_options {
     const char *db;
     quire_writer_options_t wo;
     const char *source;   /* --source, or NULL */
+    int raw_text;         /* --raw-text: .txt files read as they are */
     int quiet, compact, keep_shards;
     long progress_s;      /* --progress: seconds between lines off a terminal */
     int delete_args;      /* --delete: the arguments are ids */
@@ -240,7 +252,7 @@ static int parse_options(int argc, char **argv, index_options *o)
         {"no-compact", no_argument, NULL, 'C'},  {"keep-shards", no_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
         {"delete", no_argument, NULL, 'D'},      {"delete-from", required_argument, NULL, 'F'},
-        {"progress", required_argument, NULL, 'P'},
+        {"progress", required_argument, NULL, 'P'}, {"raw-text", no_argument, NULL, 'R'},
         {NULL, 0, NULL, 0},
     };
     *o = (index_options){.compact = 1, .progress_s = 5};
@@ -261,6 +273,7 @@ static int parse_options(int argc, char **argv, index_options *o)
             o->wo.batch_size = (unsigned)n;
             break;
         case 'S': o->source = optarg; break;
+        case 'R': o->raw_text = 1; break;
         case 'q': o->quiet = 1; break;
         case 'C': o->compact = 0; break;
         case 'K': o->keep_shards = 1; break;
@@ -360,7 +373,8 @@ int main(int argc, char **argv)
     xmlInitParser();
     catch_stop_signals();
 
-    qi_run run = {.source = o.source, .log = stderr, .stop = &stop_requested};
+    qi_run run = {.source = o.source, .raw_text = o.raw_text, .log = stderr,
+                  .stop = &stop_requested};
     int deleting = o.delete_args || o.delete_from;
     if (deleting && !qi_index_exists(&run, o.db))
         return EXIT_FATAL;

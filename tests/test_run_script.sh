@@ -19,7 +19,7 @@ expect=(
   "== indexing corpus/ into $tmp/index"
   "== index layout"
   "number of documents = 2"
-  "Cybercrime artwork"
+  "Comment: Cybersecurity calls for a united front not finger-pointing"
   "{\"api_version\":\"$API_VERSION\",\"status\":\"ok\",\"docs\":2}"
   "quire-serve: SIGTERM, stopping"
   "== every step worked"
