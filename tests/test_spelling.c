@@ -182,7 +182,7 @@ Test(spelling, words_close_at_their_start_and_two_edits_off)
         {"rnasomware", "ransomware"},  /* first two swapped */
         {"tansomware", "ransomware"},  /* first replaced */
         {"xransomware", "ransomware"}, /* one added first */
-        {"rasnomwaer", "ransomware"},  /* two swaps: 2 edits, 10 letters */
+        {"ransmowaer", "ransomware"},  /* two swaps: 2 edits, 10 letters */
         {"malwara", "malware"},
         {"hospitel", "hospital"},
     };
@@ -198,6 +198,10 @@ Test(spelling, words_close_at_their_start_and_two_edits_off)
     int found = 1;
     /* 2 edits are too many for a short word. */
     cr_assert_eq(quirei_spell_word(reader, "mulwara", 0, out, sizeof out, &found), QUIRE_OK);
+    cr_expect(!found);
+    /* 2 edits, one among the first three letters: not looked for. */
+    found = 1;
+    cr_assert_eq(quirei_spell_word(reader, "rasnomwaer", 0, out, sizeof out, &found), QUIRE_OK);
     cr_expect(!found);
 }
 

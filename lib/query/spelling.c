@@ -24,6 +24,9 @@
 #define RARE_RATIO 20
 #define MIN_DOCS 2
 #define MAX_FIXES 16   /* corrected words of one query */
+/* The walk reads the terms sharing the word's first FRONT letters; edits
+ * of those letters are looked up one by one. */
+#define FRONT 3
 
 /* ------------------------------------------------------------ distance -- */
 
@@ -83,14 +86,21 @@ static int wordlike(const char *t, size_t len)
     return len > 0;
 }
 
+/* The distance of t from the word when it could win (as close as the best
+ * so far, or closer), else 0. */
+static int closeness(const best_t *b, const char *t, size_t len)
+{
+    if (len > MAX_WORD + 2 || (len > b->n ? len - b->n : b->n - len) > (size_t)b->maxd ||
+        !wordlike(t, len))
+        return 0;
+    int d = edit_distance(b->w, b->n, t, len, b->maxd);
+    return d > b->maxd || d > b->dist ? 0 : d;
+}
+
 static void consider(best_t *b, const char *t, size_t len, uint64_t freq)
 {
-    if (freq < b->min_freq || len > MAX_WORD + 2 || !wordlike(t, len))
-        return;
-    if ((len > b->n ? len - b->n : b->n - len) > (size_t)b->maxd)
-        return;
-    int d = edit_distance(b->w, b->n, t, len, b->maxd);
-    if (d == 0 || d > b->maxd || d > b->dist || (d == b->dist && freq <= b->freq))
+    int d = closeness(b, t, len);
+    if (!d || freq < b->min_freq || (d == b->dist && freq <= b->freq))
         return;
     memcpy(b->term, t, len);
     b->term[len] = '\0';
@@ -99,73 +109,62 @@ static void consider(best_t *b, const char *t, size_t len, uint64_t freq)
     b->freq = freq;
 }
 
+static int want_term(const char *t, size_t len, void *ctx)
+{
+    return closeness(ctx, t, len) > 0;
+}
+
 static int on_term(const char *t, size_t len, uint64_t freq, void *ctx)
 {
     consider(ctx, t, len, freq);
     return 0;
 }
 
-/* The 1-edit variants of b->w that change its first two letters (the walk
- * over the terms starting with them cannot see those), looked up one by
- * one. */
+/* Looked up one by one: variant v (len bytes, room for a NUL) of b->w,
+ * unless the walk over the terms sharing the word's first FRONT letters
+ * sees it. */
+static quire_status_t lookup(quire_reader_t *r, best_t *b, char *v, size_t len)
+{
+    if (len >= FRONT && !memcmp(v, b->w, FRONT))
+        return QUIRE_OK;
+    v[len] = '\0';
+    uint64_t tf = 0;
+    quire_status_t st = quirei_rdb_term_freq(r->db, v, &tf, &r->detail);
+    if (st == QUIRE_OK && tf)
+        consider(b, v, len, tf);
+    return st;
+}
+
+/* The 1-edit variants of b->w that change its first FRONT letters (a
+ * letter dropped, two swapped, one replaced, one added), which the walk
+ * cannot see: at most FRONT * 54 lookups. */
 static quire_status_t edits_at_front(quire_reader_t *r, best_t *b)
 {
     const char *w = b->w;
     size_t n = b->n;
-    char v[MAX_WORD + 3];
-    for (int kind = 0; kind < 8; kind++) {
-        for (int c = 'a'; c <= 'z'; c++) {
-            size_t len = 0;
-            switch (kind) {
-            case 0: /* first or second letter dropped; first two swapped */
-            case 1:
-            case 2:
-                if (c != 'a')
-                    continue;
-                if (kind == 2) {
-                    memcpy(v, w, n);
-                    v[0] = w[1];
-                    v[1] = w[0];
-                    len = n;
-                } else {
-                    v[0] = w[kind ? 0 : 1];
-                    memcpy(v + 1, w + 2, n - 2);
-                    len = n - 1;
-                }
-                break;
-            case 3: /* second and third swapped */
-                if (c != 'a')
-                    continue;
-                memcpy(v, w, n);
-                v[1] = w[2];
-                v[2] = w[1];
-                len = n;
-                break;
-            case 4: /* first or second letter replaced */
-            case 5:
-                memcpy(v, w, n);
-                v[kind - 4] = (char)c;
-                len = n;
-                break;
-            default: /* a letter added first or second (6, 7) */
-                v[0] = kind == 6 ? (char)c : w[0];
-                v[1] = kind == 6 ? w[0] : (char)c;
-                memcpy(v + 2, w + 1, n - 1);
-                len = n + 1;
-                break;
-            }
-            v[len] = '\0';
-            if (len >= 2 && v[0] == w[0] && v[1] == w[1])
-                continue; /* the walk sees it */
-            uint64_t tf = 0;
-            quire_status_t st = quirei_rdb_term_freq(r->db, v, &tf, &r->detail);
-            if (st)
-                return st;
-            if (tf)
-                consider(b, v, len, tf);
+    char v[MAX_WORD + 4];
+    quire_status_t st = QUIRE_OK;
+    for (size_t p = 0; st == QUIRE_OK && p < FRONT; p++) {
+        memcpy(v, w, p);
+        memcpy(v + p, w + p + 1, n - p - 1);
+        st = lookup(r, b, v, n - 1);
+        memcpy(v, w, n);
+        v[p] = w[p + 1];
+        v[p + 1] = w[p];
+        if (st == QUIRE_OK)
+            st = lookup(r, b, v, n);
+        for (int c = 'a'; st == QUIRE_OK && c <= 'z'; c++) {
+            memcpy(v, w, n);
+            v[p] = (char)c;
+            st = lookup(r, b, v, n);
+            memcpy(v, w, p);
+            v[p] = (char)c;
+            memcpy(v + p + 1, w + p, n - p);
+            if (st == QUIRE_OK)
+                st = lookup(r, b, v, n + 1);
         }
     }
-    return QUIRE_OK;
+    return st;
 }
 
 /* The documents that use w into *used: as typed, and for a plain word by
@@ -209,8 +208,10 @@ quire_status_t quirei_spell_word(quire_reader_t *r, const char *word, int quoted
     best_t b = {.w = word, .n = n, .maxd = n >= LONG_WORD ? 2 : 1};
     b.min_freq = used ? used * RARE_RATIO : MIN_DOCS;
     b.dist = b.maxd + 1;
-    char prefix[3] = {word[0], word[1], '\0'};
-    if ((st = quirei_rdb_terms(r->db, prefix, on_term, &b, &r->detail)) ||
+    char prefix[FRONT + 1];
+    memcpy(prefix, word, FRONT);
+    prefix[FRONT] = '\0';
+    if ((st = quirei_rdb_terms(r->db, prefix, want_term, on_term, &b, &r->detail)) ||
         (st = edits_at_front(r, &b)))
         return st;
     if (b.dist <= b.maxd && b.len < outsz) {

@@ -6,9 +6,12 @@
  * candidates are the unstemmed terms within 1 edit (2 for words of 8+
  * letters; an edit is a letter dropped, added, replaced, or two adjacent
  * letters swapped) of the word, found by one allterms walk over the terms
- * sharing the word's first two letters, plus direct lookups of the 1-edit
- * variants that change one of those two letters. The closest candidate
- * wins, the one most documents use among equally close ones.
+ * sharing the word's first three letters, plus direct lookups of the
+ * 1-edit variants that change one of those three letters (so a word 2
+ * edits off is found when its first three letters are right). The closest
+ * candidate wins, the one most documents use among equally close ones.
+ * Three letters, not two: half the time (bench/RESULTS.md), as the walk is
+ * most of it.
  *
  * Why not Xapian's spelling tables, or a table of our own written at
  * commit time: Xapian's spelling data is not served by the remote backend
