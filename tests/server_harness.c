@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+
 double qt_now(void)
 {
     struct timespec ts;
@@ -40,6 +41,20 @@ int qt_run_capture(const char *const *argv, const char *out_path, const char *er
     int status;
     waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int qt_run_output(const char *const *argv, const char *out_path, quirei_buf *out)
+{
+    int status = qt_run_capture(argv, out_path, NULL);
+    quirei_buf_reset(out);
+    FILE *f = fopen(out_path, "r");
+    cr_assert_not_null(f, "%s", out_path);
+    char buf[4096];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+        cr_assert_geq(quirei_buf_add(out, buf, k), 0);
+    fclose(f);
+    return status;
 }
 
 int qt_run_quiet(const char *const *argv)

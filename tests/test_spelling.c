@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
-#include "query/reader.h"
+#include "open_index.h"
 #include "query/spelling.h"
+#include "server_harness.h"
 #include "strbuf.h"
 
 #define NMALWARE 24
@@ -43,8 +43,7 @@ static void setup(void)
 {
     strcpy(dir, "/tmp/quire-test-spelling-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
-    quire_writer_t *w = NULL;
-    cr_assert_eq(quire_writer_open(dir, NULL, &w, NULL), QUIRE_OK);
+    quire_writer_t *w = test_open_writer(dir, 1);
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
         cr_assert_eq(quire_writer_add(w, &fixed[i]), QUIRE_OK);
     /* malware in NMALWARE documents: common next to the one malwere. */
@@ -56,15 +55,13 @@ static void setup(void)
         cr_assert_eq(quire_writer_add(w, &d), QUIRE_OK);
     }
     cr_assert_eq(quire_writer_close(w), QUIRE_OK);
-    cr_assert_eq(quire_reader_open(dir, &reader, NULL), QUIRE_OK);
+    reader = test_open_reader(dir);
 }
 
 static void teardown(void)
 {
     quire_reader_close(reader);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
+    qt_remove_tree(dir);
 }
 
 TestSuite(spelling, .init = setup, .fini = teardown);
@@ -223,35 +220,28 @@ Test(spelling, the_word_as_typed_outranks_words_sharing_its_stem)
     quire_results_free(res);
 }
 
-/* Run quire-search on the index with args; its stdout into out. */
-static int run_search(const char *const *args, quirei_buf *out)
+/* The real quire-search on the index: "--db DIR", then up to 3 args; its
+ * stdout into out. */
+static int run_search(const char *a, const char *b, const char *c, quirei_buf *out)
 {
-    char cmd[1024];
-    int n = snprintf(cmd, sizeof cmd, "'%s/quire-search' --db '%s'", QUIRE_BIN_DIR, dir);
-    for (size_t i = 0; args[i]; i++)
-        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " '%s'", args[i]);
-    FILE *p = popen(cmd, "r");
-    cr_assert_not_null(p);
-    char buf[4096];
-    size_t k;
-    while ((k = fread(buf, 1, sizeof buf, p)) > 0)
-        quirei_buf_add(out, buf, k);
-    int status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const char *argv[] = {QUIRE_BIN_DIR "/quire-search", "--db", dir, a, b, c, NULL};
+    char path[96];
+    snprintf(path, sizeof path, "%s.out", dir);
+    int status = qt_run_output(argv, path, out);
+    remove(path);
+    return status;
 }
 
 Test(spelling, quire_search_shows_the_suggestion)
 {
     quirei_buf out = QUIREI_BUF_INIT;
-    cr_assert_eq(run_search((const char *const[]){"ransomwear", NULL}, &out), 0);
+    cr_assert_eq(run_search("ransomwear", NULL, NULL, &out), 0);
     cr_expect(strstr(quirei_buf_cstr(&out), "Showing results for: ransomware"), "%s",
               quirei_buf_cstr(&out));
-    quirei_buf_reset(&out);
-    cr_assert_eq(run_search((const char *const[]){"--format", "json", "malwere", NULL}, &out), 0);
+    cr_assert_eq(run_search("--format", "json", "malwere", &out), 0);
     cr_expect(strstr(quirei_buf_cstr(&out), "\"suggestion\":\"malware\",\"corrected\":false"),
               "%s", quirei_buf_cstr(&out));
-    quirei_buf_reset(&out);
-    cr_assert_eq(run_search((const char *const[]){"--format", "json", "malware", NULL}, &out), 0);
+    cr_assert_eq(run_search("--format", "json", "malware", &out), 0);
     cr_expect(strstr(quirei_buf_cstr(&out), "\"suggestion\":null,\"corrected\":false"), "%s",
               quirei_buf_cstr(&out));
     quirei_buf_release(&out);
