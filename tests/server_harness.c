@@ -12,7 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 double qt_now(void)
 {
     struct timespec ts;
