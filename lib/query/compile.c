@@ -137,8 +137,10 @@ static quirei_q *word_q(quirei_compile_t *c, const char *t, int stemmable, qn_fi
      * documents that hold it, so they outrank those that only share its
      * stem; and it finds the word where it has no stem term: as a part of
      * a compound token (cvename in a cve.mitre.org link). Not with a field
-     * (S/A terms are few and short, and stem-only there). */
-    if (*prefix || !sq)
+     * (S/A terms are few and short, and stem-only there), nor in a
+     * quote-like query's second tier (ranked below the exact phrase, and
+     * its AND of 4+ words read 40% more postings with it: bench/RESULTS.md). */
+    if (*prefix || !sq || c->tier == QUIREI_TIER_BAG)
         return sq;
     return combine2(c, QUIREI_OP_OR, sq, term_q(c, "", t));
 }
