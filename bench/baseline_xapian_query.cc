@@ -140,7 +140,7 @@ static void score(const Case &c, const std::vector<Xapian::Document> &docs,
     for (size_t i = 0; i < docs.size(); ++i) ids.push_back(doc_id(docs[i], datas[i]));
     bool ok = false;
     double rr = 0;
-    if (c.mode == "top1") {
+    if (c.mode == "top1" || c.mode == "any") { // any: the first hit is one of want
         for (size_t i = 0; i < ids.size(); ++i)
             if (in_list(c.want, ids[i])) {
                 rr = 1.0 / static_cast<double>(i + 1);

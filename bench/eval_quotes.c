@@ -147,7 +147,7 @@ int main(int argc, char **argv)
                 s->n++;
                 int ok = 0;
                 double rr = 0;
-                if (st == QUIRE_OK && !strcmp(mode, "top1")) {
+                if (st == QUIRE_OK && (!strcmp(mode, "top1") || !strcmp(mode, "any"))) {
                     for (size_t i = 0; i < res->nhits; i++)
                         if (in_list(want, res->hits[i].id)) {
                             rr = 1.0 / (double)(i + 1);

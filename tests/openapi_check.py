@@ -53,6 +53,7 @@ REQUESTS = [
     ("/api/search?q=grid", 200, {"headers": {"Accept": "text/plain"}, "text": True}),
     ("/api/search?q=grid", 200, {"headers": {"Accept-Encoding": "gzip"}}),
     ("/api/search?q=zzzunknownword", 200, {}),
+    ("/api/search?q=gridd", 200, {}),  # spelling: suggestion "grid", hits corrected
     ("/api/search?q=grid&key=" + KEY, 200, {"auth": False}),
     ("/api/search?q=grid&from=2017-13", 400, {}),
     ("/api/search?q=grid&offset=9950&limit=100", 400, {}),

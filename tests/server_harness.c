@@ -44,6 +44,20 @@ int qt_run_capture(const char *const *argv, const char *out_path, const char *er
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+int qt_run_output(const char *const *argv, const char *out_path, quirei_buf *out)
+{
+    int status = qt_run_capture(argv, out_path, NULL);
+    quirei_buf_reset(out);
+    FILE *f = fopen(out_path, "r");
+    cr_assert_not_null(f, "%s", out_path);
+    char buf[4096];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+        cr_assert_geq(quirei_buf_add(out, buf, k), 0);
+    fclose(f);
+    return status;
+}
+
 int qt_run_quiet(const char *const *argv)
 {
     return qt_run_capture(argv, NULL, NULL);

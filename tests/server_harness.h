@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "strbuf.h"
+
 typedef struct qt_server {
     pid_t pid;        /* > 0 while running */
     unsigned port;
@@ -32,6 +34,10 @@ int qt_run_quiet(const char *const *argv);
 /* The same with stdout and stderr written to these files (NULL:
  * /dev/null). */
 int qt_run_capture(const char *const *argv, const char *out_path, const char *err_path);
+
+/* Run argv with stdout written to out_path, then read that file into out
+ * (reset first); the exit status as qt_run_capture(). */
+int qt_run_output(const char *const *argv, const char *out_path, quirei_buf *out);
 
 /* Make a directory from `tmpl` (a mkdtemp() template, rewritten in place)
  * and index the sample corpus (corpus/) into tmpl/db with the real

@@ -258,16 +258,7 @@ static int run_quire_search(const char *const *args, quirei_buf *out)
     argv[n] = NULL;
     char path[160];
     snprintf(path, sizeof path, "%s/quire-search.out", tmp);
-    int status = qt_run_capture(argv, path, NULL);
-    quirei_buf_reset(out);
-    FILE *f = fopen(path, "r");
-    cr_assert_not_null(f);
-    char buf[4096];
-    size_t k;
-    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
-        quirei_buf_add(out, buf, k);
-    fclose(f);
-    return status;
+    return qt_run_output(argv, path, out);
 }
 
 Test(api_facets, quire_search_lists_sources_and_shows_facets)

@@ -530,6 +530,9 @@ typedef struct quire_hit {
      * QUIRE_MATCH_APPROXIMATE when only approximate. */
     quire_match_t match;
     bool approximate, relaxed;
+    /* The response's corrected flag, on the hit: it matched the spelling
+     * correction (quire_results_t.suggestion), not the query as typed. */
+    bool corrected;
 } quire_hit_t;
 
 /* How quire_results_t.total relates to the number of matches. */
@@ -565,6 +568,22 @@ typedef struct quire_results {
      * of the options (source, then dates) and then of the query. */
     const quire_warning_t *warnings;
     size_t nwarnings;
+    /* "Did you mean": the query with its misspelt words corrected, or NULL
+     * (owned by the results). A word is misspelt when the index does not
+     * have it (nor its stem), or has it in fewer than 3 documents next to a
+     * word 1 edit away (2 for 8+ letters) used by 20 times as many; the
+     * correction is the closest word of the index's vocabulary, the one
+     * most documents use among equally close ones. Never corrected:
+     * security tokens (CVE IDs, hashes, IPs, versions: tokens with digits
+     * or connectors), words under 4 letters, stop words, words under NOT,
+     * and words in quotes that the index has. */
+    const char *suggestion;
+    /* The query as typed found nothing (or only relaxed matches: not every
+     * word) and its suggestion found hits (matching every word, in the
+     * relaxed case): the hits and total are the suggestion's (each hit
+     * says so too); match, approximate and relaxed say how they matched
+     * it. False otherwise. */
+    bool corrected;
 } quire_results_t;
 
 /*

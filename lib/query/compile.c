@@ -131,7 +131,18 @@ static quirei_q *word_q(quirei_compile_t *c, const char *t, int stemmable, qn_fi
     char stem[QUIRE_MAX_TERM_BYTES + 1], zp[8]; /* "Z" + a field prefix */
     snprintf(stem, sizeof stem, "%.*s", (int)n, s);
     snprintf(zp, sizeof zp, "%s%s", QUIREI_PREFIX_STEM, prefix);
-    return term_q(c, zp, stem);
+    quirei_q *sq = term_q(c, zp, stem);
+    /* Stem drift: hospital and hospitality share the stem hospit. The word
+     * as typed (its unstemmed term) OR-ed in adds its weight to the
+     * documents that hold it, so they outrank those that only share its
+     * stem; and it finds the word where it has no stem term: as a part of
+     * a compound token (cvename in a cve.mitre.org link). Not with a field
+     * (S/A terms are few and short, and stem-only there), nor in a
+     * quote-like query's second tier (ranked below the exact phrase, and
+     * its AND of 4+ words read 40% more postings with it: bench/RESULTS.md). */
+    if (*prefix || !sq || c->tier == QUIREI_TIER_BAG)
+        return sq;
+    return combine2(c, QUIREI_OP_OR, sq, term_q(c, "", t));
 }
 
 /* The words of a node, AND-ed (each stemmed). */

@@ -35,6 +35,7 @@
 #include "query/reader.h"
 #include "query/search.h"
 #include "query/search_checks.h"
+#include "query/spelling.h"
 #include "render/snippet.h"
 #include "schema/record.h"
 #include "schema/schema.h"
@@ -150,7 +151,7 @@ typedef struct found {
     uint64_t total;
     int total_gte; /* total is the cap: more match */
     quirei_value_counts *counts; /* the facets of the run that counted total */
-    int approximate, relaxed;
+    int approximate, relaxed, corrected; /* corrected: the spelling correction's hits */
 } found_t;
 
 static void found_release(found_t *f)
@@ -542,6 +543,7 @@ typedef struct hit_impl {
 typedef struct results_impl {
     quire_results_t pub; /* first: the public pointer is this struct */
     char *query;
+    char *suggestion; /* spelling.h: the corrected query, or NULL */
     hit_impl_t *impl;
     quirei_extras *extras; /* facets and warnings */
 } results_impl_t;
@@ -559,6 +561,7 @@ void quire_results_free(quire_results_t *res)
     free(ri->impl);
     free(res->hits);
     free(ri->query);
+    free(ri->suggestion);
     quirei_extras_free(ri->extras);
     free(ri);
 }
@@ -656,6 +659,7 @@ static quire_status_t fill_hit(hit_context_t *hc, results_impl_t *ri, size_t i, 
      * it. */
     h->approximate = hc->f->approximate;
     h->relaxed = hc->f->relaxed;
+    h->corrected = hc->f->corrected;
     h->match = h->relaxed       ? QUIRE_MATCH_RELAXED
                : h->approximate ? QUIRE_MATCH_APPROXIMATE
                                 : QUIRE_MATCH_EXACT;
@@ -686,6 +690,27 @@ static quire_status_t fill_results(quire_reader_t *r, const qn *tree,
 
 /* ------------------------------------------------------------ search ---- */
 
+/* Nothing found, or only relaxed matches: the spelling correction's hits (flagged
+ * corrected) replace f and *tree when it finds any (every word, for relaxed f). */
+static quire_status_t find_corrected(quire_reader_t *r, const char *suggestion,
+                                     const quire_search_options_t *o, unsigned limit, found_t *f,
+                                     qn **tree)
+{
+    found_t g = {.corrected = 1};
+    qn *ct = quirei_spell_parse(r, suggestion);
+    quire_status_t st = ct ? find(r, ct, o, limit, &g) : QUIRE_OK;
+    if (st == QUIRE_OK && g.total && (!f->total || !g.relaxed)) {
+        found_release(f);
+        *f = g;
+        quirei_qn_free(*tree);
+        *tree = ct;
+        return st;
+    }
+    found_release(&g);
+    quirei_qn_free(ct);
+    return st;
+}
+
 /* One try of quire_search() (arguments checked, *out NULL). */
 static quire_status_t search_once(quire_reader_t *r, const char *query,
                                   const quire_search_options_t *o, unsigned max_limit,
@@ -705,10 +730,19 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
     results_impl_t *ri = NULL;
     if (!r->stem && !(r->stem = quirei_stemmer_new(r->language)))
         st = QUIRE_ENOMEM;
+    char *suggestion = NULL;
     if (st == QUIRE_OK)
         st = find(r, tree, o, limit, &f);
+    if (st == QUIRE_OK)
+        st = quirei_spell_suggest(r, query, tree, &suggestion);
+    if (st == QUIRE_OK && suggestion && (!f.total || f.relaxed))
+        st = find_corrected(r, suggestion, o, limit, &f, &tree);
     if (st == QUIRE_OK && !(ri = results_new(query, f.npicks)))
         st = QUIRE_ENOMEM;
+    if (ri && (ri->pub.suggestion = ri->suggestion = suggestion))
+        ri->pub.corrected = f.corrected;
+    else
+        free(suggestion);
     if (st == QUIRE_OK) {
         ri->pub.total = f.total;
         ri->pub.total_relation = f.total_gte ? QUIRE_TOTAL_GTE : QUIRE_TOTAL_EQ;

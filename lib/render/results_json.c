@@ -33,7 +33,7 @@ json_t *quirei_hit_json(const quire_hit_t *h)
                                          "start", (json_int_t)h->quote_start, "end",
                                          (json_int_t)h->quote_end)
                              : json_null();
-    return json_pack("{s:I, s:o, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:b, s:b}",
+    json_t *o = json_pack("{s:I, s:o, s:f, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:b, s:b}",
                      "rank",
                      (json_int_t)h->rank, "id", quirei_json_text(h->id), "score", four_digits(h->score),
                      "title", quirei_json_text(h->title), "source",
@@ -42,6 +42,11 @@ json_t *quirei_hit_json(const quire_hit_t *h)
                      "snippet", quirei_json_text(h->snippet), "highlights",
                      hl ? hl : json_array(), "quote", quote, "match", quire_match_name(h->match),
                      "approximate", h->approximate, "relaxed", h->relaxed);
+    if (o && json_object_set_new(o, "corrected", json_boolean(h->corrected)) < 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
 }
 
 char *quire_results_json(const quire_results_t *res)
@@ -69,6 +74,15 @@ char *quire_results_json(const quire_results_t *res)
                              "offset", (json_int_t)res->offset, "limit",
                              (json_int_t)res->limit, "relaxed", res->relaxed, "approximate",
                              res->approximate, "took_ms", round(res->took_ms * 1e3) / 1e3, "hits", hits);
+    /* "Did you mean" (spelling.h): the corrected query or null, and whether
+     * the hits are its own. */
+    if (root && (json_object_set_new(root, "suggestion", res->suggestion
+                                                            ? quirei_json_text(res->suggestion)
+                                                            : json_null()) < 0 ||
+                 json_object_set_new(root, "corrected", json_boolean(res->corrected)) < 0)) {
+        json_decref(root);
+        root = NULL;
+    }
     if (!root || quirei_facets_json_add(root, res) < 0) {
         json_decref(root);
         return NULL;

@@ -142,6 +142,8 @@ static int add_hit(quirei_buf *b, const quire_hit_t *h, int ansi, const char *on
     bad |= quirei_buf_addf(b, " | score %.2f", h->score) < 0;
     if (h->match != QUIRE_MATCH_EXACT)
         bad |= quirei_buf_addf(b, " | %s", quire_match_name(h->match)) < 0;
+    if (h->corrected)
+        bad |= quirei_buf_adds(b, " | corrected") < 0;
     bad |= quirei_buf_addc(b, '\n') < 0;
     if (h->url)
         bad |= quirei_buf_addf(b, "   %s\n", h->url) < 0;
@@ -167,6 +169,10 @@ char *quire_results_text(const quire_results_t *res, int ansi)
                            res->query) < 0;
     bad |= quirei_buf_adds(&b, notice(res)) < 0;
     bad |= quirei_buf_addf(&b, "  [%.2f ms]\n", res->took_ms) < 0;
+    if (res->suggestion)
+        bad |= quirei_buf_addf(&b, res->corrected ? "Showing results for: %s (spelling corrected)\n"
+                                                  : "Did you mean: %s\n",
+                               res->suggestion) < 0;
     bad |= quirei_facets_text_add(&b, res) < 0;
     for (size_t i = 0; i < res->nhits && !bad; i++)
         bad |= add_hit(&b, &res->hits[i], ansi, on, off) < 0;

@@ -439,6 +439,20 @@ quire_status_t quirei_rdb_term_freq(quirei_rdb *db, const char *term, uint64_t *
     GUARD("read term frequency", *freq = db->db.get_termfreq(term))
 }
 
+quire_status_t quirei_rdb_terms(quirei_rdb *db, const char *prefix, quirei_term_want want,
+                                quirei_term_fn fn, void *ctx, quirei_buf *err)
+{
+    GUARD("list terms", for (Xapian::TermIterator t = db->db.allterms_begin(prefix),
+                             e = db->db.allterms_end(prefix);
+                             t != e; ++t) {
+        const std::string s = *t;
+        if (want && !want(s.data(), s.size(), ctx))
+            continue;
+        if (fn(s.data(), s.size(), t.get_termfreq(), ctx))
+            break;
+    })
+}
+
 quire_status_t quirei_rdb_get_data(quirei_rdb *db, const char *idterm, quirei_buf *data,
                                    quirei_buf *err)
 {

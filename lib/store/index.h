@@ -90,6 +90,18 @@ quire_status_t quirei_rdb_get_metadata(quirei_rdb *db, const char *key, quirei_b
                                        quirei_buf *err);
 quire_status_t quirei_rdb_term_freq(quirei_rdb *db, const char *term, uint64_t *freq,
                                     quirei_buf *err);
+/* Call fn(term, len, docfreq, ctx) for every term starting with `prefix`
+ * (the term with the prefix, in byte order; docfreq over all shards) that
+ * want(term, len, ctx) accepts (want NULL: every term), while fn returns
+ * 0. A term's docfreq is read only for the terms wanted (it costs a read
+ * of the term's postings header). One allterms walk: on a remote shard one
+ * round trip, not one per term (the spelling corrector's candidates,
+ * lib/query/spelling.c). QUIRE_OK (also when fn stopped the walk);
+ * QUIRE_EXAPIAN and kin. */
+typedef int (*quirei_term_want)(const char *term, size_t len, void *ctx);
+typedef int (*quirei_term_fn)(const char *term, size_t len, uint64_t docfreq, void *ctx);
+quire_status_t quirei_rdb_terms(quirei_rdb *db, const char *prefix, quirei_term_want want,
+                                quirei_term_fn fn, void *ctx, quirei_buf *err);
 /* Append the stored data of the document holding `idterm` to `data`;
  * QUIRE_ENOTFOUND when there is none. */
 quire_status_t quirei_rdb_get_data(quirei_rdb *db, const char *idterm, quirei_buf *data,
