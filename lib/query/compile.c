@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "query/aliases.h"
 #include "query/reader.h"
 #include "schema/schema.h"
 #include "text/stemmer.h"
@@ -396,6 +397,18 @@ static quirei_q *build_q(quirei_compile_t *c, const qn *n)
             return field_filter(c, n, combine(c, QUIREI_OP_PHRASE, v, k, 0));
         }
     case QN_PHRASE:
+        if (n->alias) {
+            /* Another name of the group the query named: the name itself,
+             * never loosened by a fallback (Red Salamander is not a red
+             * thing and a salamander), below the name typed. */
+            quirei_phrase_mode mode = c->mode;
+            c->mode = QUIREI_PHRASE_EXACT;
+            quirei_q *q = quirei_q_scale(phrase_q(c, n), QUIREI_ALIAS_WEIGHT);
+            c->mode = mode;
+            if (!q)
+                c->oom = 1;
+            return q;
+        }
         return phrase_q(c, n);
     case QN_PREFIX: {
         quirei_buf_reset(&c->term);

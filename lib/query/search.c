@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "query/aliases.h"
 #include "query/compile.h"
 #include "query/facets.h"
 #include "query/query_parser.h"
@@ -543,6 +544,7 @@ typedef struct results_impl {
     char *query;
     hit_impl_t *impl;
     quirei_extras *extras; /* facets and warnings */
+    quirei_alias_info *aliases; /* names added (aliases.h) */
 } results_impl_t;
 
 void quire_results_free(quire_results_t *res)
@@ -559,6 +561,7 @@ void quire_results_free(quire_results_t *res)
     free(res->hits);
     free(ri->query);
     quirei_extras_free(ri->extras);
+    quirei_alias_info_free(ri->aliases);
     free(ri);
 }
 
@@ -702,8 +705,11 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
         return st;
     found_t f = {0};
     results_impl_t *ri = NULL;
+    quirei_alias_info *aliases = NULL;
     if (!r->stem && !(r->stem = quirei_stemmer_new(r->language)))
         st = QUIRE_ENOMEM;
+    if (st == QUIRE_OK && !o->no_aliases)
+        st = quirei_aliases_expand(r, &tree, &aliases);
     if (st == QUIRE_OK)
         st = find(r, tree, o, limit, &f);
     if (st == QUIRE_OK && !(ri = results_new(query, f.npicks)))
@@ -723,6 +729,12 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
         st = quirei_extras_make(r, tree, o, f.counts, &ri->pub, &ri->extras);
         f.counts = NULL;
     }
+    if (st == QUIRE_OK) {
+        ri->aliases = aliases;
+        aliases = NULL;
+        st = quirei_alias_info_apply(ri->aliases, &ri->pub);
+    }
+    quirei_alias_info_free(aliases);
     found_release(&f);
     quirei_qn_free(tree);
     if (st != QUIRE_OK) {

@@ -9,6 +9,7 @@
 #include <quire/quire.h>
 
 #include "json_text.h"
+#include "render/aliases_render.h"
 #include "render/facets_render.h"
 
 /* One hit as a JSON object, or NULL when out of memory. */
@@ -68,7 +69,7 @@ char *quire_results_json(const quire_results_t *res)
                              "offset", (json_int_t)res->offset, "limit",
                              (json_int_t)res->limit, "relaxed", res->relaxed, "approximate",
                              res->approximate, "took_ms", round(res->took_ms * 1e3) / 1e3, "hits", hits);
-    if (!root || quirei_facets_json_add(root, res) < 0) {
+    if (!root || quirei_facets_json_add(root, res) < 0 || quirei_aliases_json_add(root, res) < 0) {
         json_decref(root);
         return NULL;
     }

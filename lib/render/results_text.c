@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/aliases_render.h"
 #include "render/facets_render.h"
 #include "render/text_bounds.h"
 #include "strbuf.h"
@@ -168,6 +169,7 @@ char *quire_results_text(const quire_results_t *res, int ansi)
     bad |= quirei_buf_adds(&b, notice(res)) < 0;
     bad |= quirei_buf_addf(&b, "  [%.2f ms]\n", res->took_ms) < 0;
     bad |= quirei_facets_text_add(&b, res) < 0;
+    bad |= quirei_aliases_text_add(&b, res) < 0;
     for (size_t i = 0; i < res->nhits && !bad; i++)
         bad |= add_hit(&b, &res->hits[i], ansi, on, off) < 0;
     if (bad) {

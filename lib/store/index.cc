@@ -505,6 +505,20 @@ quirei_q *quirei_q_combine(quirei_op op, quirei_q **subs, size_t n, unsigned win
     return out;
 }
 
+quirei_q *quirei_q_scale(quirei_q *q, double factor)
+{
+    if (!q)
+        return nullptr;
+    quirei_q *out = nullptr;
+    try {
+        out = new quirei_q{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor)};
+    } catch (...) {
+        out = nullptr;
+    }
+    delete q;
+    return out;
+}
+
 quirei_q *quirei_q_wildcard(const char *prefix, unsigned limit)
 {
     try {

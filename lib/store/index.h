@@ -118,6 +118,9 @@ quirei_q *quirei_q_wildcard(const char *prefix, unsigned limit);
 /* Documents whose value in `slot` is within [lo, hi]; NULL = open end. */
 quirei_q *quirei_q_value_range(unsigned slot, const char *lo, const char *hi);
 quirei_q *quirei_q_copy(const quirei_q *q);
+/* q with its weights multiplied by factor (OP_SCALE_WEIGHT); takes q. NULL
+ * when out of memory (q is then freed) or when q is NULL. */
+quirei_q *quirei_q_scale(quirei_q *q, double factor);
 void quirei_q_free(quirei_q *q);
 
 /* ---- running a query ---- */
