@@ -2,6 +2,7 @@
  * eval_quotes - quality and latency of libquire on an evaluation set.
  *
  *   eval_quotes --db DIR [--set DIR] [--runs N] [--snippets] [--show-fail] [--slow N]
+ *               [--no-aliases]
  *
  * Reads SET/expected.jsonl ({"q","kind","want":[ids],"mode":"top1"|"all",
  * "allowed":[ids]?}), runs every query through quire_search() (top 10) and
@@ -72,7 +73,7 @@ static int alias_ok(const quire_results_t *res, json_t *want, unsigned k)
 int main(int argc, char **argv)
 {
     const char *db = NULL, *set = "../shared/eval/open";
-    int runs = 3, snippets = 0, show_fail = 0, slow = 0;
+    int runs = 3, snippets = 0, show_fail = 0, slow = 0, no_aliases = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--db") && i + 1 < argc)
             db = argv[++i];
@@ -84,11 +85,13 @@ int main(int argc, char **argv)
             snippets = 1;
         else if (!strcmp(argv[i], "--show-fail"))
             show_fail = 1;
+        else if (!strcmp(argv[i], "--no-aliases"))
+            no_aliases = 1;
         else if (!strcmp(argv[i], "--slow") && i + 1 < argc)
             slow = atoi(argv[++i]);
         else {
             fprintf(stderr, "usage: eval_quotes --db DIR [--set DIR] [--runs N] [--snippets] "
-                            "[--show-fail] [--slow N]\n");
+                            "[--show-fail] [--slow N] [--no-aliases]\n");
             return 2;
         }
     }
@@ -120,7 +123,7 @@ int main(int argc, char **argv)
     }
     kind_stats ks[MAX_KINDS];
     int nk = 0;
-    quire_search_options_t o = {.limit = 10, .no_snippets = !snippets};
+    quire_search_options_t o = {.limit = 10, .no_snippets = !snippets, .no_aliases = no_aliases};
     size_t ncase = json_array_size(cases);
     slow_q *last = calloc(ncase ? ncase : 1, sizeof *last);
     for (int run = 0; run < runs; run++) {

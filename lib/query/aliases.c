@@ -69,14 +69,13 @@ static int common_word(expand_ctx *x, const quirei_alias_name *n)
 }
 
 /* A phrase node of the terms of key (space-separated), or NULL (ENOMEM). */
-static qn *phrase_node(const char *key, size_t pos, int alias)
+static qn *phrase_node(const char *key, size_t pos)
 {
     qn *n = calloc(1, sizeof *n);
     if (!n)
         return NULL;
     n->kind = QN_PHRASE;
     n->pos = pos;
-    n->alias = alias;
     for (const char *p = key; *p;) {
         size_t len = strcspn(p, " ");
         char *term = strndup(p, len);
@@ -109,11 +108,11 @@ static int add_kid(qn *parent, qn *kid)
     return 0;
 }
 
-/* Is the name with this key already among the OR's phrases? */
-static int has_key(const qn *or, const quirei_alias_name *n)
+/* Is the name with this key among the phrases of `typed` and or? */
+static int has_key(const qn *typed, const qn *or, const quirei_alias_name *n)
 {
-    for (size_t i = 0; i < or->nkids; i++) {
-        const qn *k = or->kids[i];
+    for (size_t i = 0; i <= or->nkids; i++) {
+        const qn *k = i ? or->kids[i - 1] : typed;
         size_t j = 0;
         const char *p = n->key;
         for (; j < k->nterms; j++) {
@@ -142,27 +141,30 @@ static size_t groups_named(const quirei_alias_table *t, const char *key, size_t 
     return groups;
 }
 
-/* OR(the typed name, the group's other usable names): a new node, or NULL
- * (x->st says why). */
+/* OR(the typed name, OR[alias](the group's other usable names)): a new
+ * node, or NULL (x->st says why). */
 static qn *expansion(expand_ctx *x, const quirei_alias_name *typed, size_t pos)
 {
-    qn *or = calloc(1, sizeof *or), *k = or ? phrase_node(typed->key, pos, 0) : NULL;
-    if (!k || add_kid(or, k) < 0) {
+    qn *top = calloc(1, sizeof *top), *or = calloc(1, sizeof *or);
+    qn *k = top && or ? phrase_node(typed->key, pos) : NULL;
+    if (!k || add_kid(top, k) < 0) {
         quirei_qn_free(k);
+        quirei_qn_free(top);
         quirei_qn_free(or);
         x->st = QUIRE_ENOMEM;
         return NULL;
     }
-    or->kind = QN_OR;
-    or->pos = pos;
+    top->kind = or->kind = QN_OR;
+    top->pos = or->pos = pos;
+    or->alias = 1;
     const quirei_alias_name *const *names;
     size_t nn = quirei_alias_group_names(x->t, typed->group, &names);
     for (size_t i = 0; i < nn && !x->st; i++) {
         const quirei_alias_name *n = names[i];
-        if (n->too_short || has_key(or, n) || groups_named(x->t, n->key, NULL) > 1 ||
+        if (n->too_short || has_key(top->kids[0], or, n) || groups_named(x->t, n->key, NULL) > 1 ||
             common_word(x, n))
             continue; /* ambiguous or common: aliases.h */
-        k = phrase_node(n->key, pos, 1);
+        k = phrase_node(n->key, pos);
         if (!k || add_kid(or, k) < 0) {
             quirei_qn_free(k);
             x->st = QUIRE_ENOMEM;
@@ -170,11 +172,17 @@ static qn *expansion(expand_ctx *x, const quirei_alias_name *typed, size_t pos)
             x->st = QUIRE_ENOMEM;
         }
     }
-    if (x->st) {
-        quirei_qn_free(or);
-        return NULL;
+    if (!x->st && !or->nkids) {
+        quirei_qn_free(or); /* no usable other name: the name alone */
+        return top;
     }
-    return or;
+    if (!x->st && add_kid(top, or) == 0)
+        return top;
+    if (!x->st)
+        x->st = QUIRE_ENOMEM;
+    quirei_qn_free(or);
+    quirei_qn_free(top);
+    return NULL;
 }
 
 /* The key of kids[i, i + len) of n (their terms, space-separated), or -1

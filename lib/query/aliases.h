@@ -29,7 +29,7 @@
 #include "query/query_parser.h"
 #include "strbuf.h"
 
-#define QUIREI_ALIAS_WEIGHT 0.5
+#define QUIREI_ALIAS_WEIGHT 0.2
 #define QUIREI_ALIAS_COMMON_DIV 50
 #define QUIREI_ALIAS_COMMON_MIN 20
 #define QUIREI_ALIAS_MAX_TOKENS 8 /* longest name matched, in terms */

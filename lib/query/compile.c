@@ -382,6 +382,29 @@ static quirei_q *and_q(quirei_compile_t *c, const qn *n)
     return q;
 }
 
+/* The other names of a group the query named (aliases.h): each exactly,
+ * never loosened by a fallback (Red Salamander is no red salamander); the
+ * best of them weighs, scaled down below the name typed (a page listing
+ * fifteen names is not fifteen times about the group). */
+static quirei_q *alias_q(quirei_compile_t *c, const qn *n)
+{
+    quirei_q **v = calloc(n->nkids + 1, sizeof *v);
+    if (!v) {
+        c->oom = 1;
+        return NULL;
+    }
+    quirei_phrase_mode mode = c->mode;
+    c->mode = QUIREI_PHRASE_EXACT;
+    for (size_t i = 0; i < n->nkids; i++)
+        v[i] = phrase_q(c, n->kids[i]);
+    c->mode = mode;
+    quirei_q *q = quirei_q_scale(combine(c, QUIREI_OP_SYNONYM, v, n->nkids, 0), QUIREI_ALIAS_WEIGHT);
+    free(v);
+    if (!q)
+        c->oom = 1;
+    return q;
+}
+
 static quirei_q *build_q(quirei_compile_t *c, const qn *n)
 {
     switch (n->kind) {
@@ -397,18 +420,6 @@ static quirei_q *build_q(quirei_compile_t *c, const qn *n)
             return field_filter(c, n, combine(c, QUIREI_OP_PHRASE, v, k, 0));
         }
     case QN_PHRASE:
-        if (n->alias) {
-            /* Another name of the group the query named: the name itself,
-             * never loosened by a fallback (Red Salamander is not a red
-             * thing and a salamander), below the name typed. */
-            quirei_phrase_mode mode = c->mode;
-            c->mode = QUIREI_PHRASE_EXACT;
-            quirei_q *q = quirei_q_scale(phrase_q(c, n), QUIREI_ALIAS_WEIGHT);
-            c->mode = mode;
-            if (!q)
-                c->oom = 1;
-            return q;
-        }
         return phrase_q(c, n);
     case QN_PREFIX: {
         quirei_buf_reset(&c->term);
@@ -422,6 +433,8 @@ static quirei_q *build_q(quirei_compile_t *c, const qn *n)
     case QN_AND:
         return and_q(c, n);
     case QN_OR: {
+        if (n->alias)
+            return alias_q(c, n);
         quirei_q **v = calloc(n->nkids + 1, sizeof *v);
         if (!v) {
             c->oom = 1;

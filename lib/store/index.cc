@@ -487,7 +487,7 @@ quirei_q *quirei_q_combine(quirei_op op, quirei_q **subs, size_t n, unsigned win
     static const Xapian::Query::op ops[] = {
         Xapian::Query::OP_AND,    Xapian::Query::OP_OR,     Xapian::Query::OP_AND_NOT,
         Xapian::Query::OP_AND_MAYBE, Xapian::Query::OP_FILTER, Xapian::Query::OP_PHRASE,
-        Xapian::Query::OP_NEAR,
+        Xapian::Query::OP_NEAR,  Xapian::Query::OP_SYNONYM,
     };
     quirei_q *out = nullptr;
     try {

@@ -108,7 +108,8 @@ typedef enum quirei_op {
     QUIREI_OP_AND_MAYBE,
     QUIREI_OP_FILTER,
     QUIREI_OP_PHRASE, /* window 0 = number of subqueries */
-    QUIREI_OP_NEAR
+    QUIREI_OP_NEAR,
+    QUIREI_OP_SYNONYM /* the subqueries weighed as one term */
 } quirei_op;
 quirei_q *quirei_q_term(const char *term, size_t len);
 quirei_q *quirei_q_match_all(void);
