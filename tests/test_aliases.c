@@ -7,6 +7,7 @@
  *   alias-2   names it only as "APT28" (a code: one token)
  *   apart-1   "a fancy dress and a bear" (the words, not the name)
  *   steppe-1  "Grizzly Steppe" (a name of APT28 and of APT29)
+ *   poss-1    "Tropic Trooper's" (curly apostrophe; KeyBoy's group)
  *   lead-N    "lead" in 30 of the 60 documents: an ordinary word here
  *   filler-N  padding, so that "lead" is common (30 of 60) and names rare
  * Each body is of the same length around its name, so "equal strength"
@@ -38,6 +39,7 @@ static void setup(void)
     add(w, "alias-2", "Analysts say APT28 sent the phishing mail to the ministry.");
     add(w, "apart-1", "A fancy dress and a bear costume were sent to the ministry.");
     add(w, "steppe-1", "The report calls the activity Grizzly Steppe.");
+    add(w, "poss-1", "Tropic Trooper\xe2\x80\x99s loader was seen again.");
     for (int i = 0; i < 55; i++) {
         char id[16], body[96];
         snprintf(id, sizeof id, "%s-%02d", i < 30 ? "lead" : "filler", i);
@@ -110,6 +112,13 @@ Test(aliases, code_and_synonym_expand_too)
     res = search("sofacy phishing", 0); /* a name inside a longer query */
     cr_expect_eq(rank_of(res, "alias-1"), 1);
     cr_expect_eq(res->nhits, 3, "every name, with phishing");
+    quire_results_free(res);
+}
+
+Test(aliases, possessive_names_count)
+{
+    quire_results_t *res = search("KeyBoy", 0);
+    cr_expect_eq(rank_of(res, "poss-1"), 1, "Tropic Trooper's is the group");
     quire_results_free(res);
 }
 

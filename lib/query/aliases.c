@@ -75,6 +75,7 @@ static qn *phrase_node(const char *key, size_t pos)
     if (!n)
         return NULL;
     n->kind = QN_PHRASE;
+    n->alias = 1;
     n->pos = pos;
     for (const char *p = key; *p;) {
         size_t len = strcspn(p, " ");
