@@ -15,7 +15,7 @@
 #include "query/aliases.h"
 
 static const char DATA[] =
-#include "threat_actor_names.inc"
+#include "query/threat_actor_names.inc" /* generated in the build tree */
     ;
 
 QUIREI_ARRAY(name_array, quirei_alias_name)
