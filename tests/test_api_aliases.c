@@ -88,7 +88,8 @@ Test(api_aliases, search_expands_and_aliases_0_does_not)
     json_t *o;
     cr_assert_eq(get("/api/search?q=fancy+bear", &o), 200);
     cr_expect_eq(nhits(o), 2);
-    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(o, "hits"), 0), "id")), "a1");
+    json_t *first = json_array_get(json_object_get(o, "hits"), 0);
+    cr_expect_str_eq(json_string_value(json_object_get(first, "id")), "a1");
     json_t *exp = json_object_get(o, "expanded");
     cr_expect(json_array_size(exp) > 5);
     cr_expect_str_eq(json_string_value(json_array_get(exp, 0)), "APT28");

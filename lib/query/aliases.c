@@ -80,9 +80,8 @@ static qn *phrase_node(const char *key, size_t pos)
     for (const char *p = key; *p;) {
         size_t len = strcspn(p, " ");
         char *term = strndup(p, len);
-        unsigned char letters = 1;
-        for (size_t i = 0; term && i < len; i++)
-            letters &= (unsigned char)(((unsigned char)term[i] >= 0x80 || (term[i] >= 'a' && term[i] <= 'z') || term[i] == '\''));
+        /* Names are matched unstemmed (compile.c, name_q()). */
+        unsigned char letters = 0;
         if (!term || quirei_buf_add(&n->terms_buf, &term, sizeof term) < 0) {
             free(term);
             quirei_qn_free(n);

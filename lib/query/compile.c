@@ -409,7 +409,8 @@ static quirei_q *alias_q(quirei_compile_t *c, const qn *n)
     }
     for (size_t i = 0; i < n->nkids; i++)
         v[i] = name_q(c, n->kids[i]);
-    quirei_q *q = quirei_q_scale(combine(c, QUIREI_OP_SYNONYM, v, n->nkids, 0), QUIREI_ALIAS_WEIGHT);
+    quirei_q *q = combine(c, QUIREI_OP_SYNONYM, v, n->nkids, 0);
+    q = quirei_q_scale(q, QUIREI_ALIAS_WEIGHT);
     free(v);
     if (!q)
         c->oom = 1;
