@@ -47,6 +47,8 @@ static void usage(FILE *out)
           "                           rest as other; every year, oldest first. Matches are\n"
           "                           then counted exactly up to 1,000,000\n"
           "  --facet-size N           values per facet, 1-100 (default 10; not for year)\n"
+          "  --no-aliases             do not expand a threat-actor group's name to its\n"
+          "                           other names (APT28 = Fancy Bear = Sofacy ...)\n"
           "  --sources                list every source of the index with its number of\n"
           "                           documents (no QUERY)\n"
           "  --help, --version\n"
@@ -62,6 +64,10 @@ static void usage(FILE *out)
           "source, date, URL (the sentence that best matches the query); hits that\n"
           "did not match exactly say approximate or relaxed.\n"
           "See README.md, \"Query syntax\".\n"
+          "\n"
+          "A query naming a threat-actor group (Fancy Bear, APT28, Sofacy) also finds\n"
+          "the documents naming it by its other names, ranked below, listed as an\n"
+          "\"aliases:\" line (\"expanded\" in JSON); quoted phrases are never expanded.\n"
           "\n"
           "A filter that matches no document (an unknown --source or source:, a date\n"
           "range with no document) is reported as a warning line after the header\n"
@@ -130,6 +136,7 @@ static int parse_options(int argc, char **argv, search_options *o)
         {"batch", required_argument, NULL, 'B'},
         {"facets", required_argument, NULL, 'A'}, {"facet-size", required_argument, NULL, 'Z'},
         {"sources", no_argument, NULL, 'L'},
+        {"no-aliases", no_argument, NULL, 'N'},
         {NULL, 0, NULL, 0},
     };
     *o = (search_options){.format = "text"};
@@ -184,6 +191,7 @@ static int parse_options(int argc, char **argv, search_options *o)
             o->so.facet_size = (unsigned)n;
             break;
         case 'L': o->sources = 1; break;
+        case 'N': o->so.no_aliases = true; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("quire-search %s\n", QUIRE_VERSION); return 0;
         default: fprintf(stderr, "Try 'quire-search --help'.\n"); return EXIT_USAGE;

@@ -31,7 +31,8 @@ static int number_param(const api_request_t *rq, const char *name, unsigned lo, 
 
 const char *const search_param_names[] = {"q",      "limit", "offset", "sort", "source",
                                          "from",   "to",    "format", "facets",
-                                         "facet_size", NULL};
+                                         "facet_size",
+                                         "aliases", NULL};
 
 /* Each check names the parameter it refuses in *param. */
 int search_params_parse(const api_request_t *rq, search_params_t *p, quirei_buf *msg,
@@ -67,6 +68,14 @@ int search_params_parse(const api_request_t *rq, search_params_t *p, quirei_buf 
     *param = "facet_size";
     if (number_param(rq, *param, 1, QUIRE_MAX_FACET_SIZE, &p->opts.facet_size, msg) < 0)
         return -1;
+    /* aliases=0 turns threat-actor name expansion off (README.md). */
+    const char *aliases = rq->arg(rq, "aliases");
+    if (aliases && strcmp(aliases, "0") != 0 && strcmp(aliases, "1") != 0) {
+        *param = "aliases";
+        quirei_buf_setf(msg, "aliases must be 0 or 1, not '%.64s'", aliases);
+        return -1;
+    }
+    p->opts.no_aliases = aliases && strcmp(aliases, "0") == 0;
     p->opts.source = rq->arg(rq, "source");
     p->opts.date_from = rq->arg(rq, "from");
     p->opts.date_to = rq->arg(rq, "to");
@@ -101,6 +110,7 @@ int search_params_cache_key(const search_params_t *p, uint64_t generation, quire
     if (quirei_buf_setf(key, "%016llx %u %u %d %d %d %u %u", (unsigned long long)generation,
                         o->limit, o->offset, (int)o->sort, p->text, p->gzip, o->facets,
                         o->facet_size) < 0 ||
+        quirei_buf_addf(key, " %d", (int)o->no_aliases) < 0 ||
         quirei_buf_addc(key, '\0') < 0)
         return -1;
     for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)

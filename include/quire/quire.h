@@ -439,6 +439,11 @@ typedef struct quire_facet {
  *                       a source (or prefix) no document has;
  *   "empty_date_range"  the from/to options or a date: in the query
  *                       select no dated document;
+ *   "ambiguous_alias"   the query names a threat-actor name that belongs
+ *                       to several groups (Grizzly Steppe): not expanded;
+ *   "group_number"      the query names a group number (APT28): searched
+ *                       as typed, not expanded; the message names the
+ *                       group's other names;
  * and `message` says which filter, in words.
  */
 typedef struct quire_warning {
@@ -473,6 +478,9 @@ typedef struct quire_search_options {
                                (quire_facets_parse()); 0 = none */
     unsigned facet_size;    /* values per facet; 0 = QUIRE_FACET_SIZE; at
                                most QUIRE_MAX_FACET_SIZE */
+    bool no_aliases;        /* do not expand threat-actor names to the
+                               group's other names (quire_results_t.expanded;
+                               README.md, "Threat-actor aliases") */
 } quire_search_options_t;
 
 /* A highlighted range of a snippet, in Unicode code points, [start, end). */
@@ -584,6 +592,14 @@ typedef struct quire_results {
      * says so too); match, approximate and relaxed say how they matched
      * it. False otherwise. */
     bool corrected;
+    /* The other names of the threat-actor groups the query named that the
+     * search added (Sofacy, Fancy Bear, ... for APT28), in the data's order;
+     * none when the query named no group, with no_aliases, or when its
+     * name belongs to several groups (then a warning "ambiguous_alias"
+     * says which). Documents naming a group only by an added name rank
+     * below those naming it as typed. Owned by the results. */
+    const char *const *expanded;
+    size_t nexpanded;
 } quire_results_t;
 
 /*

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "query/aliases.h"
 #include "query/reader.h"
 #include "schema/schema.h"
 #include "text/stemmer.h"
@@ -392,6 +393,41 @@ static quirei_q *and_q(quirei_compile_t *c, const qn *n)
     return q;
 }
 
+/* A threat-actor name (aliases.h): its words in order, unstemmed, the last
+ * one also with 's ("Tropic Trooper's Back": the tokenizer keeps the
+ * possessive in the term); never loosened by a fallback. */
+static quirei_q *name_q(quirei_compile_t *c, const qn *n)
+{
+    quirei_q *v[QUIREI_MAX_PHRASE_WORDS];
+    size_t k = n->nterms < QUIREI_MAX_PHRASE_WORDS ? n->nterms : QUIREI_MAX_PHRASE_WORDS;
+    for (size_t i = 0; i < k; i++)
+        v[i] = term_q(c, "", n->terms[i]);
+    quirei_q *w[2] = {v[k - 1], term_q(c, n->terms[k - 1], "'s")};
+    v[k - 1] = combine(c, QUIREI_OP_OR, w, 2, 0);
+    return combine(c, QUIREI_OP_PHRASE, v, k, 0);
+}
+
+/* The other names of a group the query named (aliases.h): each exactly,
+ * never loosened by a fallback (Red Salamander is no red salamander); the
+ * best of them weighs, scaled down below the name typed (a page listing
+ * fifteen names is not fifteen times about the group). */
+static quirei_q *alias_q(quirei_compile_t *c, const qn *n)
+{
+    quirei_q **v = calloc(n->nkids + 1, sizeof *v);
+    if (!v) {
+        c->oom = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < n->nkids; i++)
+        v[i] = name_q(c, n->kids[i]);
+    quirei_q *q = combine(c, QUIREI_OP_SYNONYM, v, n->nkids, 0);
+    q = quirei_q_scale(q, QUIREI_ALIAS_WEIGHT);
+    free(v);
+    if (!q)
+        c->oom = 1;
+    return q;
+}
+
 static quirei_q *build_q(quirei_compile_t *c, const qn *n)
 {
     switch (n->kind) {
@@ -407,7 +443,7 @@ static quirei_q *build_q(quirei_compile_t *c, const qn *n)
             return field_filter(c, n, combine(c, QUIREI_OP_PHRASE, v, k, 0));
         }
     case QN_PHRASE:
-        return phrase_q(c, n);
+        return n->alias ? name_q(c, n) : phrase_q(c, n);
     case QN_PREFIX: {
         quirei_buf_reset(&c->term);
         quirei_q *q = NULL;
@@ -420,6 +456,8 @@ static quirei_q *build_q(quirei_compile_t *c, const qn *n)
     case QN_AND:
         return and_q(c, n);
     case QN_OR: {
+        if (n->alias)
+            return alias_q(c, n);
         quirei_q **v = calloc(n->nkids + 1, sizeof *v);
         if (!v) {
             c->oom = 1;

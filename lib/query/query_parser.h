@@ -57,6 +57,10 @@ typedef struct qn {
     size_t nterms;
     unsigned slop;         /* QN_PHRASE: ~N, 0 = exact */
     int has_slop;
+    int alias;             /* threat-actor names (aliases.h): QN_PHRASE,
+                              a name (exact, possessive allowed, in every
+                              fallback); QN_OR, the other names of the
+                              group the query named (weighed down) */
     char *value;           /* QN_PREFIX (folded), QN_SOURCE, QN_ID */
     char date_lo[11], date_hi[11]; /* QN_DATE: YYYY[-MM[-DD]], "" = open */
     int lo_excl, hi_excl;  /* QN_DATE: > and < instead of >= and <= */

@@ -29,8 +29,10 @@
 #include <string.h>
 
 #include "clock.h"
+#include "query/aliases.h"
 #include "query/compile.h"
 #include "query/facets.h"
+#include "query/hits.h"
 #include "query/query_parser.h"
 #include "query/reader.h"
 #include "query/search.h"
@@ -41,8 +43,6 @@
 #include "schema/schema.h"
 #include "store/index.h"
 #include "strbuf.h"
-
-#define SNIPPET_BYTES 250
 
 /* ------------------------------------------------------------ running --- */
 
@@ -134,11 +134,7 @@ static quire_status_t run(quire_reader_t *r, const qn *tree, quirei_compile_t *c
 
 /* ------------------------------------------------------------ finding --- */
 
-/* Hit i of mset m. */
-typedef struct pick {
-    quirei_mset *m;
-    size_t i;
-} pick_t;
+typedef quirei_pick pick_t;
 
 /* What the search stage found: the page's hits in order. */
 typedef struct found {
@@ -532,162 +528,6 @@ static quire_status_t find(quire_reader_t *r, const qn *tree, const quire_search
     return st;
 }
 
-/* ------------------------------------------------------------ results --- */
-
-typedef struct hit_impl {
-    quire_stored_doc_t *doc;
-    quirei_snippet snip;
-    quire_span_t *spans;
-} hit_impl_t;
-
-typedef struct results_impl {
-    quire_results_t pub; /* first: the public pointer is this struct */
-    char *query;
-    char *suggestion; /* spelling.h: the corrected query, or NULL */
-    hit_impl_t *impl;
-    quirei_extras *extras; /* facets and warnings */
-} results_impl_t;
-
-void quire_results_free(quire_results_t *res)
-{
-    if (!res)
-        return;
-    results_impl_t *ri = (results_impl_t *)res;
-    for (size_t i = 0; i < res->nhits; i++) {
-        quire_stored_doc_free(ri->impl[i].doc);
-        quirei_snippet_release(&ri->impl[i].snip);
-        free(ri->impl[i].spans);
-    }
-    free(ri->impl);
-    free(res->hits);
-    free(ri->query);
-    free(ri->suggestion);
-    quirei_extras_free(ri->extras);
-    free(ri);
-}
-
-/* The results with room for nhits hits (none filled yet), or NULL when out
- * of memory. */
-static results_impl_t *results_new(const char *query, size_t nhits)
-{
-    results_impl_t *ri = calloc(1, sizeof *ri);
-    if (!ri || !(ri->query = strdup(query)) ||
-        (nhits && (!(ri->pub.hits = calloc(nhits, sizeof *ri->pub.hits)) ||
-                   !(ri->impl = calloc(nhits, sizeof *ri->impl))))) {
-        quire_results_free(ri ? &ri->pub : NULL);
-        return NULL;
-    }
-    ri->pub.query = ri->query;
-    return ri;
-}
-
-/* The whole stored record of hit i (for snippets, which need the body), or
- * with `short_only` only the short fields, from their value: the body is
- * then never read. `data` is scratch. */
-static quire_status_t hit_doc(quire_reader_t *r, const pick_t *pk, int short_only,
-                              quirei_buf *data, quire_stored_doc_t **out)
-{
-    quirei_buf_reset(data);
-    quire_status_t st = short_only
-                            ? quirei_mset_value(pk->m, pk->i, QUIREI_SLOT_FIELDS, data, &r->detail)
-                            : quirei_mset_data(pk->m, pk->i, data, &r->detail);
-    return st ? st : quirei_record_decode(data->ptr, data->len, out);
-}
-
-/* What every hit of one search shares. */
-typedef struct hit_context {
-    quire_reader_t *r;
-    const found_t *f;
-    quirei_unit_set units;  /* snippet units of the query */
-    quirei_unit_set units1; /* of a quote-like query's first tier */
-    int snippets;           /* snippets wanted */
-    quirei_buf data;        /* scratch for stored records */
-} hit_context_t;
-
-/* Hit h's snippet, highlights and quote, made from its body. */
-static quire_status_t fill_snippet(hit_context_t *hc, const pick_t *pk, hit_impl_t *hi,
-                                   quire_hit_t *h)
-{
-    int tier1 = hc->f->ma && pk->m == hc->f->ma;
-    const quirei_unit_array *u = tier1 ? &hc->units1.units : &hc->units.units;
-    if (quirei_snippet_make(hi->doc->doc.body, hi->doc->body_len, u->v, u->n, hc->r->stem,
-                            hc->r->language, SNIPPET_BYTES, &hi->snip) < 0)
-        return QUIRE_ENOMEM;
-    h->snippet = quirei_buf_cstr(&hi->snip.text);
-    if (hi->snip.nhighlights) {
-        hi->spans = malloc(hi->snip.nhighlights * sizeof *hi->spans);
-        if (!hi->spans)
-            return QUIRE_ENOMEM;
-        for (size_t k = 0; k < hi->snip.nhighlights; k++) {
-            hi->spans[k].start = hi->snip.highlights[k].start;
-            hi->spans[k].end = hi->snip.highlights[k].end;
-        }
-        h->highlights = hi->spans;
-        h->nhighlights = hi->snip.nhighlights;
-    }
-    if (hi->snip.has_quote) {
-        h->quote = quirei_buf_cstr(&hi->snip.quote);
-        h->quote_start = hi->snip.quote_start;
-        h->quote_end = hi->snip.quote_end;
-    }
-    return QUIRE_OK;
-}
-
-/* Fill hit i of the page (rank = rank0 + i). From the first call on, hit i
- * is freed with the results, whatever this returns. */
-static quire_status_t fill_hit(hit_context_t *hc, results_impl_t *ri, size_t i, unsigned rank0)
-{
-    hit_impl_t *hi = &ri->impl[i];
-    quirei_snippet_init(&hi->snip);
-    ri->pub.nhits = i + 1;
-    const pick_t *pk = &hc->f->picks[i];
-    quire_status_t st = hit_doc(hc->r, pk, !hc->snippets, &hc->data, &hi->doc);
-    if (st)
-        return st;
-    quire_hit_t *h = &ri->pub.hits[i];
-    h->rank = rank0 + (unsigned)i + 1;
-    h->score = quirei_mset_score(pk->m, pk->i);
-    h->id = hi->doc->doc.id;
-    h->title = hi->doc->doc.title;
-    h->source = hi->doc->doc.source;
-    h->author = hi->doc->doc.author;
-    h->date = hi->doc->doc.date;
-    h->url = hi->doc->doc.url;
-    /* Every hit of one answer matched the same way (the fallback that
-     * answered; both tiers of a quote-like query hold every word): said
-     * per hit too, so a hit taken out of its answer (batch, export) keeps
-     * it. */
-    h->approximate = hc->f->approximate;
-    h->relaxed = hc->f->relaxed;
-    h->corrected = hc->f->corrected;
-    h->match = h->relaxed       ? QUIRE_MATCH_RELAXED
-               : h->approximate ? QUIRE_MATCH_APPROXIMATE
-                                : QUIRE_MATCH_EXACT;
-    return hc->snippets ? fill_snippet(hc, pk, hi, h) : QUIRE_OK;
-}
-
-/* The results of the page f found for tree, into ri. */
-static quire_status_t fill_results(quire_reader_t *r, const qn *tree,
-                                   const quire_search_options_t *o, const found_t *f,
-                                   results_impl_t *ri)
-{
-    hit_context_t hc = {.r = r, .f = f, .snippets = !o->no_snippets};
-    quire_status_t st = QUIRE_OK;
-    if (hc.snippets && quirei_collect_units(r, tree, f->approximate, &hc.units) < 0)
-        st = QUIRE_ENOMEM;
-    /* A quote-like query's first-tier hits hold its words as one phrase:
-     * highlight that as one span and cite its sentence, as for a quoted
-     * query (the user pasted a fragment; the quote is what they want). */
-    if (st == QUIRE_OK && hc.snippets && f->ma && quirei_quote_units(tree, &hc.units1) < 0)
-        st = QUIRE_ENOMEM;
-    for (size_t i = 0; st == QUIRE_OK && i < f->npicks; i++)
-        st = fill_hit(&hc, ri, i, o->offset);
-    quirei_unit_set_release(&hc.units);
-    quirei_unit_set_release(&hc.units1);
-    quirei_buf_release(&hc.data);
-    return st;
-}
-
 /* ------------------------------------------------------------ search ---- */
 
 /* Nothing found, or only relaxed matches: the spelling correction's hits (flagged
@@ -728,16 +568,19 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
         return st;
     found_t f = {0};
     results_impl_t *ri = NULL;
+    quirei_alias_info *aliases = NULL;
     if (!r->stem && !(r->stem = quirei_stemmer_new(r->language)))
         st = QUIRE_ENOMEM;
     char *suggestion = NULL;
+    if (st == QUIRE_OK && !o->no_aliases)
+        st = quirei_aliases_expand(r, &tree, &aliases);
     if (st == QUIRE_OK)
         st = find(r, tree, o, limit, &f);
     if (st == QUIRE_OK)
         st = quirei_spell_suggest(r, query, tree, &suggestion);
     if (st == QUIRE_OK && suggestion && (!f.total || f.relaxed))
         st = find_corrected(r, suggestion, o, limit, &f, &tree);
-    if (st == QUIRE_OK && !(ri = results_new(query, f.npicks)))
+    if (st == QUIRE_OK && !(ri = quirei_results_new(query, f.npicks)))
         st = QUIRE_ENOMEM;
     if (ri && (ri->pub.suggestion = ri->suggestion = suggestion))
         ri->pub.corrected = f.corrected;
@@ -752,12 +595,19 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
          * fallback found nothing, there is nothing approximate to flag. */
         ri->pub.relaxed = f.relaxed && f.total;
         ri->pub.approximate = f.approximate && f.total;
-        st = fill_results(r, tree, o, &f, ri);
+        quirei_page page = {f.picks, f.npicks, f.ma, f.approximate, f.relaxed, f.corrected};
+        st = quirei_results_fill(r, tree, o, &page, ri);
     }
     if (st == QUIRE_OK) {
         st = quirei_extras_make(r, tree, o, f.counts, &ri->pub, &ri->extras);
         f.counts = NULL;
     }
+    if (st == QUIRE_OK) {
+        ri->aliases = aliases;
+        aliases = NULL;
+        st = quirei_alias_info_apply(ri->aliases, &ri->pub);
+    }
+    quirei_alias_info_free(aliases);
     found_release(&f);
     quirei_qn_free(tree);
     if (st != QUIRE_OK) {

@@ -9,6 +9,7 @@
 #include <quire/quire.h>
 
 #include "json_text.h"
+#include "render/aliases_render.h"
 #include "render/facets_render.h"
 #include "render/results_json.h"
 
@@ -83,7 +84,7 @@ char *quire_results_json(const quire_results_t *res)
         json_decref(root);
         root = NULL;
     }
-    if (!root || quirei_facets_json_add(root, res) < 0) {
+    if (!root || quirei_facets_json_add(root, res) < 0 || quirei_aliases_json_add(root, res) < 0) {
         json_decref(root);
         return NULL;
     }

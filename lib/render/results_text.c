@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/aliases_render.h"
 #include "render/facets_render.h"
 #include "render/text_bounds.h"
 #include "strbuf.h"
@@ -174,6 +175,7 @@ char *quire_results_text(const quire_results_t *res, int ansi)
                                                   : "Did you mean: %s\n",
                                res->suggestion) < 0;
     bad |= quirei_facets_text_add(&b, res) < 0;
+    bad |= quirei_aliases_text_add(&b, res) < 0;
     for (size_t i = 0; i < res->nhits && !bad; i++)
         bad |= add_hit(&b, &res->hits[i], ansi, on, off) < 0;
     if (bad) {

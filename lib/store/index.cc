@@ -501,7 +501,7 @@ quirei_q *quirei_q_combine(quirei_op op, quirei_q **subs, size_t n, unsigned win
     static const Xapian::Query::op ops[] = {
         Xapian::Query::OP_AND,    Xapian::Query::OP_OR,     Xapian::Query::OP_AND_NOT,
         Xapian::Query::OP_AND_MAYBE, Xapian::Query::OP_FILTER, Xapian::Query::OP_PHRASE,
-        Xapian::Query::OP_NEAR,
+        Xapian::Query::OP_NEAR,  Xapian::Query::OP_SYNONYM,
     };
     quirei_q *out = nullptr;
     try {
@@ -516,6 +516,20 @@ quirei_q *quirei_q_combine(quirei_op op, quirei_q **subs, size_t n, unsigned win
     }
     for (size_t i = 0; i < n; i++)
         delete subs[i];
+    return out;
+}
+
+quirei_q *quirei_q_scale(quirei_q *q, double factor)
+{
+    if (!q)
+        return nullptr;
+    quirei_q *out = nullptr;
+    try {
+        out = new quirei_q{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor)};
+    } catch (...) {
+        out = nullptr;
+    }
+    delete q;
     return out;
 }
 

@@ -120,7 +120,8 @@ typedef enum quirei_op {
     QUIREI_OP_AND_MAYBE,
     QUIREI_OP_FILTER,
     QUIREI_OP_PHRASE, /* window 0 = number of subqueries */
-    QUIREI_OP_NEAR
+    QUIREI_OP_NEAR,
+    QUIREI_OP_SYNONYM /* the subqueries weighed as one term */
 } quirei_op;
 quirei_q *quirei_q_term(const char *term, size_t len);
 quirei_q *quirei_q_match_all(void);
@@ -130,6 +131,9 @@ quirei_q *quirei_q_wildcard(const char *prefix, unsigned limit);
 /* Documents whose value in `slot` is within [lo, hi]; NULL = open end. */
 quirei_q *quirei_q_value_range(unsigned slot, const char *lo, const char *hi);
 quirei_q *quirei_q_copy(const quirei_q *q);
+/* q with its weights multiplied by factor (OP_SCALE_WEIGHT); takes q. NULL
+ * when out of memory (q is then freed) or when q is NULL. */
+quirei_q *quirei_q_scale(quirei_q *q, double factor);
 void quirei_q_free(quirei_q *q);
 
 /* ---- running a query ---- */
