@@ -325,7 +325,7 @@ test('batch: three quotes -> best sources -> CSV', async () => {
   const rows = await page.$$eval('#batch-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
   assert.equal(rows.length, 3);
   assert.match(rows[0][3], /Harbour pays no ransom/);
-  assert.match(rows[1][3], /Cybercrime artwork/);
+  assert.match(rows[1][3], /Cybersecurity calls for a united front/);
   assert.match(rows[2][3], /no match/);
   await shot(page, 'batch.png');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#batch-csv')]);
