@@ -69,15 +69,24 @@ static void reply_json(reply_t *rp, unsigned status, json_t *o)
     json_decref(o);
 }
 
-/* An error answer; `param` names the parameter of a bad_parameter (or is
- * NULL), so a client can point at the field without parsing the message. */
-static void reply_error_param(reply_t *rp, unsigned status, const char *code, const char *msg,
-                              const char *param)
+/* An error answer. `param` names the parameter of a bad_parameter (or is
+ * NULL), so a client can point at the field without parsing the message;
+ * `pos` is the byte offset of a bad_query's problem in q (-1: none). */
+static void reply_error_at(reply_t *rp, unsigned status, const char *code, const char *msg,
+                           const char *param, long pos)
 {
     json_t *e = json_pack("{s:s, s:o}", "code", code, "message", quirei_json_text(msg));
     if (e && param)
         json_object_set_new(e, "parameter", json_string(param));
+    if (e && pos >= 0)
+        json_object_set_new(e, "position", json_integer(pos));
     reply_json(rp, status, e ? json_pack("{s:o}", "error", e) : NULL);
+}
+
+static void reply_error_param(reply_t *rp, unsigned status, const char *code, const char *msg,
+                              const char *param)
+{
+    reply_error_at(rp, status, code, msg, param, -1);
 }
 
 static void reply_error(reply_t *rp, unsigned status, const char *code, const char *msg)
@@ -264,39 +273,14 @@ static void h_openapi(const api_config_t *cfg, const api_request_t *rq, reply_t 
     rp->type = "application/json; charset=utf-8";
 }
 
-/* A failed search: a bad query says where (position), a bad option which
- * parameter it was, the rest by status. */
-static void reply_search_error(reply_t *rp, quire_reader_t *r, quire_status_t st)
-{
-    if (st == QUIRE_EOPTION) {
-        reply_error_param(rp, 400, "bad_parameter", quire_reader_detail(r),
-                          quire_reader_error_option(r));
-        return;
-    }
-    if (st != QUIRE_EQUERY) {
-        reply_status(rp, st, quire_reader_detail(r));
-        return;
-    }
-    long pos = quire_reader_error_pos(r);
-    json_t *e = json_pack("{s:s, s:o}", "code", "bad_query", "message",
-                          quirei_json_text(quire_reader_detail(r)));
-    if (e && pos >= 0)
-        json_object_set_new(e, "position", json_integer(pos));
-    reply_json(rp, 400, json_pack("{s:o}", "error", e));
-}
-
 /* The answer of a handler of api_out.h, as a reply. */
 static void reply_out(reply_t *rp, api_out_t *o)
 {
     if (o->fail) {
         reply_status(rp, o->fail, o->message);
-    } else if (o->status >= 400 && o->position < 0) {
-        reply_error_param(rp, o->status, o->code, o->message ? o->message : "", o->parameter);
     } else if (o->status >= 400) {
-        json_t *e = json_pack("{s:s, s:o, s:I}", "code", o->code, "message",
-                              quirei_json_text(o->message ? o->message : ""), "position",
-                              (json_int_t)o->position);
-        reply_json(rp, o->status, e ? json_pack("{s:o}", "error", e) : NULL);
+        reply_error_at(rp, o->status, o->code, o->message ? o->message : "", o->parameter,
+                       o->position);
     } else if (o->json) {
         reply_json(rp, o->status, o->json);
     } else {
@@ -307,6 +291,16 @@ static void reply_out(reply_t *rp, api_out_t *o)
         memcpy(rp->stream_etag, o->etag, sizeof rp->stream_etag);
     }
     free(o->message);
+}
+
+/* A failed search: a bad query says where (position), a bad option which
+ * parameter it was, the rest by status (api_out_search_error() decides,
+ * for batches and exports alike). */
+static void reply_search_error(reply_t *rp, quire_reader_t *r, quire_status_t st)
+{
+    api_out_t o = {.position = -1};
+    api_out_search_error(&o, r, st);
+    reply_out(rp, &o);
 }
 
 static void h_batch(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)

@@ -236,8 +236,10 @@ typedef struct fixes {
 /* The corrections of the words of tree n into f. */
 static quire_status_t collect_fixes(quire_reader_t *r, const qn *n, fixes_t *f)
 {
-    if (n->kind == QN_NOT || n->kind == QN_PREFIX || n->kind == QN_SOURCE || n->kind == QN_ID ||
-        n->kind == QN_DATE)
+    /* The other names of a group (aliases.h) are not what the user typed:
+     * nothing to suggest there, and up to dozens of names to walk for. */
+    if (n->alias || n->kind == QN_NOT || n->kind == QN_PREFIX || n->kind == QN_SOURCE ||
+        n->kind == QN_ID || n->kind == QN_DATE)
         return QUIRE_OK;
     quire_status_t st = QUIRE_OK;
     for (size_t i = 0; st == QUIRE_OK && i < n->nkids; i++)
