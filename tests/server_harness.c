@@ -151,6 +151,15 @@ void qt_server_kill(qt_server *s)
     end_drain(s);
 }
 
+void qt_server_finish(qt_server *s)
+{
+    if (s->pid > 0) {
+        int status = qt_server_stop(s, 30);
+        cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "SIGTERM exits 0");
+    }
+    qt_server_kill(s);
+}
+
 size_t qt_buf_sink(char *p, size_t size, size_t n, void *ctx)
 {
     /* Out of memory: a short count makes libcurl fail the transfer. */

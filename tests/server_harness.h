@@ -56,6 +56,10 @@ int qt_server_stop(qt_server *s, double max_s);
  * running. Also ends the drainer and closes `err`. */
 void qt_server_kill(qt_server *s);
 
+/* Teardown of a suite's server: when it is running, SIGTERM and expect a
+ * clean exit (status 0) within 30 s; then qt_server_kill(). */
+void qt_server_finish(qt_server *s);
+
 /* A libcurl write (or header) callback that appends what it is given to
  * the quirei_buf ctx: CURLOPT_WRITEFUNCTION, qt_buf_sink with
  * CURLOPT_WRITEDATA, &buf. */

@@ -40,11 +40,7 @@ static void start(void)
 
 static void stop(void)
 {
-    if (srv.pid > 0) {
-        int status = qt_server_stop(&srv, 30);
-        cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "SIGTERM exits 0");
-    }
-    qt_server_kill(&srv);
+    qt_server_finish(&srv);
     curl_global_cleanup();
     qt_remove_tree(tmp);
 }

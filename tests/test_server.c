@@ -41,11 +41,7 @@ static void start_server(void)
 
 static void stop_server(void)
 {
-    if (srv.pid > 0) {
-        int status = qt_server_stop(&srv, 30);
-        cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "SIGTERM exits 0");
-    }
-    qt_server_kill(&srv);
+    qt_server_finish(&srv);
     quirei_buf_release(&resp_headers);
     curl_global_cleanup();
     qt_remove_tree(tmp);
