@@ -707,6 +707,42 @@ const char *quire_reader_error_option(const quire_reader_t *r);
 
 void quire_reader_close(quire_reader_t *r);
 
+/* ------------------------------------------------------------------------ */
+/* Checking an index (a damaged index: issue 16)                            */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Check the index at `path` fully: every local shard its stub names, with
+ * Xapian's Database::check (every block and item of every table, the
+ * tables against each other) and Quire's own checks (the four tables
+ * postlist, termlist, position and docdata present, the schema version
+ * metadata, every stored record parsing). Remote shards are listed as not
+ * checked. Takes about 10 s per GB of index on a quiet disk: a tool for
+ * quire-index --check and the writer, not for every open.
+ *
+ * *report (when report is not NULL) receives a malloc'd text the caller
+ * frees with free(): for each shard, one line per table, schema and
+ * records ("ok" or what is wrong), then a line for the index (sound,
+ * damaged) and, when it is not sound, what to do (restore from a backup,
+ * or rebuild from the sources). NULL only when out of memory.
+ *
+ * Returns QUIRE_OK (sound); QUIRE_ECORRUPT (damaged: a table, the stub,
+ * the metadata or a record); QUIRE_ESCHEMA (written by another schema
+ * version); QUIRE_ENOTINDEX (no stub, or a stub Quire cannot read:
+ * empty, foreign); QUIRE_ENOTFOUND (no such directory); QUIRE_EINVAL
+ * (NULL or empty path); QUIRE_ENOMEM. Never modifies the index.
+ *
+ * The check runs in the calling process. Xapian 1.4 (1.4.22 was seen to)
+ * can crash with SIGSEGV on some damaged files while reading them (not
+ * while checking them, in every damage tried); programs that must
+ * survive that run reads in a child process (see quire-search).
+ */
+quire_status_t quire_index_check(const char *path, char **report);
+
+/* The version of the Xapian library Quire runs on ("1.4.22"), to say in
+ * reports which engine a crash was seen in. Static; never NULL. */
+const char *quire_xapian_version(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,43 @@
+/*
+ * verify.h - the writer's side of issue 16: never write into a damaged
+ * index, never switch the stub to a generation that fails its check.
+ * quire_index_check() (quire.h) is the same check for everyone.
+ *
+ * A shard found sound is remembered in a file inside it (QUIREI_CHECKED_FILE:
+ * its uuid and revision), so that the next writer skips checking it again
+ * until it changes: adding to a sound index costs one check of what the
+ * write produced, not two.
+ */
+#ifndef QUIRE_VERIFY_H
+#define QUIRE_VERIFY_H
+
+#include <quire/quire.h>
+
+#include "strbuf.h"
+
+/* The file, inside a shard directory, that records its last sound check
+ * ("UUID REVISION\n"). Xapian ignores files it does not know. */
+#define QUIREI_CHECKED_FILE "quire-checked"
+
+/* Check the shard directory `shard` fully, appending its report to
+ * `report` (may be NULL). With `use_cache`, a shard whose last sound check
+ * is recorded for its current revision is not checked again, and a sound
+ * result is recorded (the writer, which holds the index lock); without,
+ * nothing is written (quire_index_check).
+ * QUIRE_OK when sound; QUIRE_ECORRUPT when damaged (a one-line summary
+ * naming the shard and its faults in `err`); QUIRE_ESCHEMA/QUIRE_ENOTINDEX
+ * for a schema version this build cannot read or none; QUIRE_ENOMEM. */
+quire_status_t quirei_verify_shard(const char *shard, int use_cache, quirei_buf *report,
+                                   quirei_buf *err);
+
+/* Check the shards names[0..n) of the index at `dir`, each as
+ * quirei_verify_shard() with the cache. Stops at the first failure, whose
+ * message (with what to do) is in err. */
+quire_status_t quirei_verify_shards(const char *dir, const char *const *names, unsigned n,
+                                    quirei_buf *err);
+
+/* What a damaged index's owner should do, appended to err (one sentence
+ * naming DIR). */
+void quirei_verify_advice(const char *dir, quirei_buf *err);
+
+#endif
