@@ -367,12 +367,15 @@ static int finish(qi_run *run, const index_options *o)
                 quire_writer_detail(run->writer));
         run->fatal = st;
     }
-    quire_status_t cst = quire_writer_close(run->writer);
+    char *why = NULL;
+    quire_status_t cst = quire_writer_close_detail(run->writer, &why);
     run->writer = NULL;
     if (cst != QUIRE_OK && run->fatal == QUIRE_OK) {
-        fprintf(stderr, "quire-index: closing the index failed: %s\n", quire_strerror(cst));
+        fprintf(stderr, "quire-index: closing the index failed: %s: %s\n", quire_strerror(cst),
+                why && *why ? why : "(no detail)");
         run->fatal = cst;
     }
+    free(why);
     double secs = (quirei_now_ms() - t_start_ms) / 1e3;
     if (!o->quiet)
         summary(run, &ws, secs, o->delete_args || o->delete_from);

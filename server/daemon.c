@@ -645,9 +645,16 @@ static struct MHD_Daemon *start_mhd(const serve_options_t *o)
          NULL},
         {MHD_OPTION_END, 0, NULL},
     };
+    /* The supervisor's socket (supervisor.h), or o->addr to bind. */
+    struct MHD_OptionItem where[] = {
+        o->listen_fd >= 0
+            ? (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, o->listen_fd, NULL}
+            : (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, (void *)&o->addr},
+        {MHD_OPTION_END, 0, NULL},
+    };
     return MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_POLL, 0, NULL, NULL,
-        on_request, NULL, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&o->addr,
+        on_request, NULL, MHD_OPTION_ARRAY, where,
         MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)DAEMON_CONNECTION_MEMORY,
@@ -703,9 +710,26 @@ static int probe_listen(const serve_options_t *o)
     return 0;
 }
 
+int daemon_listen_socket(const serve_options_t *o)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0), on = 1, err = 0;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+        bind(fd, (const struct sockaddr *)&o->addr, sizeof o->addr) != 0 ||
+        listen(fd, SOMAXCONN) != 0)
+        err = errno;
+    if (err) {
+        if (fd >= 0)
+            close(fd);
+        fprintf(stderr, "quire-serve: cannot listen on %s:%u: %s\n", o->listen_addr, o->port,
+                listen_error(err));
+        return -1;
+    }
+    return fd;
+}
+
 int daemon_start(const serve_options_t *o)
 {
-    if (probe_listen(o) < 0)
+    if (o->listen_fd < 0 && probe_listen(o) < 0)
         return -1;
     if (!o->api_key && (ntohl(o->addr.sin_addr.s_addr) >> 24) != 127)
         fprintf(stderr, "quire-serve: warning: listening on %s without --api-key: anyone "

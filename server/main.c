@@ -2,18 +2,25 @@
  * quire-serve - the HTTP query server (libmicrohttpd).
  *
  * main.c is the life of the process: options (options.c), the file
- * descriptor limit, a probe that DIR is an index, the daemon (daemon.c,
- * which serves the routes of http_api.c), and SIGINT/SIGTERM to stop.
+ * descriptor limit, the supervisor (supervisor.c: a worker process serves,
+ * so that a crash inside the search engine on a damaged index does not
+ * take the service down), in the worker a probe that DIR is a sound index,
+ * the daemon (daemon.c, which serves the routes of http_api.c), and
+ * SIGINT/SIGTERM to stop.
  */
 #include <pthread.h>
 #include <quire/quire.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "daemon.h"
+#include "damage.h"
 #include "options.h"
+#include "strbuf.h"
+#include "supervisor.h"
 
 /* Descriptors needed beyond one per connection (the index's files, the
  * listening socket, stdio). */
@@ -39,28 +46,46 @@ static int raise_fd_limit(long max_connections)
     return 0;
 }
 
-/* Refuse to start on something that is not an index: 0, or -1 (said why). */
+/* Refuse to start on something that is not an index, or on a damaged one:
+ * 0, or -1 (said why; for damage, which files a check finds damaged). The
+ * probe opens the index and runs a search that reads every table (terms,
+ * positions for the phrase tier, the stored records of its hits): a crash
+ * there is the supervisor's to report. */
 static int probe_index(const char *db)
 {
     quire_reader_t *probe = NULL;
+    quire_results_t *res = NULL;
     char *detail = NULL;
     quire_status_t st = quire_reader_open(db, &probe, &detail);
-    if (st != QUIRE_OK) {
-        fprintf(stderr, "quire-serve: cannot serve %s: %s\n", db,
-                detail ? detail : quire_strerror(st));
-        free(detail);
-        return -1;
+    if (st == QUIRE_OK) {
+        quire_search_options_t so = {.limit = 10};
+        st = quire_search(probe, "security threat", &so, &res);
+        if (st != QUIRE_OK)
+            detail = strdup(quire_reader_detail(probe));
+        quire_results_free(res);
     }
+    if (st != QUIRE_OK) {
+        quirei_buf where = QUIREI_BUF_INIT;
+        if (st == QUIRE_ECORRUPT)
+            supervisor_name_damage(db, &where);
+        fprintf(stderr, "quire-serve: cannot serve %s: %s%s%s%s\n", db,
+                detail ? detail : quire_strerror(st), where.len ? " (" : "",
+                quirei_buf_cstr(&where), where.len ? ")" : "");
+        quirei_buf_release(&where);
+    }
+    free(detail);
     quire_reader_close(probe);
-    return 0;
+    return st == QUIRE_OK ? 0 : -1;
 }
 
-/* Serve until SIGINT or SIGTERM; the exit status. */
-static int serve(const serve_options_t *o)
+/* The worker: serve until SIGINT or SIGTERM; the exit status. A worker
+ * the supervisor restarted after a crash starts with the index marked
+ * damaged (damage.h) and does not probe it. */
+static int serve(const serve_options_t *o, void (*ready)(void))
 {
-    if (raise_fd_limit(o->max_connections) < 0)
-        return 2;
-    if (probe_index(o->db) < 0)
+    damage_init(o->db);
+    char why[8];
+    if (!damage_current(why, sizeof why) && probe_index(o->db) < 0)
         return 1;
     /* Signals are taken by sigwait() below, not by a handler; blocked
      * before any thread starts, so that every thread inherits the mask. */
@@ -72,6 +97,7 @@ static int serve(const serve_options_t *o)
     signal(SIGPIPE, SIG_IGN);
     if (daemon_start(o) < 0)
         return 1;
+    ready();
     int sig = 0;
     sigwait(&sigs, &sig);
     fprintf(stderr, "quire-serve: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -85,7 +111,10 @@ int main(int argc, char **argv)
     int rc = serve_options_parse(argc, argv, &o);
     if (rc != SERVE_OPTIONS_RUN)
         return rc;
-    rc = serve(&o);
+    if (raise_fd_limit(o.max_connections) < 0)
+        rc = 2;
+    else
+        rc = supervise(&o, serve);
     serve_options_free(&o);
     return rc;
 }

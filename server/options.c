@@ -274,6 +274,7 @@ int serve_options_parse(int argc, char **argv, serve_options_t *o)
         .max_connections = SERVE_DEFAULT_MAX_CONNECTIONS,
         .timeout_s = SERVE_DEFAULT_TIMEOUT_S,
         .cache_mb = SERVE_DEFAULT_CACHE_MB,
+        .listen_fd = -1,
     };
     parse_state_t ps = {.o = o};
     int rc = SERVE_OPTIONS_RUN, c;

@@ -266,6 +266,12 @@ const char *quire_writer_language(const quire_writer_t *w);
  * accepted and returns QUIRE_OK. */
 quire_status_t quire_writer_close(quire_writer_t *w);
 
+/* quire_writer_close(), and on failure its detail (what failed, and for a
+ * merged generation that failed its check, that the previous one is kept)
+ * in a malloc'd *detail for the caller to free() (NULL when out of memory
+ * or on success). */
+quire_status_t quire_writer_close_detail(quire_writer_t *w, char **detail);
+
 /* ------------------------------------------------------------------------ */
 /* Reader                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -738,6 +744,14 @@ void quire_reader_close(quire_reader_t *r);
  * survive that run reads in a child process (see quire-search).
  */
 quire_status_t quire_index_check(const char *path, char **report);
+
+/* A number that changes whenever the index at `path` changes on disk: its
+ * stub, and the name, size, inode and change time of every file of its
+ * local shards (a restore, a rebuild, a commit). Reads no index data, so
+ * it cannot crash on a damaged one: quire-serve watches it to tell when an
+ * index it found damaged was repaired. QUIRE_OK (also for a path with no
+ * index: that has a fingerprint too), QUIRE_EINVAL, QUIRE_ENOMEM. */
+quire_status_t quire_index_fingerprint(const char *path, uint64_t *fp);
 
 /* The version of the Xapian library Quire runs on ("1.4.22"), to say in
  * reports which engine a crash was seen in. Static; never NULL. */

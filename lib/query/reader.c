@@ -10,9 +10,20 @@
 
 #include "schema/schema.h"
 #include "store/index.h"
+#include "store/layout.h"
 #include "query/reader.h"
 #include "schema/record.h"
 #include "strbuf.h"
+
+/* Does the stub of `path` name shards as Quire's writer names them? Then
+ * a shard that cannot be opened, or holds no schema version, is a damaged
+ * Quire index, not a foreign one (issue 16). */
+static int quire_shards(const char *path)
+{
+    char names[64][QUIREI_SHARD_NAME_MAX];
+    unsigned n = 0;
+    return quirei_layout_shards(path, names, 64, &n, NULL) == QUIRE_OK && n > 0;
+}
 
 static quire_status_t fail(char **detail, quire_status_t st, const char *msg)
 {
@@ -61,6 +72,16 @@ quire_status_t quire_reader_open(const char *path, quire_reader_t **out, char **
     if (st == QUIRE_OK)
         snprintf(r->language, sizeof r->language, "%s", v.len ? v.ptr : "english");
     quirei_buf_release(&v);
+    if (st == QUIRE_ENOTINDEX && quire_shards(path)) {
+        quirei_buf msg2 = QUIREI_BUF_INIT;
+        quirei_buf_setf(&msg2, "the index is damaged: %s%s", quirei_buf_cstr(&r->detail),
+                        strstr(quirei_buf_cstr(&r->detail), "no schema version")
+                            ? " (the metadata of its postlist.glass cannot be read)"
+                            : "");
+        quirei_buf_set(&r->detail, msg2.ptr, msg2.len);
+        quirei_buf_release(&msg2);
+        st = QUIRE_ECORRUPT;
+    }
     if (st != QUIRE_OK) {
         if (st == QUIRE_ENOTINDEX && r->detail.len == 0)
             quirei_buf_setf(&r->detail, "%s: not a Quire index", path);

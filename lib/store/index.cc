@@ -67,13 +67,20 @@ quire_status_t from_exception(quirei_buf *err, const char *what)
         note(err, what, e.get_description());
         return QUIRE_ENOTINDEX;
     } catch (const Xapian::DatabaseCorruptError &e) {
-        note(err, what, e.get_description());
+        note(err, what, "the index is damaged: " + e.get_description());
         return QUIRE_ECORRUPT;
     } catch (const Xapian::DatabaseModifiedError &e) {
         note(err, what, e.get_description());
         return QUIRE_EMODIFIED;
     } catch (const Xapian::DatabaseError &e) {
-        /* Write failures (disk full, permissions) surface as DatabaseError. */
+        /* Write failures (disk full, permissions) surface as DatabaseError
+         * with the system's error; without one it is the data that is
+         * wrong ("EOF reading block" of a truncated table, "inflate
+         * failed" of a damaged one): damage, not I/O (issue 16). */
+        if (!e.get_error_string()) {
+            note(err, what, "the index is damaged: " + e.get_description());
+            return QUIRE_ECORRUPT;
+        }
         note(err, what, e.get_description());
         return QUIRE_EIO;
     } catch (const Xapian::Error &e) {

@@ -9,15 +9,20 @@
  */
 #include "write/verify.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+/* As the writer: more shards than this are refused before. */
+#define QUIREI_VERIFY_MAX_SHARDS 64
+
+#include "hash.h"
 #include "schema/record.h"
 #include "schema/schema.h"
 #include "store/check.h"
-#include "store/layout.h"
 
 void quirei_verify_advice(const char *dir, quirei_buf *err)
 {
@@ -29,8 +34,13 @@ void quirei_verify_advice(const char *dir, quirei_buf *err)
 
 /* ------------------------------------------------------------- cache ---- */
 
-/* "UUID REVISION" of the shard, with its schema version in *schema. */
-static quire_status_t identity(const char *shard, quirei_buf *schema, char line[64],
+static uint64_t hash_dir(uint64_t h, const char *dir);
+
+/* "UUID REVISION FILES" of the shard, FILES a hash of its files' names,
+ * sizes, inodes and change times (hash_dir): a copy, a restore or an edit
+ * by hand changes it where Xapian's revision stays. Its schema version
+ * goes to *schema. */
+static quire_status_t identity(const char *shard, quirei_buf *schema, char line[96],
                                quirei_buf *err)
 {
     char uuid[37] = "";
@@ -38,14 +48,15 @@ static quire_status_t identity(const char *shard, quirei_buf *schema, char line[
     quire_status_t st =
         quirei_shard_identity(shard, QUIREI_META_SCHEMA, schema, uuid, &rev, err);
     if (st == QUIRE_OK)
-        snprintf(line, 64, "%s %llu\n", uuid, (unsigned long long)rev);
+        snprintf(line, 96, "%s %llu %016llx\n", uuid, (unsigned long long)rev,
+                 (unsigned long long)hash_dir(QUIREI_FNV64_INIT, shard));
     return st;
 }
 
 static int cached_sound(const char *shard, const char *line)
 {
     quirei_buf p = QUIREI_BUF_INIT;
-    char got[64] = "";
+    char got[96] = "";
     if (quirei_buf_setf(&p, "%s/%s", shard, QUIREI_CHECKED_FILE) == 0) {
         FILE *f = fopen(p.ptr, "r");
         if (f) {
@@ -102,7 +113,7 @@ quire_status_t quirei_verify_shard(const char *shard, int use_cache, quirei_buf 
                                    quirei_buf *err)
 {
     quirei_buf schema = QUIREI_BUF_INIT, msg = QUIREI_BUF_INIT;
-    char line[64] = "";
+    char line[96] = "";
     quire_status_t id_st = identity(shard, &schema, line, &msg);
     if (id_st == QUIRE_OK && use_cache && cached_sound(shard, line)) {
         if (report)
@@ -208,6 +219,46 @@ quire_status_t quirei_verify_shards(const char *dir, const char *const *names, u
     return st;
 }
 
+quire_status_t quirei_verify_before_write(const char *dir,
+                                          const char (*names)[QUIREI_SHARD_NAME_MAX],
+                                          unsigned n, char **detail)
+{
+    const char *v[QUIREI_VERIFY_MAX_SHARDS];
+    if (n > QUIREI_VERIFY_MAX_SHARDS)
+        n = QUIREI_VERIFY_MAX_SHARDS;
+    for (unsigned i = 0; i < n; i++)
+        v[i] = names[i];
+    quirei_buf err = QUIREI_BUF_INIT;
+    quire_status_t st = quirei_verify_shards(dir, v, n, &err);
+    if (st && detail) {
+        free(*detail);
+        if (st == QUIRE_ECORRUPT)
+            quirei_buf_addf(&err, " (nothing was written)");
+        *detail = quirei_buf_detach(&err, NULL);
+    }
+    quirei_buf_release(&err);
+    return st;
+}
+
+quire_status_t quirei_verify_generation(const char *dir, const char *fresh,
+                                        const char *previous, quirei_buf *err)
+{
+    quirei_buf why = QUIREI_BUF_INIT;
+    quire_status_t st = quirei_verify_shard(fresh, 1, NULL, &why);
+    if (st == QUIRE_ESCHEMA || st == QUIRE_ENOTINDEX)
+        st = QUIRE_ECORRUPT; /* the writer wrote it: anything wrong is damage */
+    if (st == QUIRE_ECORRUPT) {
+        quirei_buf_setf(err,
+                        "the new generation %s failed its check (%s): the index keeps its "
+                        "previous generation (%s/%s); run quire-index --check --db %s",
+                        fresh, quirei_buf_cstr(&why), dir, previous, dir);
+    } else if (st) {
+        quirei_buf_setf(err, "%s", why.len ? why.ptr : quire_strerror(st));
+    }
+    quirei_buf_release(&why);
+    return st;
+}
+
 /* ------------------------------------------------------------ public ---- */
 
 quire_status_t quire_index_check(const char *path, char **report)
@@ -284,6 +335,63 @@ out:
         *report = quirei_buf_detach(&out, NULL);
     quirei_buf_release(&out);
     return st;
+}
+
+/* Every entry of the shard directory `dir`: name, size, change time and
+ * inode, into h. */
+static uint64_t hash_dir(uint64_t h, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return quirei_fnv1a64(h, "-", 1);
+    struct dirent *e;
+    quirei_buf p = QUIREI_BUF_INIT;
+    while ((e = readdir(d))) {
+        struct stat sb;
+        /* Not the cache itself (nor its .tmp), nor the lock Xapian's
+         * writer creates. */
+        if (e->d_name[0] == '.' ||
+            strncmp(e->d_name, QUIREI_CHECKED_FILE, strlen(QUIREI_CHECKED_FILE)) == 0 ||
+            strcmp(e->d_name, "flintlock") == 0 ||
+            quirei_buf_setf(&p, "%s/%s", dir, e->d_name) < 0 || stat(p.ptr, &sb) != 0)
+            continue;
+        /* readdir's order is the directory's: the same while it is unchanged. */
+        uint64_t v[5] = {(uint64_t)sb.st_size, (uint64_t)sb.st_ino, (uint64_t)sb.st_ctim.tv_sec,
+                         (uint64_t)sb.st_ctim.tv_nsec, (uint64_t)sb.st_mtim.tv_nsec};
+        h = quirei_fnv1a64(h, e->d_name, strlen(e->d_name));
+        h = quirei_fnv1a64(h, v, sizeof v);
+    }
+    quirei_buf_release(&p);
+    closedir(d);
+    return h;
+}
+
+quire_status_t quire_index_fingerprint(const char *path, uint64_t *fp)
+{
+    if (!path || !fp)
+        return QUIRE_EINVAL;
+    quirei_stub stub = {0};
+    quirei_buf p = QUIREI_BUF_INIT;
+    quire_status_t st = quirei_stub_read(path, &stub, NULL);
+    uint64_t h = QUIREI_FNV64_INIT;
+    h = quirei_fnv1a64(h, quirei_buf_cstr(&stub.text), stub.text.len);
+    h = quirei_fnv1a64(h, &st, sizeof st);
+    for (size_t i = 0; i < stub.entries.n; i++) {
+        const quirei_stub_entry *e = &stub.entries.v[i];
+        if (e->kind != QUIREI_STUB_LOCAL)
+            continue;
+        if (quirei_stub_local_path(path, e, &p) < 0) {
+            st = QUIRE_ENOMEM;
+            break;
+        }
+        h = hash_dir(h, p.ptr);
+    }
+    if (st == QUIRE_ENOTFOUND)
+        h = hash_dir(h, path); /* a plain database, or nothing */
+    quirei_stub_release(&stub);
+    quirei_buf_release(&p);
+    *fp = h;
+    return st == QUIRE_ENOMEM ? st : QUIRE_OK;
 }
 
 const char *quire_xapian_version(void)

@@ -13,6 +13,7 @@
 
 #include <quire/quire.h>
 
+#include "store/layout.h"
 #include "strbuf.h"
 
 /* The file, inside a shard directory, that records its last sound check
@@ -35,6 +36,22 @@ quire_status_t quirei_verify_shard(const char *shard, int use_cache, quirei_buf 
  * message (with what to do) is in err. */
 quire_status_t quirei_verify_shards(const char *dir, const char *const *names, unsigned n,
                                     quirei_buf *err);
+
+/* The writer's check before it writes into the index at `dir` (holding
+ * its lock): shards names[0..n). QUIRE_OK, or the failure with its message
+ * (what is damaged, what to do) in a malloc'd *detail (when detail is not
+ * NULL; freed first). */
+quire_status_t quirei_verify_before_write(const char *dir,
+                                          const char (*names)[QUIREI_SHARD_NAME_MAX],
+                                          unsigned n, char **detail);
+
+/* The check of a new generation `fresh` (a merged or compacted shard
+ * directory of the index at `dir`) before the stub names it; `previous`
+ * names what the stub keeps naming when it fails. QUIRE_OK, or
+ * QUIRE_ECORRUPT (err: "the merged generation ... failed its check: ...;
+ * the index keeps its previous generation ..."), QUIRE_ENOMEM. */
+quire_status_t quirei_verify_generation(const char *dir, const char *fresh,
+                                        const char *previous, quirei_buf *err);
 
 /* What a damaged index's owner should do, appended to err (one sentence
  * naming DIR). */

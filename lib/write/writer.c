@@ -32,6 +32,7 @@
 #include "store/layout.h"
 #include "text/stemmer.h"
 #include "write/merge.h"
+#include "write/verify.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -561,6 +562,12 @@ quire_status_t quire_writer_open(const char *path, const quire_writer_options_t 
         quirei_layout_unlock(lock_fd);
         return st;
     }
+    /* Never write into a damaged index (issue 16; cached per revision). */
+    if (existing && (st = quirei_verify_before_write(path, (const char(*)[QUIREI_SHARD_NAME_MAX])names,
+                                                      existing, detail))) {
+        quirei_layout_unlock(lock_fd);
+        return st;
+    }
     quire_writer_t *w = NULL;
     if ((st = writer_new(path, lang, &o, names, existing, lock_fd, &w, detail)))
         return st;
@@ -713,6 +720,21 @@ quire_status_t quire_writer_commit(quire_writer_t *w)
     return barrier(w, &rec_commit);
 }
 
+/* Every shard's current directory checked before the stub names it
+ * (write/verify.h; a sound one is remembered, so the close that follows
+ * does not check it again). */
+static quire_status_t verify_fresh(quire_writer_t *w, quirei_buf *err)
+{
+    quire_status_t st = QUIRE_OK;
+    quirei_buf p = QUIREI_BUF_INIT;
+    for (unsigned i = 0; i < w->nshards && st == QUIRE_OK; i++)
+        st = quirei_layout_path(&p, w->path, w->shards[i].name) < 0
+                 ? QUIRE_ENOMEM
+                 : quirei_verify_generation(w->path, p.ptr, "its shards before compaction", err);
+    quirei_buf_release(&p);
+    return st;
+}
+
 quire_status_t quire_writer_compact(quire_writer_t *w)
 {
     if (!w)
@@ -721,7 +743,9 @@ quire_status_t quire_writer_compact(quire_writer_t *w)
      * directories; then one rename of the stub switches readers over. */
     quire_status_t st = barrier(w, &rec_compact);
     quirei_buf err = QUIREI_BUF_INIT;
-    quire_status_t st2 = write_stub(w, &err);
+    quire_status_t st2 = st ? st : verify_fresh(w, &err);
+    if (st2 == QUIRE_OK)
+        st2 = write_stub(w, &err);
     /* Old generations are no longer named by the stub. Readers that still
      * have them open keep reading them (the files stay alive while open)
      * until they reopen. */
@@ -772,8 +796,29 @@ static quire_status_t merge_shards(quire_writer_t *w)
     return st;
 }
 
+/* Unmerged shards, checked as committed (issue 16). */
+static quire_status_t verify_written(quire_writer_t *w)
+{
+    stop_shards(w);
+    const char *names[MAX_SHARDS];
+    shard_names(w, names);
+    quirei_buf err = QUIREI_BUF_INIT;
+    quire_status_t st = quirei_verify_shards(w->path, names, w->nshards, &err);
+    if (st)
+        set_error(w, st, err.len ? err.ptr : "out of memory while checking");
+    quirei_buf_release(&err);
+    return st;
+}
+
 quire_status_t quire_writer_close(quire_writer_t *w)
 {
+    return quire_writer_close_detail(w, NULL);
+}
+
+quire_status_t quire_writer_close_detail(quire_writer_t *w, char **detail)
+{
+    if (detail)
+        *detail = NULL;
     if (!w)
         return QUIRE_OK;
     quire_status_t st = quire_writer_commit(w);
@@ -782,7 +827,11 @@ quire_status_t quire_writer_close(quire_writer_t *w)
          * as closed databases. */
         stop_shards(w);
         st = merge_shards(w);
+    } else if (st == QUIRE_OK) {
+        st = verify_written(w); /* no success after writing into damage */
     }
+    if (st && detail)
+        *detail = strdup(quirei_buf_cstr(&w->detail));
     writer_free(w); /* releases the index lock */
     return st;
 }
