@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,6 +54,7 @@ int quirei_crash_guard(int *signo)
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0)
         return -1;
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
@@ -60,6 +62,11 @@ int quirei_crash_guard(int *signo)
         return -1;
     }
     if (pid == 0) {
+        /* The child is the program: when the parent is killed (kill -9
+         * included), so is it, as if they were one process. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(128 + SIGKILL); /* the parent died before prctl() */
         close(fds[0]);
         exit_fd = fds[1];
         atexit(say_exited);

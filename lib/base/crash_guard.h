@@ -10,7 +10,8 @@
  * process that way after its report). The parent passes SIGINT, SIGTERM
  * and SIGHUP on to the child, and when the child dies by another signal
  * (SIGINT at a terminal) it dies the same way. When fork() fails, the
- * program runs unguarded (-1).
+ * program runs unguarded (-1). The child dies with the parent
+ * (PR_SET_PDEATHSIG), so that killing the program (kill -9) kills both.
  */
 #ifndef QUIRE_CRASH_GUARD_H
 #define QUIRE_CRASH_GUARD_H

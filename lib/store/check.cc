@@ -81,11 +81,26 @@ std::string faults_of(const std::string &out)
     return faults;
 }
 
+/* Does the shard hold documents? Xapian creates a table at its first
+ * entry, so an empty shard lacks termlist, position and docdata, and only
+ * a shard with documents must have all four. (True when it cannot be
+ * opened: the check says why.) */
+bool has_documents(const std::string &dir)
+{
+    try {
+        return Xapian::Database(dir).get_doccount() > 0;
+    } catch (const Xapian::Error &) {
+        return true;
+    }
+}
+
 /* Check one table alone: "" when sound, else what is wrong. */
-std::string check_table(const std::string &file, unsigned *errors)
+std::string check_table(const std::string &file, bool required, unsigned *errors)
 {
     struct stat sb;
     if (stat(file.c_str(), &sb) != 0) {
+        if (!required)
+            return "";
         ++*errors;
         return "missing (" + file + ")";
     }
@@ -137,10 +152,10 @@ quire_status_t quirei_shard_check(const char *path, quirei_shard_report *r)
         }
         /* Xapian accepts a database without a termlist, position or docdata
          * table (it creates them lazily); a Quire shard always has them. */
-        bool tables_ok = true;
+        bool tables_ok = true, required = has_documents(dir);
         for (auto t : quirei_check_tables) {
             struct stat sb;
-            if (stat((dir + "/" + t + ".glass").c_str(), &sb) != 0)
+            if (required && stat((dir + "/" + t + ".glass").c_str(), &sb) != 0)
                 tables_ok = false;
         }
         if (whole_errors == 0 && tables_ok) {
@@ -152,7 +167,7 @@ quire_status_t quirei_shard_check(const char *path, quirei_shard_report *r)
         unsigned table_errors = 0;
         for (size_t i = 0; i < QUIREI_CHECK_TABLES; i++) {
             std::string f = check_table(dir + "/" + quirei_check_tables[i] + ".glass",
-                                        &table_errors);
+                                        required, &table_errors);
             set(&r->table[i], f.empty() ? "ok" : f);
         }
         r->errors = table_errors;
