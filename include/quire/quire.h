@@ -683,7 +683,8 @@ char *quire_results_text(const quire_results_t *res, int ansi);
  * the document's 12 most telling words, by Xapian's relevance-set
  * expansion over it (words it uses often and the index rarely; stop
  * words, numbers, links, title/author/source terms, words no other
- * document holds and words held by over 5% of them left out), searched
+ * document holds and words held by over 5% of them, and over 100, left
+ * out), searched
  * OR-ed and stemmed, BM25-ranked, without the document itself and without
  * its near-duplicates: another document whose body shares at least 60% of
  * its word 4-grams with it (resemblance, over the first 8 KiB of each),

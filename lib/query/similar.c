@@ -11,7 +11,8 @@
  *      word, nothing under 3 bytes, no number, no URL or e-mail address
  *      (one article's link matches nothing else); then (take_term()) none
  *      that no other document holds, nor one held by more than 1 in
- *      COMMON_SHARE documents. Words of one stem count once.
+ *      COMMON_SHARE documents (and COMMON_MIN). Words of one stem count
+ *      once.
  *   2. One search: those words OR-ed (each stemmed, as the query compiler
  *      would: compile.h), BM25-ranked, minus the article itself (AND_NOT its
  *      id term), within the source/from/to options.
@@ -60,10 +61,13 @@
  * articles on the same product, group or story (bench/RESULTS.md,
  * "Similar articles"). */
 #define SIMILAR_TERMS 12
-/* Words held by more than 1/COMMON_SHARE of the documents are left out:
- * "said", "windows", "null" tell little and read long posting lists. And
- * words held by this document alone (a link's id, a hash) match nothing. */
+/* Words held by more than 1/COMMON_SHARE of the documents (and by more
+ * than COMMON_MIN: in a small index every word is rare enough) are left
+ * out: "said", "windows", "null" tell little and read long posting lists.
+ * And words held by this document alone (a link's id, a hash) match
+ * nothing. */
 #define COMMON_SHARE 20
+#define COMMON_MIN 100
 /* Expansion terms asked for: words of one stem come in several forms. */
 #define EXPAND_ASK (2 * SIMILAR_TERMS)
 /* Matches fetched past the page, for the near-duplicates skipped and the
@@ -455,6 +459,8 @@ static quire_status_t similar_once(quire_reader_t *r, const char *id,
     quire_stored_doc_t *doc = NULL;
     expansion_t e = {.r = r};
     e.max_docfreq = quirei_rdb_doc_count_or_0(r->db) / COMMON_SHARE;
+    if (e.max_docfreq < COMMON_MIN)
+        e.max_docfreq = COMMON_MIN;
     quirei_mset *m = NULL;
     kept_array k = {0};
     results_impl_t *ri = NULL;
