@@ -68,8 +68,12 @@
  * nothing. */
 #define COMMON_SHARE 20
 #define COMMON_MIN 100
-/* Expansion terms asked for: words of one stem come in several forms. */
-#define EXPAND_ASK (2 * SIMILAR_TERMS)
+/* Expansion terms asked for: words of one stem come in several forms, and
+ * words no other document holds come first in a small index (Bo1 weighs
+ * them by how rare they are). Asking for more costs little: the expansion
+ * weighs every word of the document anyway, and the walk stops once
+ * SIMILAR_TERMS are taken. */
+#define EXPAND_ASK (4 * SIMILAR_TERMS)
 /* Matches fetched past the page, for the near-duplicates skipped and the
  * ties at its end. */
 #define FETCH_SLACK 8
