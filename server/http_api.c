@@ -323,6 +323,13 @@ static void h_batch(const api_config_t *cfg, const api_request_t *rq, reply_t *r
     reply_out(rp, &o);
 }
 
+static void h_similar(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
+{
+    api_out_t o = {.position = -1};
+    similar_handle(cfg, rq, &o);
+    reply_out(rp, &o);
+}
+
 static void h_opensearch(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
 {
     api_out_t o = {.position = -1};
@@ -504,6 +511,7 @@ static const struct route {
 } routes[] = {
     {"/api/search", 0, h_search, search_param_names},
     {"/api/doc/", 1, h_doc, no_params},
+    {"/api/similar/", 1, h_similar, similar_param_names},
     {"/api/health", 0, h_health, no_params},
     {"/api/stats", 0, h_stats, no_params},
     {"/api/sources", 0, h_sources, format_param},

@@ -110,6 +110,9 @@ static void usage(FILE *out)
             "                 one query a line; answered in the order sent\n"
             "  GET /opensearch.xml  the OpenSearch 1.1 description\n"
             "  GET /api/doc/{id}\n"
+            "  GET /api/similar/{id}?limit=10&offset=0&source=&from=&to=&snippets=0|1\n"
+            "                 &format=json|text  the articles most like {id}, without\n"
+            "                 it and its near-duplicates (offset + limit <= 100)\n"
             "  GET /api/health, GET /api/stats, GET /openapi.json\n"
             "Index updates by quire-index are picked up within about a second.\n",
             SERVE_DEFAULT_PORT, SERVE_DEFAULT_MAX_CONNECTIONS, SERVE_MAX_CONNECTIONS,

@@ -675,6 +675,52 @@ char *quire_results_json(const quire_results_t *res);
  */
 char *quire_results_text(const quire_results_t *res, int ansi);
 
+/* ------------------------------------------------------------------------ */
+/* Similar articles                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* The similar articles of a document are its QUIRE_MAX_SIMILAR best
+ * matches at most: offset + limit <= this. */
+#define QUIRE_MAX_SIMILAR 100
+
+/*
+ * The articles most like the document with id `id`, as search results
+ * (the same quire_results_t, JSON and text as quire_search()):
+ * the document's 12 most telling words, by Xapian's relevance-set
+ * expansion over it (words it uses often and the index rarely; stop
+ * words, numbers, links, title/author/source terms, words no other
+ * document holds and words held by over 5% of them, and over 100, left
+ * out), searched
+ * OR-ed and stemmed, BM25-ranked, without the document itself and without
+ * its near-duplicates: another document whose body shares at least 60% of
+ * its word 4-grams with it (resemblance, over the first 8 KiB of each),
+ * or that has the same title (compared in lower case, letters and digits
+ * only) and whose shorter body shares at least half of its 4-grams with
+ * the other. Hits with equal scores come in the order of their ids, as
+ * in quire_search().
+ * The results' `query` is the expansion's words, space-separated (what
+ * the snippets highlight); `total` counts the matches up to
+ * QUIRE_MAX_SIMILAR (GTE beyond, or when near-duplicates past the page
+ * may be among them), minus the near-duplicates skipped on the way to the
+ * page. No suggestion, expansion, facets or warnings; every hit's match
+ * is "exact" and its flags are false (it matched no typed query).
+ * Options used: offset and limit (offset + limit <= QUIRE_MAX_SIMILAR),
+ * source, date_from, date_to (only documents within them), no_snippets;
+ * sort, facets, exact_total, max_postings and no_aliases are checked as
+ * quire_search() checks them and otherwise ignored. `opts` may be NULL.
+ * Only Quire ids go in and out, and nothing the remote backend lacks is
+ * used, so it works over remote shards. On success *out holds the
+ * results (free with quire_results_free()).
+ * Like quire_search(), a search that met a commit runs again after a
+ * reopen (up to 3 times).
+ * Returns QUIRE_OK; QUIRE_ENOTFOUND (no document has this id; the detail
+ * says so); QUIRE_EOPTION (an option out of range, named by
+ * quire_reader_error_option()); QUIRE_EINVAL (NULL arguments, an empty
+ * id); QUIRE_ENOMEM; QUIRE_ECORRUPT; QUIRE_EXAPIAN; QUIRE_EMODIFIED.
+ */
+quire_status_t quire_similar(quire_reader_t *r, const char *id,
+                             const quire_search_options_t *opts, quire_results_t **out);
+
 /*
  * Every source of the index and its number of documents, as
  * quire_reader_sources() returns them. One allocation owned by the caller

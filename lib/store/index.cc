@@ -474,6 +474,50 @@ quire_status_t quirei_rdb_get_data(quirei_rdb *db, const char *idterm, quirei_bu
     }
 }
 
+namespace {
+/* quirei_rdb_expand()'s want as Xapian's ExpandDecider. */
+struct want_decider : Xapian::ExpandDecider {
+    quirei_term_want want;
+    void *ctx;
+    want_decider(quirei_term_want w, void *c) : want(w), ctx(c) {}
+    bool operator()(const std::string &t) const override
+    {
+        return want(t.data(), t.size(), ctx) != 0;
+    }
+};
+} // namespace
+
+quire_status_t quirei_rdb_expand(quirei_rdb *db, const char *idterm, unsigned n,
+                                 quirei_term_want want, quirei_eterm_fn fn, void *ctx,
+                                 quirei_buf *err)
+{
+    try {
+        Xapian::PostingIterator p = db->db.postlist_begin(idterm);
+        if (p == db->db.postlist_end(idterm))
+            return QUIRE_ENOTFOUND;
+        Xapian::RSet rset;
+        rset.add_document(*p);
+        Xapian::Enquire enq(db->db);
+        /* Bo1 (divergence from randomness) rather than the default
+         * TradEWeight: with one relevant document TradEWeight is only an
+         * idf, so the words found in this document alone (which match
+         * nothing else) came first; Bo1 weighs how often the document uses
+         * a word against how often the index does. */
+        enq.set_expansion_scheme("bo1");
+        want_decider decider(want, ctx);
+        Xapian::ESet eset = enq.get_eset(n, rset, Xapian::Enquire::INCLUDE_QUERY_TERMS,
+                                         want ? &decider : nullptr);
+        for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t) {
+            const std::string s = *t;
+            if (fn(s.data(), s.size(), t.get_weight(), db->db.get_termfreq(s), ctx))
+                break;
+        }
+        return QUIRE_OK;
+    } catch (...) {
+        return from_exception(err, "expand document");
+    }
+}
+
 /* -------------------------------------------------------------- queries -- */
 
 struct quirei_q {

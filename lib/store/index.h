@@ -106,6 +106,21 @@ quire_status_t quirei_rdb_terms(quirei_rdb *db, const char *prefix, quirei_term_
  * QUIRE_ENOTFOUND when there is none. */
 quire_status_t quirei_rdb_get_data(quirei_rdb *db, const char *idterm, quirei_buf *data,
                                    quirei_buf *err);
+/* Relevance-set expansion (similar articles, lib/query/similar.c): the
+ * terms that best tell the document holding `idterm` from the rest of the
+ * index, by Xapian's Enquire::get_eset() over that one document (Bo1
+ * scheme), best first: fn(term, len, weight, docfreq, ctx) for each of
+ * the at most n best that want(term, len, ctx) accepts (checked before any
+ * weight is computed), while fn returns 0; docfreq is the number of
+ * documents holding the term. The document's termlist is read from the shard that
+ * holds it, local or remote; want and fn run here, so nothing needs a
+ * remote server's registry. QUIRE_ENOTFOUND when no document holds idterm;
+ * QUIRE_EXAPIAN and kin. */
+typedef int (*quirei_eterm_fn)(const char *term, size_t len, double weight, uint64_t docfreq,
+                               void *ctx);
+quire_status_t quirei_rdb_expand(quirei_rdb *db, const char *idterm, unsigned n,
+                                 quirei_term_want want, quirei_eterm_fn fn, void *ctx,
+                                 quirei_buf *err);
 
 
 /* ---- queries (Xapian::Query behind an opaque pointer) ----
