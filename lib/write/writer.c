@@ -168,9 +168,20 @@ static quire_status_t index_doc(shard_t *s, const rec_t *r)
     return QUIRE_OK;
 }
 
+/* Commit, recording the revision a commit of changes makes in the shard's metadata
+ * (schema.h: QUIREI_META_REVISION, for readers of remote shards). */
 static quire_status_t commit_shard(shard_t *s)
 {
-    quire_status_t st = quirei_wdb_commit(s->db, &s->terms.err);
+    uint64_t rev = 0;
+    char val[24];
+    quire_status_t st = quirei_wdb_revision(s->db, &rev, &s->terms.err);
+    /* Nothing to commit: leave the revision (and readers' caches) alone. */
+    if (st == QUIRE_OK && (s->since_commit || s->deletes_since)) {
+        snprintf(val, sizeof val, "%llu", (unsigned long long)rev + 1);
+        st = quirei_wdb_set_metadata(s->db, QUIREI_META_REVISION, val, &s->terms.err);
+    }
+    if (st == QUIRE_OK)
+        st = quirei_wdb_commit(s->db, &s->terms.err);
     if (st == QUIRE_OK) {
         atomic_fetch_add(&s->w->committed, s->since_commit);
         s->since_commit = 0;
