@@ -14,6 +14,7 @@
 
 #include "daemon.h"
 #include "options.h"
+#include "thread_reader.h"
 
 /* Descriptors needed beyond one per connection (the index's files, the
  * listening socket, stdio). */
@@ -40,17 +41,24 @@ static int raise_fd_limit(long max_connections)
 }
 
 /* Refuse to start on something that is not an index: 0, or -1 (said why). */
-static int probe_index(const char *db)
+static int probe_index(const serve_options_t *o)
 {
+    thread_readers_configure(o->dbs, o->ndb, &o->reader);
     quire_reader_t *probe = NULL;
     char *detail = NULL;
-    quire_status_t st = quire_reader_open(db, &probe, &detail);
+    quire_status_t st = thread_reader_open_new(o->db, &probe, &detail);
     if (st != QUIRE_OK) {
-        fprintf(stderr, "quire-serve: cannot serve %s: %s\n", db,
-                detail ? detail : quire_strerror(st));
+        fprintf(stderr, "quire-serve: cannot serve %s%s: %s\n", o->db,
+                o->ndb > 1 ? " (and the other --db)" : "", detail ? detail : quire_strerror(st));
         free(detail);
         return -1;
     }
+    /* Shards down at start are served around, and said once here. */
+    size_t ndown = 0;
+    const char *const *down = quire_reader_missing_shards(probe, &ndown);
+    for (size_t i = 0; i < ndown; i++)
+        fprintf(stderr, "quire-serve: shard %s is down; serving the others, trying it every "
+                        "second\n", down[i]);
     quire_reader_close(probe);
     return 0;
 }
@@ -60,7 +68,7 @@ static int serve(const serve_options_t *o)
 {
     if (raise_fd_limit(o->max_connections) < 0)
         return 2;
-    if (probe_index(o->db) < 0)
+    if (probe_index(o) < 0)
         return 1;
     /* Signals are taken by sigwait() below, not by a handler; blocked
      * before any thread starts, so that every thread inherits the mask. */
