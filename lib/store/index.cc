@@ -390,11 +390,13 @@ quirei_q *quirei_q_scale(quirei_q *q, double factor)
     return out;
 }
 
-quirei_q *quirei_q_wildcard(const char *prefix, unsigned limit)
+quirei_q *quirei_q_wildcard(quirei_rdb *db, const char *prefix, unsigned limit)
 {
     try {
-        return new quirei_q{Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, limit,
-                                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT)};
+        if (!db || quirei_rdb_shard_count(db) < 2)
+            return new quirei_q{Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, limit,
+                                              Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT)};
+        return new quirei_q{quirei_shards_wildcard(db, prefix, limit)};
     } catch (...) {
         return nullptr;
     }

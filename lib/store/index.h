@@ -155,8 +155,14 @@ typedef enum quirei_op {
 quirei_q *quirei_q_term(const char *term, size_t len);
 quirei_q *quirei_q_match_all(void);
 quirei_q *quirei_q_combine(quirei_op op, quirei_q **subs, size_t n, unsigned window);
-/* Terms starting with `prefix`, expanded to at most `limit` most frequent. */
-quirei_q *quirei_q_wildcard(const char *prefix, unsigned limit);
+/* Terms starting with `prefix`, expanded to at most `limit` most frequent
+ * (ties: the first in byte order), weighed as one term (OP_SYNONYM). Over
+ * several shards (db not NULL) the terms are listed here, from the
+ * combined database: Xapian 1.4 expands OP_WILDCARD shard by shard and
+ * then weighs the match unlike one database holding the same documents
+ * (scores 2.2 times higher over 3 shards on a test index); an explicit
+ * OP_SYNONYM is weighed alike. */
+quirei_q *quirei_q_wildcard(quirei_rdb *db, const char *prefix, unsigned limit);
 /* Documents whose value in `slot` is within [lo, hi]; NULL = open end. */
 quirei_q *quirei_q_value_range(unsigned slot, const char *lo, const char *hi);
 quirei_q *quirei_q_copy(const quirei_q *q);

@@ -53,4 +53,10 @@ quire_status_t quirei_from_exception(quirei_buf *err, const char *what);
  * quirei_from_exception(). */
 quire_status_t quirei_rdb_failed(quirei_rdb *db, quirei_buf *err, const char *what);
 
+/* OP_SYNONYM of the at most `limit` most frequent terms of db starting
+ * with prefix (see quirei_q_wildcard in index.h); no term: a query that
+ * matches nothing. A network error falls back on OP_WILDCARD (the search
+ * then meets the error and deals with it). Throws std::bad_alloc. */
+Xapian::Query quirei_shards_wildcard(quirei_rdb *db, const char *prefix, unsigned limit);
+
 #endif

@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "hash.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 #include <string>
@@ -231,6 +232,33 @@ quire_status_t quirei_rdb_failed(quirei_rdb *db, quirei_buf *err, const char *wh
     } catch (...) {
         return quirei_from_exception(err, what);
     }
+}
+
+Xapian::Query quirei_shards_wildcard(quirei_rdb *db, const char *prefix, unsigned limit)
+{
+    std::vector<std::pair<Xapian::doccount, std::string>> terms;
+    try {
+        for (Xapian::TermIterator t = db->db.allterms_begin(prefix),
+                                  e = db->db.allterms_end(prefix);
+             t != e; ++t)
+            terms.emplace_back(t.get_termfreq(), *t);
+    } catch (const Xapian::Error &) {
+        return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, limit,
+                             Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    }
+    /* Most frequent first; allterms gave them in byte order, which
+     * stable_sort keeps among equals. */
+    std::stable_sort(terms.begin(), terms.end(),
+                     [](const auto &a, const auto &b) { return a.first > b.first; });
+    if (limit && terms.size() > limit)
+        terms.resize(limit);
+    std::vector<Xapian::Query> v;
+    v.reserve(terms.size());
+    for (auto &t : terms)
+        v.emplace_back(t.second);
+    if (v.empty())
+        return Xapian::Query::MatchNothing;
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, v.begin(), v.end());
 }
 
 extern "C" {
