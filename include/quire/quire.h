@@ -332,16 +332,20 @@ quire_status_t quire_reader_doc_count(quire_reader_t *r, uint64_t *count);
 /* The stemming language recorded in the index (owned by the reader). */
 const char *quire_reader_language(const quire_reader_t *r);
 
-/* A revision number that grows with every commit (sum over the local
- * shards; remote ones report none). */
+/* A revision number that grows with every commit: the sum over the shards
+ * that are up of a local shard's revision and a remote shard's commit
+ * counter (which its writer stores in the shard: Xapian 1.4's remote
+ * protocol reports no revision; 0 for an index written before it). */
 quire_status_t quire_reader_revision(quire_reader_t *r, uint64_t *rev);
 
 /* A number that changes whenever the documents this reader sees change: a
  * hash of every shard's UUID and revision. Unlike the revision, it also
  * changes when a compaction or merge replaces the shards (their revisions
- * start again from 1). A remote shard has no revision (Xapian 1.4): it is
- * hashed by UUID, document count, last document id and lengths, which miss
- * a re-indexing that changes none of them. Key caches of results with it.
+ * start again from 1), and when a shard goes down or comes back. A remote
+ * shard is hashed by its UUID and the commit counter its writer stores (an
+ * index written before that counter: by document count, last document id
+ * and lengths, which miss a re-indexing that changes none of them). Key
+ * caches of results with it.
  * Returns QUIRE_OK, QUIRE_EINVAL or QUIRE_EXAPIAN. */
 quire_status_t quire_reader_generation(quire_reader_t *r, uint64_t *gen);
 
