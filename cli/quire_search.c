@@ -30,7 +30,15 @@ static void usage(FILE *out)
           "Search the Quire index in DIR. Several QUERY arguments are joined with spaces.\n"
           "\n"
           "Options:\n"
-          "  --db DIR                 the index directory (required)\n"
+          "  --db DIR                 the index directory (required). Repeat it to search\n"
+          "                           several indexes or shards as one: each an index\n"
+          "                           directory, a manifest file (one shard a line: 'auto\n"
+          "                           PATH' or 'remote HOST:PORT') or tcp://HOST:PORT (a\n"
+          "                           shard served by xapian-tcpsrv; docs/scaling.md)\n"
+          "  --shard-timeout MS       a remote shard slower than MS is down (default 10000)\n"
+          "  --shard-connect-timeout MS  connecting to one may take MS (default 2000)\n"
+          "  --require-all-shards     a shard down is an error (exit 3); without it, the\n"
+          "                           shards that are up answer, flagged partial\n"
           "  --limit N                hits to show, 1-100 (default 10)\n"
           "  --offset N               hits to skip (offset + limit <= 10000)\n"
           "  --sort relevance|date    order (default relevance; date = newest first)\n"
@@ -96,8 +104,13 @@ static void usage(FILE *out)
 }
 
 /* The command line. */
+#define MAX_DBS 256
+
 typedef struct search_options {
-    const char *db;
+    const char *db;            /* the first --db */
+    const char *dbs[MAX_DBS];  /* every --db */
+    size_t ndb;
+    quire_reader_options_t ro; /* --shard-timeout, ... */
     const char *format;        /* "text", "json", "csv", "jsonl" or "atom" */
     const char *batch;         /* --batch FILE, or NULL */
     quire_search_options_t so;
@@ -150,6 +163,9 @@ static int parse_options(int argc, char **argv, search_options *o)
         {"sources", no_argument, NULL, 'L'},
         {"no-aliases", no_argument, NULL, 'N'},
         {"similar", required_argument, NULL, 'M'},
+        {"shard-timeout", required_argument, NULL, 1001},
+        {"shard-connect-timeout", required_argument, NULL, 1002},
+        {"require-all-shards", no_argument, NULL, 1003},
         {NULL, 0, NULL, 0},
     };
     *o = (search_options){.format = "text"};
@@ -157,7 +173,23 @@ static int parse_options(int argc, char **argv, search_options *o)
     int c;
     while ((c = getopt_long(argc, argv, "d:l:o:s:S:f:t:F:hV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': o->db = optarg; break;
+        case 'd':
+            if (o->ndb == MAX_DBS) {
+                fprintf(stderr, "quire-search: more than %d --db\n", MAX_DBS);
+                return EXIT_USAGE;
+            }
+            o->dbs[o->ndb++] = optarg;
+            o->db = o->dbs[0];
+            break;
+        case 1001:
+        case 1002:
+            if (quirei_option_number(PROG, c == 1001 ? "--shard-timeout" : "--shard-connect-timeout",
+                                     optarg, 1, 3600000, &n) < 0)
+                return EXIT_USAGE;
+            *(c == 1001 ? &o->ro.shard_timeout_ms : &o->ro.shard_connect_timeout_ms) =
+                (unsigned)n;
+            break;
+        case 1003: o->ro.require_all_shards = true; break;
         case 'l':
             if (quirei_option_number(PROG, "--limit", optarg, 1, QUIRE_MAX_LIMIT, &n) < 0)
                 return EXIT_USAGE;
@@ -315,7 +347,7 @@ int main(int argc, char **argv)
 
     quire_reader_t *r = NULL;
     char *detail = NULL;
-    quire_status_t st = quire_reader_open(o.db, &r, &detail);
+    quire_status_t st = quire_reader_open_sources(o.dbs, o.ndb, &o.ro, &r, &detail);
     if (st != QUIRE_OK) {
         fprintf(stderr, "quire-search: %s\n", detail ? detail : quire_strerror(st));
         free(detail);

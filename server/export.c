@@ -17,6 +17,7 @@
 #include "api_out.h"
 #include "hash.h"
 #include "strbuf.h"
+#include "thread_reader.h"
 
 typedef struct export_stream {
     quire_reader_t *r;
@@ -111,7 +112,7 @@ void export_handle(const api_config_t *cfg, const api_request_t *rq, const char 
     }
     s->csv = csv;
     char *detail = NULL;
-    quire_status_t rc = quire_reader_open(cfg->db, &s->r, &detail);
+    quire_status_t rc = thread_reader_open_new(cfg->db, &s->r, &detail);
     if (rc == QUIRE_OK && (rc = quire_export_open(s->r, q, opts, &s->e)) != QUIRE_OK)
         api_out_search_error(o, s->r, rc);
     if (rc == QUIRE_OK && csv)

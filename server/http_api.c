@@ -257,20 +257,27 @@ static void h_stats(const api_config_t *cfg, const api_request_t *rq, reply_t *r
         reply_status(rp, st, quire_reader_detail(r));
         return;
     }
-    quire_reader_revision(r, &rev); /* local shards only: remote ones report none */
+    quire_reader_revision(r, &rev); /* remote shards: from their metadata */
+    size_t ndown = 0;
+    const char *const *down = quire_reader_missing_shards(r, &ndown);
+    json_t *downs = json_array();
+    for (size_t i = 0; downs && i < ndown; i++)
+        json_array_append_new(downs, quirei_json_text(down[i]));
     double p50, p99;
     uint64_t count;
     latency_percentiles(&p50, &p99, &count);
     rcache_stats_t cs;
     rcache_stats(cfg->cache, &cs);
     reply_json(rp, 200,
-               json_pack("{s:I, s:I, s:f, s:I, s:{s:f, s:f}, s:{s:I, s:I, s:I, s:I, s:I}}",
+               json_pack("{s:I, s:I, s:f, s:I, s:{s:f, s:f}, s:{s:I, s:I, s:I, s:I, s:I}, "
+                         "s:{s:I, s:o}}",
                          "docs", (json_int_t)n, "revision", (json_int_t)rev, "uptime_s",
                          (quirei_now_ms() - started_ms) / 1e3, "requests", (json_int_t)count,
                          "latency_ms", "p50", p50 / 1000.0, "p99", p99 / 1000.0, "cache",
                          "hits", (json_int_t)cs.hits, "misses", (json_int_t)cs.misses,
                          "entries", (json_int_t)cs.entries, "bytes", (json_int_t)cs.bytes,
-                         "max_bytes", (json_int_t)cs.max_bytes));
+                         "max_bytes", (json_int_t)cs.max_bytes, "shards", "total",
+                         (json_int_t)quire_reader_shard_count(r), "down", downs));
 }
 
 static const char openapi[] =

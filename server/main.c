@@ -21,6 +21,7 @@
 #include "options.h"
 #include "strbuf.h"
 #include "supervisor.h"
+#include "thread_reader.h"
 
 /* Descriptors needed beyond one per connection (the index's files, the
  * listening socket, stdio). */
@@ -50,13 +51,14 @@ static int raise_fd_limit(long max_connections)
  * 0, or -1 (said why; for damage, which files a check finds damaged). The
  * probe opens the index and runs a search that reads every table (terms,
  * positions for the phrase tier, the stored records of its hits): a crash
- * there is the supervisor's to report. */
-static int probe_index(const char *db)
+ * there is the supervisor's to report. Shards down at start are served
+ * around, and said once here. */
+static int probe_index(const serve_options_t *o)
 {
     quire_reader_t *probe = NULL;
     quire_results_t *res = NULL;
     char *detail = NULL;
-    quire_status_t st = quire_reader_open(db, &probe, &detail);
+    quire_status_t st = thread_reader_open_new(o->db, &probe, &detail);
     if (st == QUIRE_OK) {
         quire_search_options_t so = {.limit = 10};
         st = quire_search(probe, "security threat", &so, &res);
@@ -67,11 +69,17 @@ static int probe_index(const char *db)
     if (st != QUIRE_OK) {
         quirei_buf where = QUIREI_BUF_INIT;
         if (st == QUIRE_ECORRUPT)
-            supervisor_name_damage(db, &where);
-        fprintf(stderr, "quire-serve: cannot serve %s: %s%s%s%s\n", db,
-                detail ? detail : quire_strerror(st), where.len ? " (" : "",
-                quirei_buf_cstr(&where), where.len ? ")" : "");
+            supervisor_name_damage(o->db, &where);
+        fprintf(stderr, "quire-serve: cannot serve %s%s: %s%s%s%s\n", o->db,
+                o->ndb > 1 ? " (and the other --db)" : "", detail ? detail : quire_strerror(st),
+                where.len ? " (" : "", quirei_buf_cstr(&where), where.len ? ")" : "");
         quirei_buf_release(&where);
+    } else {
+        size_t ndown = 0;
+        const char *const *down = quire_reader_missing_shards(probe, &ndown);
+        for (size_t i = 0; i < ndown; i++)
+            fprintf(stderr, "quire-serve: shard %s is down; serving the others, trying it "
+                            "every second\n", down[i]);
     }
     free(detail);
     quire_reader_close(probe);
@@ -83,9 +91,10 @@ static int probe_index(const char *db)
  * damaged (damage.h) and does not probe it. */
 static int serve(const serve_options_t *o, void (*ready)(void))
 {
+    thread_readers_configure(o->dbs, o->ndb, &o->reader);
     damage_init(o->db);
     char why[8];
-    if (!damage_current(why, sizeof why) && probe_index(o->db) < 0)
+    if (!damage_current(why, sizeof why) && probe_index(o) < 0)
         return 1;
     /* Signals are taken by sigwait() below, not by a handler; blocked
      * before any thread starts, so that every thread inherits the mask. */

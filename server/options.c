@@ -21,13 +21,30 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: quire-serve --db DIR [--listen ADDR] [--port N] [--threads N]\n"
-            "                   [--max-connections N] [--timeout SECONDS] [--cache-mb N]\n"
+            "Usage: quire-serve --db DIR [--db DIR...] [--listen ADDR] [--port N]\n"
+            "                   [--threads N] [--max-connections N] [--timeout SECONDS]\n"
+            "                   [--cache-mb N] [--shard-timeout MS]\n"
+            "                   [--shard-connect-timeout MS] [--require-all-shards]\n"
             "\n"
             "Serve the Quire index in DIR over HTTP.\n"
             "\n"
             "Options:\n"
-            "  --db DIR        the index directory (required; must be a Quire index)\n"
+            "  --db DIR        the index directory (required; must be a Quire index).\n"
+            "                  Repeat it to serve several indexes or shards as one; each\n"
+            "                  is an index directory, a manifest file (one shard a line:\n"
+            "                  'auto PATH' or 'remote HOST:PORT') or tcp://HOST:PORT (a\n"
+            "                  shard served by xapian-tcpsrv). See docs/scaling.md\n"
+            "  --shard-timeout MS\n"
+            "                  a remote shard that takes longer than MS to answer counts\n"
+            "                  as down (default %d, 1 to %d)\n"
+            "  --shard-connect-timeout MS\n"
+            "                  connecting to a remote shard may take MS (default %d)\n"
+            "  --require-all-shards\n"
+            "                  while a shard is down, answer searches and documents with\n"
+            "                  503 index_unavailable. Without it, the shards that are up\n"
+            "                  answer: \"partial\": true, \"missing_shards\" names the others\n"
+            "                  (a 'Partial results' line in text), and a down shard is\n"
+            "                  tried again every second\n"
             "  --listen ADDR   IPv4 address to bind (default 127.0.0.1)\n"
             "  --port N        TCP port (default %d; 0 picks a free port)\n"
             "  --threads N     worker threads (default: one per core, at most\n"
@@ -115,6 +132,7 @@ static void usage(FILE *out)
             "                 it and its near-duplicates (offset + limit <= 100)\n"
             "  GET /api/health, GET /api/stats, GET /openapi.json\n"
             "Index updates by quire-index are picked up within about a second.\n",
+            QUIRE_SHARD_TIMEOUT_MS, SERVE_MAX_SHARD_TIMEOUT_MS, QUIRE_SHARD_CONNECT_TIMEOUT_MS,
             SERVE_DEFAULT_PORT, SERVE_DEFAULT_MAX_CONNECTIONS, SERVE_MAX_CONNECTIONS,
             DAEMON_EVICT_AFTER_MS / 1000, SERVE_DEFAULT_TIMEOUT_S, SERVE_MAX_TIMEOUT_S,
             SERVE_DEFAULT_CACHE_MB, QUIRE_API_VERSION, DAEMON_CONNECTION_MEMORY / 1024,
@@ -161,6 +179,7 @@ QUIREI_ARRAY(origin_list, const char *)
 typedef struct parse_state {
     serve_options_t *o;
     origin_list cors;
+    origin_list dbs; /* every --db */
     int threads_given;
 } parse_state_t;
 
@@ -171,7 +190,22 @@ static int apply_option(parse_state_t *ps, int c, const char *arg)
     serve_options_t *o = ps->o;
     long port;
     switch (c) {
-    case 'd': o->db = arg; break;
+    case 'd':
+        if (origin_list_push(&ps->dbs, arg) < 0)
+            return 1;
+        o->db = ps->dbs.v[0];
+        break;
+    case 'S':
+    case 'N': {
+        long ms;
+        if (quirei_option_number(PROG, c == 'S' ? "--shard-timeout" : "--shard-connect-timeout",
+                                 arg, 1, SERVE_MAX_SHARD_TIMEOUT_MS, &ms) < 0)
+            return 2;
+        *(c == 'S' ? &o->reader.shard_timeout_ms : &o->reader.shard_connect_timeout_ms) =
+            (unsigned)ms;
+        break;
+    }
+    case 'R': o->reader.require_all_shards = true; break;
     case 'l': o->listen_addr = arg; break;
     case 'p':
         if (quirei_option_number(PROG, "--port", arg, 0, UINT16_MAX, &port) < 0)
@@ -268,6 +302,9 @@ int serve_options_parse(int argc, char **argv, serve_options_t *o)
         {"version", no_argument, NULL, 'V'},       {"max-connections", required_argument, NULL, 'm'},
         {"timeout", required_argument, NULL, 'T'}, {"cache-mb", required_argument, NULL, 'C'},
         {"frame-ancestors", required_argument, NULL, 'F'},
+        {"shard-timeout", required_argument, NULL, 'S'},
+        {"shard-connect-timeout", required_argument, NULL, 'N'},
+        {"require-all-shards", no_argument, NULL, 'R'},
         {NULL, 0, NULL, 0},
     };
     *o = (serve_options_t){
@@ -293,15 +330,21 @@ int serve_options_parse(int argc, char **argv, serve_options_t *o)
         fprintf(stderr, "quire-serve: out of memory\n");
     if (rc != SERVE_OPTIONS_RUN) {
         origin_list_release(&ps.cors);
+        origin_list_release(&ps.dbs);
         serve_options_free(o);
         return rc;
     }
     o->cors = ps.cors.v;
+    o->dbs = ps.dbs.v;
+    o->ndb = ps.dbs.n;
     return rc;
 }
 
 void serve_options_free(serve_options_t *o)
 {
+    free(o->dbs);
+    o->dbs = NULL;
+    o->ndb = 0;
     free(o->cors);
     free(o->api_key);
     o->cors = NULL;

@@ -10,6 +10,7 @@
 #define QUIRE_SERVE_OPTIONS_H
 
 #include <netinet/in.h>
+#include <quire/quire.h>
 #include <stddef.h>
 
 /* The defaults and bounds of the numeric options, named once (the --help
@@ -22,9 +23,17 @@
 #define SERVE_MAX_TIMEOUT_S 3600
 #define SERVE_DEFAULT_CACHE_MB 64
 #define SERVE_MAX_CACHE_MB 65536
+#define SERVE_MAX_SHARD_TIMEOUT_MS 3600000
 
 typedef struct serve_options {
-    const char *db;          /* --db (argv's memory) */
+    const char *db;          /* the first --db (argv's memory), for messages */
+    /* Every --db, in order (the strings are argv's, the array is owned):
+     * index directories, manifests, tcp://HOST:PORT shards, served as one
+     * index. */
+    const char **dbs;
+    size_t ndb;
+    /* --shard-timeout, --shard-connect-timeout, --require-all-shards. */
+    quire_reader_options_t reader;
     const char *listen_addr; /* --listen as typed (argv's memory or a literal) */
     struct sockaddr_in addr; /* --listen and --port, ready for bind() */
     unsigned port;           /* --port; 0 = any free port */

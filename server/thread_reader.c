@@ -48,10 +48,30 @@ void thread_readers_close_all(void)
     pthread_mutex_unlock(&registry_mu);
 }
 
+/* What readers open: set once, before the threads start. */
+static const char *const *cfg_sources;
+static size_t cfg_nsources;
+static quire_reader_options_t cfg_opts;
+
+void thread_readers_configure(const char *const *sources, size_t n,
+                              const quire_reader_options_t *opts)
+{
+    cfg_sources = sources;
+    cfg_nsources = n;
+    cfg_opts = opts ? *opts : (quire_reader_options_t){0};
+}
+
+quire_status_t thread_reader_open_new(const char *db, quire_reader_t **out, char **detail)
+{
+    if (!cfg_nsources)
+        return quire_reader_open(db, out, detail);
+    return quire_reader_open_sources(cfg_sources, cfg_nsources, &cfg_opts, out, detail);
+}
+
 static quire_status_t open_reader(const char *db, char *err, size_t errlen)
 {
     char *detail = NULL;
-    quire_status_t st = quire_reader_open(db, &tl_reader, &detail);
+    quire_status_t st = thread_reader_open_new(db, &tl_reader, &detail);
     if (st != QUIRE_OK) {
         snprintf(err, errlen, "%s", detail ? detail : quire_strerror(st));
         free(detail);

@@ -13,7 +13,20 @@
 #include <quire/quire.h>
 #include <stddef.h>
 
-/* The calling thread's reader of the index in db, in *out (owned by the
+/* The sources every reader opens (quire_reader_open_sources()): call
+ * once before any thread uses thread_reader_get(). The arrays and
+ * strings must outlive the readers. */
+void thread_readers_configure(const char *const *sources, size_t n,
+                              const quire_reader_options_t *opts);
+
+/* A new reader of the configured sources (of db when none were
+ * configured), not the thread's (the caller closes it): for a stream that
+ * outlives one request (exports), and the check at start. Statuses and
+ * *detail as quire_reader_open_sources(). */
+quire_status_t thread_reader_open_new(const char *db, quire_reader_t **out, char **detail);
+
+/* The calling thread's reader of the configured sources (db, the first of
+ * them, names the index in messages), in *out (owned by the
  * thread; valid until this thread's next call). Returns QUIRE_OK; or, with
  * a message in err (errlen bytes), QUIRE_EIO when db is missing, QUIRE_ENOMEM,
  * or another status of quire_reader_open(). */

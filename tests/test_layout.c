@@ -610,9 +610,10 @@ Test(layout, facets_through_xapian_tcpsrv)
 
 Test(layout, unreachable_remote_shard_is_an_error)
 {
-    /* Nothing listens on the port: the reader says so, and soon (the
+    /* Nothing listens on the port: with no shard up, the reader says so
+     * (QUIRE_EIO, naming the shard and Xapian's reason), and soon (the
      * connect timeout). */
     char stub[64];
     snprintf(stub, sizeof stub, "remote 127.0.0.1:%u\n", free_port());
-    expect_refused_open(0, stub, QUIRE_EXAPIAN, "NetworkError", "127.0.0.1");
+    expect_refused_open(0, stub, QUIRE_EIO, "NetworkError", "tcp://127.0.0.1");
 }

@@ -287,6 +287,47 @@ typedef struct quire_reader quire_reader_t;
 quire_status_t quire_reader_open(const char *path, quire_reader_t **out,
                                  char **detail);
 
+/*
+ * Several indexes or shards as one (issue 14: scale-out). Each source is:
+ *   - an index directory (the shards its XAPIANDB names);
+ *   - a manifest file: one shard a line, "auto PATH" (a shard directory, or
+ *     a whole index directory standing for its shards; relative to the
+ *     file's directory) or "remote HOST:PORT" (a shard served by Xapian's
+ *     xapian-tcpsrv), "#" comments (the syntax of an index's XAPIANDB);
+ *   - "tcp://HOST:PORT": one shard served by xapian-tcpsrv.
+ * Results are the same as from one index holding every document: scores
+ * use statistics over all shards. A Quire id must live in one shard only
+ * (a shard named twice is refused: QUIRE_ENOTINDEX).
+ *
+ * A remote shard that cannot be reached is down: searches answer from the
+ * shards that are up and say so (quire_results_t.partial, missing_shards),
+ * and the shard is tried again at most once a second (on reopen) until it
+ * answers; with require_all_shards, searches and fetches fail with
+ * QUIRE_EIO instead while a shard is down. With no shard up, opening
+ * fails with QUIRE_EIO.
+ */
+#define QUIRE_SHARD_TIMEOUT_MS 10000        /* a remote read, by default */
+#define QUIRE_SHARD_CONNECT_TIMEOUT_MS 2000 /* connecting to a remote shard */
+typedef struct quire_reader_options {
+    unsigned shard_timeout_ms;         /* 0 = QUIRE_SHARD_TIMEOUT_MS */
+    unsigned shard_connect_timeout_ms; /* 0 = QUIRE_SHARD_CONNECT_TIMEOUT_MS */
+    bool require_all_shards;
+} quire_reader_options_t;
+
+/* Open sources[0..n) (n >= 1) as one index; opts may be NULL (defaults).
+ * Returns as quire_reader_open(), and QUIRE_EIO when no shard is up. */
+quire_status_t quire_reader_open_sources(const char *const *sources, size_t n,
+                                         const quire_reader_options_t *opts,
+                                         quire_reader_t **out, char **detail);
+
+/* The number of shards the reader's sources name (up or down). */
+size_t quire_reader_shard_count(const quire_reader_t *r);
+
+/* The shards down now (left out of searches), *n of them (n may be NULL):
+ * their paths or "tcp://HOST:PORT". Owned by the reader; valid until its
+ * next call. */
+const char *const *quire_reader_missing_shards(const quire_reader_t *r, size_t *n);
+
 /* Move to the latest commit. *changed (may be NULL) tells whether it moved.
  * Returns QUIRE_OK, QUIRE_ENOTFOUND, QUIRE_ECORRUPT, QUIRE_EXAPIAN. */
 quire_status_t quire_reader_reopen(quire_reader_t *r, bool *changed);
@@ -297,16 +338,20 @@ quire_status_t quire_reader_doc_count(quire_reader_t *r, uint64_t *count);
 /* The stemming language recorded in the index (owned by the reader). */
 const char *quire_reader_language(const quire_reader_t *r);
 
-/* A revision number that grows with every commit (sum over the local
- * shards; remote ones report none). */
+/* A revision number that grows with every commit: the sum over the shards
+ * that are up of a local shard's revision and a remote shard's commit
+ * counter (which its writer stores in the shard: Xapian 1.4's remote
+ * protocol reports no revision; 0 for an index written before it). */
 quire_status_t quire_reader_revision(quire_reader_t *r, uint64_t *rev);
 
 /* A number that changes whenever the documents this reader sees change: a
  * hash of every shard's UUID and revision. Unlike the revision, it also
  * changes when a compaction or merge replaces the shards (their revisions
- * start again from 1). A remote shard has no revision (Xapian 1.4): it is
- * hashed by UUID, document count, last document id and lengths, which miss
- * a re-indexing that changes none of them. Key caches of results with it.
+ * start again from 1), and when a shard goes down or comes back. A remote
+ * shard is hashed by its UUID and the commit counter its writer stores (an
+ * index written before that counter: by document count, last document id
+ * and lengths, which miss a re-indexing that changes none of them). Key
+ * caches of results with it.
  * Returns QUIRE_OK, QUIRE_EINVAL or QUIRE_EXAPIAN. */
 quire_status_t quire_reader_generation(quire_reader_t *r, uint64_t *gen);
 
@@ -591,6 +636,11 @@ typedef struct quire_results {
      * security tokens (CVE IDs, hashes, IPs, versions: tokens with digits
      * or connectors), words under 4 letters, stop words, words under NOT,
      * and words in quotes that the index has. */
+    /* Some shards were down (quire_reader_open_sources): the results are
+     * those of the shards that are up, which missing_shards names. */
+    bool partial;
+    const char *const *missing_shards; /* owned by the results */
+    size_t nmissing_shards;
     const char *suggestion;
     /* The query as typed found nothing (or only relaxed matches: not every
      * word) and its suggestion found hits (matching every word, in the

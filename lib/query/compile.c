@@ -448,7 +448,7 @@ static quirei_q *build_q(quirei_compile_t *c, const qn *n)
         quirei_buf_reset(&c->term);
         quirei_q *q = NULL;
         if (quirei_buf_addf(&c->term, "%s%s", field_prefix(n->field), n->value) >= 0)
-            q = quirei_q_wildcard(c->term.ptr, WILDCARD_LIMIT);
+            q = quirei_q_wildcard(c->r->db, c->term.ptr, WILDCARD_LIMIT);
         if (!q)
             c->oom = 1;
         return q;

@@ -37,9 +37,28 @@ void quire_results_free(quire_results_t *res)
     free(res->hits);
     free(ri->query);
     free(ri->suggestion);
+    for (size_t i = 0; i < res->nmissing_shards; i++)
+        free(ri->missing[i]);
+    free(ri->missing);
     quirei_extras_free(ri->extras);
     quirei_alias_info_free(ri->aliases);
     free(ri);
+}
+
+quire_status_t quirei_results_note_shards(quire_reader_t *r, results_impl_t *ri)
+{
+    size_t n = 0;
+    const char *const *down = quire_reader_missing_shards(r, &n);
+    if (!n)
+        return QUIRE_OK;
+    if (!(ri->missing = calloc(n, sizeof *ri->missing)))
+        return QUIRE_ENOMEM;
+    ri->pub.partial = true;
+    ri->pub.missing_shards = (const char *const *)ri->missing;
+    for (; ri->pub.nmissing_shards < n; ri->pub.nmissing_shards++)
+        if (!(ri->missing[ri->pub.nmissing_shards] = strdup(down[ri->pub.nmissing_shards])))
+            return QUIRE_ENOMEM;
+    return QUIRE_OK;
 }
 
 /* The results with room for nhits hits (none filled yet), or NULL when out

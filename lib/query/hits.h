@@ -43,7 +43,12 @@ typedef struct results_impl {
     hit_impl_t *impl;
     quirei_extras *extras; /* facets and warnings */
     quirei_alias_info *aliases; /* names added (aliases.h) */
+    char **missing; /* pub.missing_shards: the shards down, copied */
 } results_impl_t;
+
+/* Mark ri partial when some of r's shards are down, copying their names.
+ * QUIRE_OK or QUIRE_ENOMEM. */
+quire_status_t quirei_results_note_shards(quire_reader_t *r, results_impl_t *ri);
 
 /* The results with room for nhits hits (none filled yet), or NULL when out
  * of memory. Freed with quire_results_free(&ri->pub). */

@@ -32,38 +32,12 @@ static quire_status_t fail(char **detail, quire_status_t st, const char *msg)
     return st;
 }
 
-quire_status_t quire_reader_open(const char *path, quire_reader_t **out, char **detail)
+/* The schema and language of a freshly opened r, as read from its
+ * (first up) shard; path names the index in messages. */
+static quire_status_t check_schema(quire_reader_t *r, const char *path)
 {
-    if (detail)
-        *detail = NULL;
-    if (!out)
-        return fail(detail, QUIRE_EINVAL, "no output handle");
-    *out = NULL;
-    if (!path || !*path)
-        return fail(detail, QUIRE_EINVAL, "no index path");
-    struct stat sb;
-    quirei_buf msg = QUIREI_BUF_INIT;
-    if (stat(path, &sb) != 0) {
-        quirei_buf_addf(&msg, "%s: %s", path, strerror(errno));
-        quire_status_t st = fail(detail, errno == ENOENT ? QUIRE_ENOTFOUND : QUIRE_EIO,
-                                 quirei_buf_cstr(&msg));
-        quirei_buf_release(&msg);
-        return st;
-    }
-    quire_reader_t *r = calloc(1, sizeof *r);
-    if (!r)
-        return fail(detail, QUIRE_ENOMEM, "out of memory");
-    r->errpos = -1;
-    quire_status_t st = quirei_rdb_open(path, &r->db, &r->detail);
-    if (st == QUIRE_ENOTFOUND) {
-        /* The path exists (checked above) but holds no database. */
-        quirei_buf_setf(&r->detail, "%s: not a Quire index (no XAPIANDB stub or database)",
-                        path);
-        st = QUIRE_ENOTINDEX;
-    }
     quirei_buf v = QUIREI_BUF_INIT;
-    if (st == QUIRE_OK)
-        st = quirei_rdb_get_metadata(r->db, QUIREI_META_SCHEMA, &v, &r->detail);
+    quire_status_t st = quirei_rdb_get_metadata(r->db, QUIREI_META_SCHEMA, &v, &r->detail);
     if (st == QUIRE_OK)
         st = quirei_schema_check(path, quirei_buf_cstr(&v), v.len, &r->detail);
     quirei_buf_reset(&v);
@@ -72,7 +46,47 @@ quire_status_t quire_reader_open(const char *path, quire_reader_t **out, char **
     if (st == QUIRE_OK)
         snprintf(r->language, sizeof r->language, "%s", v.len ? v.ptr : "english");
     quirei_buf_release(&v);
-    if (st == QUIRE_ENOTINDEX && quire_shards(path)) {
+    if (st == QUIRE_ENOTINDEX && r->detail.len == 0)
+        quirei_buf_setf(&r->detail, "%s: not a Quire index", path);
+    return st;
+}
+
+quire_status_t quire_reader_open_sources(const char *const *sources, size_t n,
+                                         const quire_reader_options_t *opts,
+                                         quire_reader_t **out, char **detail)
+{
+    if (detail)
+        *detail = NULL;
+    if (!out)
+        return fail(detail, QUIRE_EINVAL, "no output handle");
+    *out = NULL;
+    if (!sources || !n)
+        return fail(detail, QUIRE_EINVAL, "no index path");
+    for (size_t i = 0; i < n; i++)
+        if (!sources[i] || !*sources[i])
+            return fail(detail, QUIRE_EINVAL, "no index path");
+    quire_reader_t *r = calloc(1, sizeof *r);
+    if (!r)
+        return fail(detail, QUIRE_ENOMEM, "out of memory");
+    r->errpos = -1;
+    quirei_rdb_options ro = {0};
+    if (opts) {
+        ro.timeout_ms = opts->shard_timeout_ms;
+        ro.connect_timeout_ms = opts->shard_connect_timeout_ms;
+        r->require_all = opts->require_all_shards;
+    }
+    quire_status_t st = quirei_rdb_open_sources(sources, n, &ro, &r->db, &r->detail);
+    if (st == QUIRE_ENOTFOUND && n == 1 && strncmp(sources[0], "tcp://", 6) != 0) {
+        struct stat sb;
+        if (stat(sources[0], &sb) == 0) { /* it exists, but holds no database */
+            quirei_buf_setf(&r->detail, "%s: not a Quire index (no XAPIANDB stub or database)",
+                            sources[0]);
+            st = QUIRE_ENOTINDEX;
+        }
+    }
+    if (st == QUIRE_OK)
+        st = check_schema(r, sources[0]);
+    if (st == QUIRE_ENOTINDEX && n == 1 && quire_shards(sources[0])) {
         quirei_buf msg2 = QUIREI_BUF_INIT;
         quirei_buf_setf(&msg2, "the index is damaged: %s%s", quirei_buf_cstr(&r->detail),
                         strstr(quirei_buf_cstr(&r->detail), "no schema version")
@@ -83,14 +97,51 @@ quire_status_t quire_reader_open(const char *path, quire_reader_t **out, char **
         st = QUIRE_ECORRUPT;
     }
     if (st != QUIRE_OK) {
-        if (st == QUIRE_ENOTINDEX && r->detail.len == 0)
-            quirei_buf_setf(&r->detail, "%s: not a Quire index", path);
         fail(detail, st, quirei_buf_cstr(&r->detail));
         quire_reader_close(r);
         return st;
     }
     *out = r;
     return QUIRE_OK;
+}
+
+quire_status_t quire_reader_open(const char *path, quire_reader_t **out, char **detail)
+{
+    if (detail)
+        *detail = NULL;
+    if (!out)
+        return fail(detail, QUIRE_EINVAL, "no output handle");
+    *out = NULL;
+    if (!path || !*path)
+        return fail(detail, QUIRE_EINVAL, "no index path");
+    return quire_reader_open_sources(&path, 1, NULL, out, detail);
+}
+
+size_t quire_reader_shard_count(const quire_reader_t *r)
+{
+    return r ? quirei_rdb_shard_count(r->db) : 0;
+}
+
+const char *const *quire_reader_missing_shards(const quire_reader_t *r, size_t *n)
+{
+    size_t k = 0;
+    const char *const *v = r ? quirei_rdb_down(r->db, &k) : NULL;
+    if (n)
+        *n = k;
+    return v;
+}
+
+quire_status_t quirei_reader_check_shards(quire_reader_t *r)
+{
+    size_t n = 0;
+    const char *const *down = quirei_rdb_down(r->db, &n);
+    if (!n || !r->require_all)
+        return QUIRE_OK;
+    quirei_buf_setf(&r->detail, "%zu of %zu shards down (all are required):", n,
+                    quirei_rdb_shard_count(r->db));
+    for (size_t i = 0; i < n; i++)
+        quirei_buf_addf(&r->detail, "%s %s", i ? "," : "", down[i]);
+    return QUIRE_EIO;
 }
 
 quire_status_t quire_reader_reopen(quire_reader_t *r, bool *changed)
@@ -116,7 +167,7 @@ quire_status_t quire_reader_revision(quire_reader_t *r, uint64_t *rev)
 {
     if (!r || !rev)
         return QUIRE_EINVAL;
-    return quirei_rdb_revision(r->db, rev, &r->detail);
+    return quirei_rdb_revision(r->db, QUIREI_META_REVISION, rev, &r->detail);
 }
 
 quire_status_t quire_reader_generation(quire_reader_t *r, uint64_t *gen)
@@ -126,7 +177,7 @@ quire_status_t quire_reader_generation(quire_reader_t *r, uint64_t *gen)
     /* Hashing UUIDs and revisions on every request would be waste: only a
      * reopen can move the reader. */
     if (!r->gen_valid) {
-        quire_status_t st = quirei_rdb_generation(r->db, &r->gen, &r->detail);
+        quire_status_t st = quirei_rdb_generation(r->db, QUIREI_META_REVISION, &r->gen, &r->detail);
         if (st)
             return st;
         r->gen_valid = 1;
@@ -158,12 +209,26 @@ int quirei_reader_retry(quire_reader_t *r, quire_status_t st, unsigned *retries)
 /* One try of quire_reader_get() (arguments checked). */
 static quire_status_t get_once(quire_reader_t *r, const char *id, quire_stored_doc_t **out)
 {
+    quire_status_t st = quirei_reader_check_shards(r);
+    if (st)
+        return st;
     quirei_buf term = QUIREI_BUF_INIT, data = QUIREI_BUF_INIT;
     if (quirei_buf_addf(&term, "%s%s", QUIREI_PREFIX_ID, id) < 0)
         return QUIRE_ENOMEM;
-    quire_status_t st = quirei_rdb_get_data(r->db, term.ptr, &data, &r->detail);
-    if (st == QUIRE_ENOTFOUND)
+    st = quirei_rdb_get_data(r->db, term.ptr, &data, &r->detail);
+    size_t ndown = 0;
+    const char *const *down = quirei_rdb_down(r->db, &ndown);
+    if (st == QUIRE_ENOTFOUND && ndown) {
+        /* It may be on a shard that is down: not a 404 that would say the
+         * document is gone. */
+        quirei_buf_setf(&r->detail, "no document with id '%s' on the shards that are up; "
+                        "%zu down:", id, ndown);
+        for (size_t i = 0; i < ndown; i++)
+            quirei_buf_addf(&r->detail, "%s %s", i ? "," : "", down[i]);
+        st = QUIRE_EIO;
+    } else if (st == QUIRE_ENOTFOUND) {
         quirei_buf_setf(&r->detail, "no document with id '%s'", id);
+    }
     if (st == QUIRE_OK) {
         st = quirei_record_decode(data.ptr, data.len, out);
         if (st == QUIRE_ECORRUPT)

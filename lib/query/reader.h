@@ -21,7 +21,15 @@ struct quire_reader {
     struct quirei_stemmer *stem; /* made on first search */
     uint64_t gen;             /* quire_reader_generation(), when gen_valid */
     int gen_valid;            /* cleared by every reopen */
+    int require_all;          /* quire_reader_options_t.require_all_shards */
 };
+
+/*
+ * QUIRE_OK when the reader may answer: every shard is up, or some are down
+ * and partial answers are allowed. Otherwise QUIRE_EIO, naming the shards
+ * down in r's detail. Searches and fetches call it first.
+ */
+quire_status_t quirei_reader_check_shards(quire_reader_t *r);
 
 /*
  * How often a read that failed with QUIRE_EMODIFIED runs again after

@@ -561,6 +561,8 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
     unsigned limit = o->limit ? o->limit : 10;
     size_t qlen = strlen(query);
     quire_status_t st = quirei_search_check(r, qlen, o, limit, max_limit);
+    if (st == QUIRE_OK)
+        st = quirei_reader_check_shards(r);
     if (st)
         return st;
     qn *tree = NULL;
@@ -602,6 +604,8 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
         st = quirei_extras_make(r, tree, o, f.counts, &ri->pub, &ri->extras);
         f.counts = NULL;
     }
+    if (st == QUIRE_OK)
+        st = quirei_results_note_shards(r, ri);
     if (st == QUIRE_OK) {
         ri->aliases = aliases;
         aliases = NULL;

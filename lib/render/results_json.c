@@ -84,6 +84,18 @@ char *quire_results_json(const quire_results_t *res)
         json_decref(root);
         root = NULL;
     }
+    /* Shards down (issue 14): the hits and counts are those of the rest. */
+    json_t *missing = root ? json_array() : NULL;
+    for (size_t i = 0; missing && i < res->nmissing_shards; i++)
+        if (json_array_append_new(missing, quirei_json_text(res->missing_shards[i])) < 0) {
+            json_decref(missing);
+            missing = NULL;
+        }
+    if (root && (!missing || json_object_set_new(root, "partial", json_boolean(res->partial)) < 0 ||
+                 json_object_set_new(root, "missing_shards", missing) < 0)) {
+        json_decref(root);
+        root = NULL;
+    }
     if (!root || quirei_facets_json_add(root, res) < 0 || quirei_aliases_json_add(root, res) < 0) {
         json_decref(root);
         return NULL;

@@ -131,6 +131,15 @@
  *                   another version is rebuilt with quire-index)
  *   quire.language  the Snowball language of the Z terms ("english")
  *   quire.shards    the shard count
+ *   quire.revision  a commit counter, written by every commit of changes:
+ *                   above the last value and the shard's Xapian revision
+ *                   (a compaction starts the revision again but keeps the
+ *                   metadata, so the counter never repeats). Xapian 1.4's remote
+ *                   protocol reports no revision, so this is how a reader
+ *                   of a shard served by xapian-tcpsrv notices a commit
+ *                   (its generation and revision, store/index.h). An
+ *                   index without it still works: the generation then
+ *                   hashes what the server reports instead.
  *
  * Any change to the above that an old reader would misread must bump
  * QUIRE_SCHEMA_VERSION.
@@ -169,6 +178,9 @@ static inline int quirei_facet_none(const char *v, size_t len)
 #define QUIREI_META_SCHEMA "quire.schema"
 #define QUIREI_META_LANGUAGE "quire.language"
 #define QUIREI_META_SHARDS "quire.shards"
+/* A commit counter written with every commit of changes (see above): a
+ * reader of a remote shard (whose protocol sends no revision) reads it. */
+#define QUIREI_META_REVISION "quire.revision"
 
 /* Longest document id, in bytes (the Q term must fit Xapian's term limit). */
 #define QUIREI_MAX_ID_BYTES 200

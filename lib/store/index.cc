@@ -8,6 +8,7 @@
  */
 #include "store/index.h"
 #include "store/layout.h"
+#include "store/rdb.hh"
 
 #include <xapian.h>
 
@@ -28,20 +29,6 @@ struct quirei_wdb {
     Xapian::WritableDatabase db;
 };
 
-/* One shard of a reader, kept so that revisions and generations can be
- * read shard by shard (the combined database only answers for all). */
-struct rdb_shard {
-    Xapian::Database db; /* shares its internals with quirei_rdb::db */
-    bool remote;
-};
-
-struct quirei_rdb {
-    std::string dir;
-    std::string stub;               /* stub text at the last open; "" = none */
-    std::vector<rdb_shard> shards;  /* every shard the stub names */
-    Xapian::Database db;            /* all shards as one */
-};
-
 namespace {
 
 void note(quirei_buf *err, const char *what, const std::string &msg)
@@ -52,8 +39,10 @@ void note(quirei_buf *err, const char *what, const std::string &msg)
     quirei_buf_addf(err, "%s: %s", what, msg.c_str());
 }
 
-/* The one place where exceptions become statuses. */
-quire_status_t from_exception(quirei_buf *err, const char *what)
+} // namespace
+
+/* The one place where exceptions become statuses (declared in rdb.hh). */
+quire_status_t quirei_from_exception(quirei_buf *err, const char *what)
 {
     try {
         throw;
@@ -98,12 +87,24 @@ quire_status_t from_exception(quirei_buf *err, const char *what)
     }
 }
 
+namespace {
+
 #define GUARD(what, body)                                                               \
     try {                                                                               \
         body;                                                                           \
         return QUIRE_OK;                                                                \
     } catch (...) {                                                                     \
-        return from_exception(err, what);                                               \
+        return quirei_from_exception(err, what);                                        \
+    }
+
+/* GUARD for reads of a quirei_rdb: a remote shard that went down is left
+ * out (quirei_rdb_failed, rdb.hh). */
+#define RDB_GUARD(db, what, body)                                                       \
+    try {                                                                               \
+        body;                                                                           \
+        return QUIRE_OK;                                                                \
+    } catch (...) {                                                                     \
+        return quirei_rdb_failed(db, err, what);                                        \
     }
 
 void append(quirei_buf *out, const std::string &s)
@@ -230,6 +231,11 @@ quire_status_t quirei_wdb_commit(quirei_wdb *db, quirei_buf *err)
     GUARD("commit", db->db.commit())
 }
 
+quire_status_t quirei_wdb_revision(quirei_wdb *db, uint64_t *rev, quirei_buf *err)
+{
+    GUARD("read revision", *rev = db->db.get_revision())
+}
+
 /* Compacted databases are written with 4 KB blocks rather than Xapian's
  * 8 KB: every postlist a query opens starts with a fresh cursor that
  * pread()s each block from the root down, and copying half as much per
@@ -260,196 +266,27 @@ quire_status_t quirei_wdb_doc_count(quirei_wdb *db, uint64_t *n, quirei_buf *err
 
 /* ---------------------------------------------------------------- rdb --- */
 
-/* Remote shards: a slow or dead host fails a request after this long
- * rather than hanging a server thread; connecting gets less, as a host that
- * does not answer a connection within seconds is down. (Xapian's defaults
- * are 10 s for both.) */
-#define QUIREI_REMOTE_TIMEOUT_MS 10000
-#define QUIREI_REMOTE_CONNECT_TIMEOUT_MS 5000
-
-namespace {
-
-/* The parsed stub and a path buffer, released however the scope is left. */
-struct stub_holder {
-    quirei_stub s{};
-    quirei_buf path{};
-    stub_holder() = default;
-    stub_holder(const stub_holder &) = delete;
-    stub_holder &operator=(const stub_holder &) = delete;
-    ~stub_holder()
-    {
-        quirei_stub_release(&s);
-        quirei_buf_release(&path);
-    }
-};
-
-Xapian::Database open_shard(const std::string &dir, const quirei_stub_entry &e,
-                            quirei_buf *path)
-{
-    if (e.kind == QUIREI_STUB_REMOTE)
-        return Xapian::Remote::open(e.host, e.port, QUIREI_REMOTE_TIMEOUT_MS,
-                                    QUIREI_REMOTE_CONNECT_TIMEOUT_MS);
-    if (quirei_stub_local_path(dir.c_str(), &e, path) < 0)
-        throw std::bad_alloc();
-    return Xapian::Database(path->ptr);
-}
-
-/* Open every shard the stub names (layout.h: "auto"/"glass" PATH and
- * "remote HOST:PORT") and make r's state theirs; r is left as it was when
- * anything fails. Xapian errors are thrown; other failures are returned. */
-quire_status_t open_shards(quirei_rdb *r, quirei_buf *err)
-{
-    stub_holder stub;
-    quire_status_t st = quirei_stub_read(r->dir.c_str(), &stub.s, err);
-    if (st == QUIRE_ENOTFOUND) {
-        /* No stub: a plain Xapian database, or nothing at all (Xapian then
-         * says which). */
-        r->db = Xapian::Database(r->dir);
-        r->shards.clear();
-        r->stub.clear();
-        return QUIRE_OK;
-    }
-    if (st)
-        return st;
-    std::vector<rdb_shard> fresh;
-    Xapian::Database all;
-    for (size_t i = 0; i < stub.s.entries.n; i++) {
-        const quirei_stub_entry &e = stub.s.entries.v[i];
-        fresh.push_back({open_shard(r->dir, e, &stub.path), e.kind == QUIREI_STUB_REMOTE});
-        all.add_database(fresh.back().db);
-    }
-    /* Only replace the open state once everything opened. */
-    r->shards.swap(fresh);
-    r->db = all;
-    r->stub.assign(stub.s.text.ptr, stub.s.text.len);
-    return QUIRE_OK;
-}
-
-/* The text of DIR/XAPIANDB ("" when there is none), to tell whether the
- * stub changed since the shards were opened. */
-quire_status_t stub_text(const std::string &dir, std::string &text, quirei_buf *err)
-{
-    stub_holder stub;
-    quire_status_t st = quirei_stub_read(dir.c_str(), &stub.s, err);
-    if (st == QUIRE_ENOTFOUND)
-        st = QUIRE_OK;
-    text.assign(quirei_buf_cstr(&stub.s.text), stub.s.text.len);
-    return st;
-}
-
-} // namespace
-
-quire_status_t quirei_rdb_open(const char *dir, quirei_rdb **out, quirei_buf *err)
-{
-    *out = nullptr;
-    quirei_rdb *r = nullptr;
-    try {
-        r = new quirei_rdb();
-        r->dir = dir;
-        quire_status_t st = open_shards(r, err);
-        if (st) {
-            delete r;
-            return st;
-        }
-        *out = r;
-        return QUIRE_OK;
-    } catch (...) {
-        delete r;
-        return from_exception(err, "open index");
-    }
-}
-
-void quirei_rdb_close(quirei_rdb *db)
-{
-    delete db;
-}
-
-quire_status_t quirei_rdb_reopen(quirei_rdb *db, int *changed, quirei_buf *err)
-{
-    try {
-        /* A new stub (compaction, merge, an edit) names new shards: open
-         * them all afresh. Otherwise reopening the combined database
-         * reopens each shard, local or remote (the handles in db->shards
-         * share its internals). */
-        std::string text;
-        quire_status_t st = stub_text(db->dir, text, err);
-        if (st)
-            return st;
-        if (text != db->stub) {
-            if ((st = open_shards(db, err)))
-                return st;
-            *changed = 1;
-        } else {
-            *changed = db->db.reopen();
-        }
-        return QUIRE_OK;
-    } catch (...) {
-        return from_exception(err, "reopen index");
-    }
-}
-
 quire_status_t quirei_rdb_doc_count(quirei_rdb *db, uint64_t *n, quirei_buf *err)
 {
-    GUARD("count documents", *n = db->db.get_doccount())
-}
-
-quire_status_t quirei_rdb_revision(quirei_rdb *db, uint64_t *rev, quirei_buf *err)
-{
-    GUARD("read revision", {
-        /* Xapian 1.4's remote backend has no revisions (UnimplementedError):
-         * remote shards add nothing here; the generation covers them. */
-        uint64_t sum = 0;
-        for (auto &s : db->shards)
-            if (!s.remote)
-                sum += s.db.get_revision();
-        *rev = sum;
-    })
-}
-
-quire_status_t quirei_rdb_generation(quirei_rdb *db, uint64_t *gen, quirei_buf *err)
-{
-    GUARD("read generation", {
-        /* Over "uuid:revision;" of each local shard. A remote shard (Xapian
-         * 1.4's remote protocol sends no revision) contributes what its
-         * server does send after each reopen: "uuid:R:doccount:lastdocid:
-         * total length:doclength bounds;". That moves with every added or
-         * deleted document and with nearly every re-indexed one, but not
-         * with a replacement that keeps every one of those statistics (say,
-         * only a url changed): see quirei_rdb_generation in index.h. */
-        uint64_t h = QUIREI_FNV64_INIT;
-        for (auto &s : db->shards) {
-            std::string k = s.db.get_uuid() + ":";
-            if (!s.remote)
-                k += std::to_string(s.db.get_revision());
-            else
-                k += "R:" + std::to_string(s.db.get_doccount()) + ":" +
-                     std::to_string(s.db.get_lastdocid()) + ":" +
-                     std::to_string(s.db.get_total_length()) + ":" +
-                     std::to_string(s.db.get_doclength_lower_bound()) + ":" +
-                     std::to_string(s.db.get_doclength_upper_bound());
-            k += ";";
-            h = quirei_fnv1a64(h, k.data(), k.size());
-        }
-        *gen = h;
-    })
+    RDB_GUARD(db, "count documents", *n = db->db.get_doccount())
 }
 
 quire_status_t quirei_rdb_get_metadata(quirei_rdb *db, const char *key, quirei_buf *val,
                                        quirei_buf *err)
 {
-    GUARD("read metadata", append(val, db->db.get_metadata(key)))
+    RDB_GUARD(db, "read metadata", append(val, db->db.get_metadata(key)))
 }
 
 quire_status_t quirei_rdb_term_freq(quirei_rdb *db, const char *term, uint64_t *freq,
                                     quirei_buf *err)
 {
-    GUARD("read term frequency", *freq = db->db.get_termfreq(term))
+    RDB_GUARD(db, "read term frequency", *freq = db->db.get_termfreq(term))
 }
 
 quire_status_t quirei_rdb_terms(quirei_rdb *db, const char *prefix, quirei_term_want want,
                                 quirei_term_fn fn, void *ctx, quirei_buf *err)
 {
-    GUARD("list terms", for (Xapian::TermIterator t = db->db.allterms_begin(prefix),
+    RDB_GUARD(db, "list terms", for (Xapian::TermIterator t = db->db.allterms_begin(prefix),
                              e = db->db.allterms_end(prefix);
                              t != e; ++t) {
         const std::string s = *t;
@@ -470,7 +307,7 @@ quire_status_t quirei_rdb_get_data(quirei_rdb *db, const char *idterm, quirei_bu
         append(data, db->db.get_document(*p).get_data());
         return QUIRE_OK;
     } catch (...) {
-        return from_exception(err, "read document");
+        return quirei_rdb_failed(db, err, "read document");
     }
 }
 
@@ -514,7 +351,7 @@ quire_status_t quirei_rdb_expand(quirei_rdb *db, const char *idterm, unsigned n,
         }
         return QUIRE_OK;
     } catch (...) {
-        return from_exception(err, "expand document");
+        return quirei_from_exception(err, "expand document");
     }
 }
 
@@ -527,7 +364,27 @@ struct quirei_q {
 struct quirei_mset {
     Xapian::MSet m;
     quirei_value_counts *counts; /* NULL: no spies, or taken */
+    quirei_rdb *db;              /* that ran it (outlives it) */
+    /* The last hit read: its value and its data come with one read, which
+     * on a remote shard is one round trip (Xapian 1.4 fetches a remote
+     * document whole, and MSet::fetch() does not prefetch them). */
+    Xapian::Document doc;
+    Xapian::doccount doc_i;
 };
+
+namespace {
+
+/* Hit i's document, read once for all its values and its data. */
+const Xapian::Document &hit_document(quirei_mset *m, size_t i)
+{
+    if (m->doc_i != (Xapian::doccount)i) {
+        m->doc = (m->m.begin() + (Xapian::doccount)i).get_document();
+        m->doc_i = (Xapian::doccount)i;
+    }
+    return m->doc;
+}
+
+} // namespace
 
 quirei_q *quirei_q_term(const char *term, size_t len)
 {
@@ -584,11 +441,13 @@ quirei_q *quirei_q_scale(quirei_q *q, double factor)
     return out;
 }
 
-quirei_q *quirei_q_wildcard(const char *prefix, unsigned limit)
+quirei_q *quirei_q_wildcard(quirei_rdb *db, const char *prefix, unsigned limit)
 {
     try {
-        return new quirei_q{Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, limit,
-                                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT)};
+        if (!db || quirei_rdb_shard_count(db) < 2)
+            return new quirei_q{Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, limit,
+                                              Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT)};
+        return new quirei_q{quirei_shards_wildcard(db, prefix, limit)};
     } catch (...) {
         return nullptr;
     }
@@ -728,13 +587,14 @@ quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, const quirei
             enq.add_matchspy(spies.back().get());
         }
         std::unique_ptr<quirei_mset> m(
-            new quirei_mset{enq.get_mset(s->offset, s->limit, s->check_at_least), nullptr});
+            new quirei_mset{enq.get_mset(s->offset, s->limit, s->check_at_least), nullptr, db,
+                            Xapian::Document(), (Xapian::doccount)-1});
         if (nspy)
             m->counts = copy_counts(spies, s->spy_slots);
         *out = m.release();
         return QUIRE_OK;
     } catch (...) {
-        return from_exception(err, "search");
+        return quirei_rdb_failed(db, err, "search");
     }
 }
 
@@ -770,14 +630,13 @@ double quirei_mset_score(const quirei_mset *m, size_t i)
 
 quire_status_t quirei_mset_data(quirei_mset *m, size_t i, quirei_buf *data, quirei_buf *err)
 {
-    GUARD("read hit", append(data, (m->m.begin() + (Xapian::doccount)i).get_document().get_data()))
+    RDB_GUARD(m->db, "read hit", append(data, hit_document(m, i).get_data()))
 }
 
 quire_status_t quirei_mset_value(quirei_mset *m, size_t i, unsigned slot, quirei_buf *out,
                                  quirei_buf *err)
 {
-    GUARD("read hit value",
-          append(out, (m->m.begin() + (Xapian::doccount)i).get_document().get_value(slot)))
+    RDB_GUARD(m->db, "read hit value", append(out, hit_document(m, i).get_value(slot)))
 }
 
 void quirei_mset_free(quirei_mset *m)

@@ -253,6 +253,168 @@ out:
     return st;
 }
 
+/* -------------------------------------------------------------- sources -- */
+
+void quirei_shard_specs_release(quirei_shard_spec_list *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].path);
+        free(s->v[i].host);
+        free(s->v[i].label);
+    }
+    quirei_shard_spec_list_release(s);
+}
+
+/* Append one shard (taking path, host and label, freed on failure). */
+static quire_status_t push_spec(quirei_shard_spec_list *out, quirei_shard_spec sp, const char *what,
+                                quirei_buf *err)
+{
+    quire_status_t st = QUIRE_OK;
+    if (!sp.label || (sp.kind == QUIREI_STUB_LOCAL ? !sp.path : !sp.host))
+        st = say(err, QUIRE_ENOMEM, "out of memory");
+    for (size_t i = 0; st == QUIRE_OK && i < out->n; i++)
+        if (!strcmp(out->v[i].label, sp.label))
+            st = say(err, QUIRE_ENOTINDEX,
+                     "%s: the shard %s is named twice (its documents would count twice)", what,
+                     sp.label);
+    if (st == QUIRE_OK && quirei_shard_spec_list_push(out, sp) < 0)
+        st = say(err, QUIRE_ENOMEM, "out of memory");
+    if (st) {
+        free(sp.path);
+        free(sp.host);
+        free(sp.label);
+    }
+    return st;
+}
+
+static quire_status_t push_remote(quirei_shard_spec_list *out, const char *host, unsigned port,
+                                  const char *what, quirei_buf *err)
+{
+    quirei_buf label = QUIREI_BUF_INIT;
+    int v6 = strchr(host, ':') != NULL;
+    quirei_buf_addf(&label, QUIREI_TCP_SCHEME "%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "",
+                    port);
+    quirei_shard_spec sp = {.kind = QUIREI_STUB_REMOTE, .host = strdup(host), .port = port,
+                            .label = label.ptr ? strdup(label.ptr) : NULL};
+    quirei_buf_release(&label);
+    return push_spec(out, sp, what, err);
+}
+
+static int is_dir(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static quire_status_t resolve(const char *source, unsigned depth, quirei_shard_spec_list *out,
+                              quirei_buf *err);
+
+/* The entries of a parsed stub or manifest whose relative paths start at
+ * `base`; `what` names it in messages. */
+static quire_status_t resolve_entries(const quirei_stub *stub, const char *base, unsigned depth,
+                                      const char *what, quirei_shard_spec_list *out, quirei_buf *err)
+{
+    quire_status_t st = QUIRE_OK;
+    quirei_buf path = QUIREI_BUF_INIT;
+    for (size_t i = 0; st == QUIRE_OK && i < stub->entries.n; i++) {
+        const quirei_stub_entry *e = &stub->entries.v[i];
+        if (e->kind == QUIREI_STUB_REMOTE) {
+            st = push_remote(out, e->host, e->port, what, err);
+            continue;
+        }
+        if (quirei_stub_local_path(base, e, &path) < 0) {
+            st = say(err, QUIRE_ENOMEM, "out of memory");
+            break;
+        }
+        /* A whole index named here stands for its shards. */
+        if (is_dir(path.ptr) && quirei_layout_has_stub(path.ptr)) {
+            if (depth + 1 >= QUIREI_SOURCE_DEPTH)
+                st = say(err, QUIRE_ENOTINDEX,
+                         "%s line %u: '%s' nests indexes more than %d deep (a loop?)", what,
+                         e->line, e->path, QUIREI_SOURCE_DEPTH);
+            else
+                st = resolve(path.ptr, depth + 1, out, err);
+            continue;
+        }
+        char *real = realpath(path.ptr, NULL);
+        char *p = real ? real : strdup(path.ptr); /* missing: Xapian says so on open */
+        quirei_shard_spec sp = {.kind = QUIREI_STUB_LOCAL, .path = p,
+                                .label = p ? strdup(p) : NULL};
+        st = push_spec(out, sp, what, err);
+    }
+    quirei_buf_release(&path);
+    return st;
+}
+
+static quire_status_t resolve(const char *source, unsigned depth, quirei_shard_spec_list *out,
+                              quirei_buf *err)
+{
+    size_t slen = strlen(QUIREI_TCP_SCHEME);
+    if (!strncmp(source, QUIREI_TCP_SCHEME, slen)) {
+        quirei_stub_entry e = {.kind = QUIREI_STUB_REMOTE};
+        char *host = NULL;
+        if (parse_host_port(source + slen, strlen(source + slen), &e, &host) < 0)
+            return say(err, QUIRE_ENOTINDEX,
+                       "'%s' is not tcp://HOST:PORT (a port 1-65535; IPv6 addresses in "
+                       "brackets)",
+                       source);
+        if (!host)
+            return say(err, QUIRE_ENOMEM, "out of memory");
+        quire_status_t st = push_remote(out, host, e.port, source, err);
+        free(host);
+        return st;
+    }
+    struct stat sb;
+    if (stat(source, &sb) != 0)
+        return say(err, errno == ENOENT ? QUIRE_ENOTFOUND : QUIRE_EIO, "%s: %s", source,
+                   strerror(errno));
+    quirei_stub stub = {0};
+    quire_status_t st;
+    char *base = NULL;
+    quirei_buf what = QUIREI_BUF_INIT;
+    if (S_ISDIR(sb.st_mode)) {
+        if (!quirei_layout_has_stub(source)) { /* one plain Xapian database */
+            char *real = realpath(source, NULL);
+            return push_spec(out,
+                             (quirei_shard_spec){.kind = QUIREI_STUB_LOCAL, .path = real,
+                                                 .label = real ? strdup(real) : NULL},
+                             source, err);
+        }
+        base = strdup(source);
+        if (quirei_layout_path(&what, source, QUIREI_STUB_FILE) < 0 || !base)
+            st = say(err, QUIRE_ENOMEM, "out of memory");
+        else
+            st = quirei_stub_read(source, &stub, err);
+    } else {
+        /* A manifest: relative paths start at its directory. */
+        const char *slash = strrchr(source, '/');
+        base = slash ? strndup(source, (size_t)(slash - source + (slash == source))) : strdup(".");
+        if (!base || quirei_buf_adds(&what, source) < 0)
+            st = say(err, QUIRE_ENOMEM, "out of memory");
+        else if ((st = read_file(source, &stub.text, err)) == QUIRE_OK &&
+                 (st = quirei_stub_parse(stub.text.ptr, stub.text.len, source, &stub, err)) ==
+                     QUIRE_OK &&
+                 stub.entries.n == 0)
+            st = say(err, QUIRE_ENOTINDEX, "%s names no shard (a manifest lists shards: "
+                                           "'auto PATH' or 'remote HOST:PORT' lines)",
+                     source);
+    }
+    if (st == QUIRE_OK)
+        st = resolve_entries(&stub, base, depth, what.ptr, out, err);
+    quirei_stub_release(&stub);
+    quirei_buf_release(&what);
+    free(base);
+    return st;
+}
+
+quire_status_t quirei_source_resolve(const char *source, quirei_shard_spec_list *out,
+                                     quirei_buf *err)
+{
+    if (!source || !*source)
+        return say(err, QUIRE_EINVAL, "no index path");
+    return resolve(source, 0, out, err);
+}
+
 /* --------------------------------------------------------------- shards -- */
 
 void quirei_shard_name(unsigned index, unsigned gen, char out[QUIREI_SHARD_NAME_MAX])

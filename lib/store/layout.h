@@ -102,6 +102,51 @@ int quirei_stub_local_path(const char *dir, const quirei_stub_entry *e, quirei_b
 quire_status_t quirei_stub_write(const char *dir, const char *const *names, size_t n,
                                  quirei_buf *err);
 
+/* ---- what a reader is given: index directories, manifests, tcp:// ----
+ *
+ * A reader (quire-search, quire-serve: one or more --db) is given sources,
+ * each of them one of:
+ *
+ *     DIR              an index directory: the shards its XAPIANDB stub
+ *                      names (a directory without a stub is one plain
+ *                      Xapian database)
+ *     FILE             a manifest: a file in the stub syntax above, its
+ *                      relative paths taken from the file's directory
+ *     tcp://HOST:PORT  one shard served by xapian-tcpsrv
+ *
+ * A local entry of a stub or manifest that is itself an index directory
+ * (holding a XAPIANDB) stands for that index's shards, so a manifest may
+ * list whole indexes ("auto /srv/quire/2024") and still follow their
+ * compactions. Nesting stops at QUIREI_SOURCE_DEPTH. Every source is
+ * resolved into the flat list of its shards, in order. */
+
+#define QUIREI_SOURCE_DEPTH 4
+#define QUIREI_TCP_SCHEME "tcp://"
+
+typedef struct quirei_shard_spec {
+    quirei_stub_kind kind;
+    char *path;    /* LOCAL: the database directory, absolute; NULL for REMOTE */
+    char *host;    /* REMOTE: host name or address; NULL for LOCAL */
+    unsigned port; /* REMOTE: 1..65535 */
+    char *label;   /* how messages and partial answers name the shard: the
+                      path, or "tcp://HOST:PORT" */
+} quirei_shard_spec;
+
+QUIREI_ARRAY(quirei_shard_spec_list, quirei_shard_spec);
+
+/* Append the shards of `source` to *out. A shard already in *out (the same
+ * label: the same directory, or the same HOST:PORT) is an error, since its
+ * documents would be counted twice.
+ * QUIRE_OK; QUIRE_ENOTFOUND (no such file or directory); QUIRE_EIO;
+ * QUIRE_ENOTINDEX (a malformed stub or manifest, "tcp://" without a valid
+ * HOST:PORT, nesting too deep, a shard named twice); QUIRE_ENOMEM. On
+ * failure *out holds the shards resolved before the problem. */
+quire_status_t quirei_source_resolve(const char *source, quirei_shard_spec_list *out,
+                                     quirei_buf *err);
+
+/* Free what *s holds; *s is empty ({0}) afterwards. */
+void quirei_shard_specs_release(quirei_shard_spec_list *s);
+
 /* ---- the shards a Quire writer writes ---- */
 
 /* Shard `index`, generation `gen`: "shard3" for generation 0, else

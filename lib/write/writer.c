@@ -169,9 +169,29 @@ static quire_status_t index_doc(shard_t *s, const rec_t *r)
     return QUIRE_OK;
 }
 
+/* Commit, recording a commit counter in the shard's metadata (schema.h:
+ * QUIREI_META_REVISION, for readers of remote shards): above both the
+ * last one stored and the shard's revision. The counter must only grow: a
+ * compaction keeps the metadata and the UUID a reader saw, but starts the
+ * revision again, so "revision + 1" would repeat a value readers have
+ * cached answers under. */
 static quire_status_t commit_shard(shard_t *s)
 {
-    quire_status_t st = quirei_wdb_commit(s->db, &s->terms.err);
+    uint64_t rev = 0;
+    quirei_buf v = QUIREI_BUF_INIT;
+    quire_status_t st = quirei_wdb_revision(s->db, &rev, &s->terms.err);
+    if (st == QUIRE_OK)
+        st = quirei_wdb_get_metadata(s->db, QUIREI_META_REVISION, &v, &s->terms.err);
+    /* Nothing to commit: leave the counter (and readers' caches) alone. */
+    if (st == QUIRE_OK && (s->since_commit || s->deletes_since)) {
+        unsigned long long stored = v.len ? strtoull(quirei_buf_cstr(&v), NULL, 10) : 0;
+        char val[24];
+        snprintf(val, sizeof val, "%llu", (stored > rev ? stored : rev) + 1);
+        st = quirei_wdb_set_metadata(s->db, QUIREI_META_REVISION, val, &s->terms.err);
+    }
+    quirei_buf_release(&v);
+    if (st == QUIRE_OK)
+        st = quirei_wdb_commit(s->db, &s->terms.err);
     if (st == QUIRE_OK) {
         atomic_fetch_add(&s->w->committed, s->since_commit);
         s->since_commit = 0;
