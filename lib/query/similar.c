@@ -512,7 +512,8 @@ static quire_status_t similar_once(quire_reader_t *r, const char *id,
         n = n > dups ? n - dups : 0;
         gte = n > QUIRE_MAX_SIMILAR || !quirei_mset_exact(m);
         total = n > QUIRE_MAX_SIMILAR ? QUIRE_MAX_SIMILAR : n;
-        qsort(k.v, k.n, sizeof *k.v, kept_cmp);
+        if (k.n > 1)
+            qsort(k.v, k.n, sizeof *k.v, kept_cmp);
     }
     if (st == QUIRE_OK)
         st = make_results(r, &e, m, &k, o, limit, total, gte, &ri);
