@@ -59,6 +59,7 @@ static unsigned exact_cap(const quire_search_options_t *o)
  * by id in Xapian (see below). */
 #define RUN_COUNT 1
 #define RUN_TIES 2
+#define RUN_UNWEIGHTED 4 /* only count: Xapian's BoolWeight */
 /* Hits this far past the page are fetched, so that a tie at its end is
  * usually seen whole in one search. */
 #define TIE_SLACK 8
@@ -111,7 +112,7 @@ static quire_status_t compile_run(const qn *tree, quirei_compile_t *c, const qui
     return QUIRE_OK;
 }
 
-/* Run q (compiled by c; freed here) as `flags` say. */
+/* Run q (compiled by c) as `flags` say. */
 static quire_status_t run_compiled(quire_reader_t *r, quirei_compile_t *c, quirei_q *q,
                                    const quire_search_options_t *o, unsigned offset,
                                    unsigned limit, int flags, quirei_mset **out)
@@ -136,10 +137,9 @@ static quire_status_t run_compiled(quire_reader_t *r, quirei_compile_t *c, quire
         .max_postings = maxp,
         .spy_slots = slots,
         .nspy = nspy,
+        .unweighted = !!(flags & RUN_UNWEIGHTED),
     };
-    quire_status_t st = quirei_rdb_search(r->db, q, &spec, out, &r->detail);
-    quirei_q_free(q);
-    return st;
+    return quirei_rdb_search(r->db, q, &spec, out, &r->detail);
 }
 
 static quire_status_t run(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
@@ -148,7 +148,10 @@ static quire_status_t run(quire_reader_t *r, const qn *tree, quirei_compile_t *c
 {
     quirei_q *q = NULL;
     quire_status_t st = compile_run(tree, c, filters, &q);
-    return st ? st : run_compiled(r, c, q, o, offset, limit, flags, out);
+    if (st == QUIRE_OK)
+        st = run_compiled(r, c, q, o, offset, limit, flags, out);
+    quirei_q_free(q);
+    return st;
 }
 
 /* ------------------------------------------------------------ finding --- */
@@ -198,8 +201,57 @@ static void found_release(found_t *f)
  */
 #define RERANK_CANDIDATES 200
 
-/* Run tree (relevance order, counting) for hits [0, n) into f->m: in one
- * pass, or reranked as said above, its count then in f->mc. */
+/* Does the tree check positions (a phrase, or a word of several tokens)? */
+static int positional(const qn *n)
+{
+    if (n->kind == QN_PHRASE || (n->kind == QN_WORDS && n->nterms > 1))
+        return 1;
+    for (size_t i = 0; i < n->nkids; i++)
+        if (positional(n->kids[i]))
+            return 1;
+    return 0;
+}
+
+/* f->m: the hits [0, n) of tree (compiled whole, boost and all) among the
+ * candidates, the hits of `cand`. */
+static quire_status_t rerank(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
+                             const quirei_q *filters, const quire_search_options_t *o,
+                             unsigned n, const quirei_mset *cand, found_t *f)
+{
+    size_t nc = quirei_mset_size(cand);
+    unsigned *ids = calloc(nc + 1, sizeof *ids);
+    if (!ids)
+        return QUIRE_ENOMEM;
+    for (size_t i = 0; i < nc; i++)
+        ids[i] = quirei_mset_docid(cand, i);
+    int unsupported = 0;
+    quirei_q *only = quirei_q_docids(r->db, ids, nc, &unsupported);
+    free(ids);
+    if (!only && unsupported) /* remote shards: the whole query, uncounted */
+        return run(r, tree, c, filters, o, 0, n, 0, &f->m);
+    if (only && filters) {
+        quirei_q *v[2] = {only, quirei_q_copy(filters)};
+        if (!v[1])
+            quirei_q_free(v[0]);
+        only = v[1] ? quirei_q_combine(QUIREI_OP_AND, v, 2, 0) : NULL;
+    }
+    if (!only)
+        return QUIRE_ENOMEM;
+    quire_status_t st = run(r, tree, c, only, o, 0, n, 0, &f->m);
+    quirei_q_free(only);
+    return st;
+}
+
+/*
+ * Run tree (relevance order, counting) for hits [0, n) into f->m: in one
+ * pass, or reranked as said above, its count then in f->mc. Without
+ * positions to check, the count is a run of its own that weighs nothing
+ * (Xapian::BoolWeight: counting 10,000 matches of `at attacks` took 13 M
+ * instructions where weighing them took 33 M), and the candidates come
+ * from a run that only ranks, which Xapian prunes (24 M for 200); with
+ * them, that would check every position twice, so one run counts and
+ * gives the candidates.
+ */
 static quire_status_t run_counted(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
                                   const quirei_q *filters, const quire_search_options_t *o,
                                   unsigned n, found_t *f)
@@ -216,40 +268,35 @@ static quire_status_t run_counted(quire_reader_t *r, const qn *tree, quirei_comp
     c->no_boost = 0;
     if (st)
         return st;
-    if (!c->boost_dropped) /* nothing to rerank: the query as it is */
-        return run_compiled(r, c, q, o, 0, n, RUN_COUNT, &f->m);
     unsigned want = n > RERANK_CANDIDATES ? n : RERANK_CANDIDATES;
-    if ((st = run_compiled(r, c, q, o, 0, want, RUN_COUNT, &f->mc)))
-        return st;
-    size_t nc = quirei_mset_size(f->mc);
-    if (nc == 0) { /* nothing found: the fallbacks look at this */
+    quirei_mset *cand = NULL;
+    if (!c->boost_dropped) { /* nothing to rerank: the query as it is */
+        st = run_compiled(r, c, q, o, 0, n, RUN_COUNT, &f->m);
+    } else if (positional(tree)) {
+        if ((st = run_compiled(r, c, q, o, 0, want, RUN_COUNT, &f->mc)) == QUIRE_OK)
+            cand = f->mc;
+    } else if ((st = run_compiled(r, c, q, o, 0, 0, RUN_COUNT | RUN_UNWEIGHTED, &f->mc)) ==
+               QUIRE_OK) {
+        uint64_t total = quirei_mset_lower_bound(f->mc);
+        if (total == 0) {
+            /* nothing: the fallbacks follow */
+        } else if (quirei_mset_exact(f->mc) && total <= RERANK_CANDIDATES) {
+            /* Few matches: the whole query checks their positions in one
+             * pass, as cheaply as a rerank would. */
+            st = run(r, tree, c, filters, o, 0, n, 0, &f->m);
+        } else {
+            st = run_compiled(r, c, q, o, 0, want, 0, &cand);
+        }
+    }
+    quirei_q_free(q);
+    if (st == QUIRE_OK && cand && quirei_mset_size(cand))
+        st = rerank(r, tree, c, filters, o, n, cand, f);
+    if (cand != f->mc)
+        quirei_mset_free(cand);
+    if (st == QUIRE_OK && !f->m) { /* nothing found: an empty page */
         f->m = f->mc;
         f->mc = NULL;
-        return QUIRE_OK;
     }
-    unsigned *ids = calloc(nc + 1, sizeof *ids);
-    if (!ids)
-        return QUIRE_ENOMEM;
-    for (size_t i = 0; i < nc; i++)
-        ids[i] = quirei_mset_docid(f->mc, i);
-    int unsupported = 0;
-    quirei_q *only = quirei_q_docids(r->db, ids, nc, &unsupported);
-    free(ids);
-    if (!only && unsupported) { /* remote shards: in one pass */
-        quirei_mset_free(f->mc);
-        f->mc = NULL;
-        return run(r, tree, c, filters, o, 0, n, RUN_COUNT, &f->m);
-    }
-    if (only && filters) {
-        quirei_q *v[2] = {only, quirei_q_copy(filters)};
-        if (!v[1])
-            quirei_q_free(v[0]);
-        only = v[1] ? quirei_q_combine(QUIREI_OP_AND, v, 2, 0) : NULL;
-    }
-    if (!only)
-        return QUIRE_ENOMEM;
-    st = run(r, tree, c, only, o, 0, n, 0, &f->m);
-    quirei_q_free(only);
     return st;
 }
 
