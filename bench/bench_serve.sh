@@ -11,7 +11,11 @@
 #   THREADS     quire-serve --threads (default: its own default, one per core)
 #
 # The server and wrk share the machine's cores (wrk -t1 takes part of one), as the
-# in-process threads do not: the ratio is a lower bound of what the server alone does.
+# in-process threads do not. On a loaded machine wall throughput follows each side's
+# share of the cores (the server has more threads), so CPU time is measured too: the
+# in-process tool's CPU time per search against the server's (all its threads, user +
+# system, from /proc) per request; their ratio is the throughput ratio the two would
+# reach on cores of their own, provided the server keeps both busy (workers.h).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -65,17 +69,25 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # warm-up: the set once over HTTP (the in-process tool warms up by itself)
 PATHS=$OUT/paths wrk -t1 -c2 -d3s -s bench/rotate.lua "$BASE" >/dev/null
 for ((r = 1; r <= ROUNDS; r++)); do
-  inproc=$("$BUILD/bin/inproc_throughput" --db "$QUIRE_DB" --set "$SET" --threads 2 --seconds "$DUR" |
-    awk '/^searches/ { print $2 }')
+  "$BUILD/bin/inproc_throughput" --db "$QUIRE_DB" --set "$SET" --threads 2 --seconds "$DUR" >"$OUT/inproc.$r"
+  inproc=$(awk '/^searches/ { print $2 }' "$OUT/inproc.$r")
+  icpu=$(awk '/^cpu/ { print $3 }' "$OUT/inproc.$r")
+  # the server's CPU time (every thread, user + system, in clock ticks) over the run
+  t0=$(awk '{ print $14 + $15 }' /proc/$SERVE_PID/stat)
   PATHS=$OUT/paths wrk -t1 -c2 -d"${DUR}s" --latency -s bench/rotate.lua "$BASE" >"$OUT/wrk.$r"
+  t1=$(awk '{ print $14 + $15 }' /proc/$SERVE_PID/stat)
   http=$(awk '/^Requests\/sec:/ { print $2 }' "$OUT/wrk.$r")
+  nreq=$(awk '/requests in/ { print $1 }' "$OUT/wrk.$r")
   bad=$(awk -F': *' '/Non-2xx/ { print $2 }' "$OUT/wrk.$r")
-  echo "$r $inproc $http ${bad:-0} $(cut -d' ' -f1 /proc/loadavg)" >>"$OUT/rounds"
-  echo "round $r: in-process ${inproc}/s, HTTP ${http}/s (non-2xx: ${bad:-0}), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  hcpu=$(awk -v a="$t0" -v b="$t1" -v n="$nreq" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f", (b - a) * 1000 / hz / n }')
+  echo "$r $inproc $http ${bad:-0} $(cut -d' ' -f1 /proc/loadavg) $icpu $hcpu" >>"$OUT/rounds"
+  echo "round $r: in-process ${inproc}/s (${icpu} ms CPU each), HTTP ${http}/s (${hcpu} ms server CPU each; non-2xx: ${bad:-0}), load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 echo
-echo "| round | in-process 2 threads, searches/s | quire-serve --cache-mb 0, 2 connections, req/s | HTTP / in-process | load (1 min) |"
-echo "|---:|---:|---:|---:|---:|"
-awk '{ printf "| %d | %.1f | %.1f | %.0f%% | %s |\n", $1, $2, $3, 100 * $3 / $2, $5 }' "$OUT/rounds"
-awk '{ print $3 / $2 }' "$OUT/rounds" | sort -g |
-  awk '{ v[NR] = $1 } END { printf "\nmedian HTTP / in-process: %.0f%%\n", 100 * v[int((NR + 1) / 2)] }'
+echo "| round | in-process 2 threads, searches/s | quire-serve --cache-mb 0, 2 connections, req/s | HTTP / in-process | in-process CPU ms / search | server CPU ms / request | CPU ratio (in-process / server) | load (1 min) |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk '{ printf "| %d | %.1f | %.1f | %.0f%% | %.3f | %.3f | %.0f%% | %s |\n", $1, $2, $3, 100 * $3 / $2, $6, $7, 100 * $6 / $7, $5 }' "$OUT/rounds"
+med() { sort -g | awk '{ v[NR] = $1 } END { printf "%.0f%%", 100 * v[int((NR + 1) / 2)] }'; }
+echo
+echo "median HTTP / in-process throughput: $(awk '{ print $3 / $2 }' "$OUT/rounds" | med);" \
+     "median CPU ratio: $(awk '{ print $6 / $7 }' "$OUT/rounds" | med)"
