@@ -30,6 +30,7 @@ SET=${SET:-bench/common_words}
 ROUNDS=${ROUNDS:-3}
 RUNS=${RUNS:-3}
 ICOUNT=${ICOUNT:-1}
+[[ $BUILD = /* ]] || BUILD=$PWD/$BUILD
 EQ=$BUILD/bin/eval_quotes
 BQ=$BUILD/bin/baseline_xapian_query
 CAL=10001 # QUIRE_EXACT_TOTAL + 1
@@ -98,9 +99,11 @@ count() {  # name function command...
   done >"$OUT/ic.$name"
 }
 ABS_SET=$(cd "$SET" && pwd)
-count quire quire_search "$PWD/$EQ" --db "$QUIRE_DB" --set "$ABS_SET" --runs 2 --snippets
-count engine quire_search "$PWD/$EQ" --db "$QUIRE_DB" --set "$ABS_SET" --runs 2
-count plain '*answer_query*' "$PWD/$BQ" --db "$BASE_DB" --set "$ABS_SET" --runs 2 --check-at-least $CAL
+ABS_QDB=$(cd "$QUIRE_DB" && pwd)
+ABS_BDB=$(cd "$BASE_DB" && pwd)
+count quire quire_search "$EQ" --db "$ABS_QDB" --set "$ABS_SET" --runs 2 --snippets
+count engine quire_search "$EQ" --db "$ABS_QDB" --set "$ABS_SET" --runs 2
+count plain '*answer_query*' "$BQ" --db "$ABS_BDB" --set "$ABS_SET" --runs 2 --check-at-least $CAL
 
 python3 - "$OUT" "$SET/expected.jsonl" <<'EOF'
 import json, sys

@@ -59,7 +59,6 @@ static unsigned exact_cap(const quire_search_options_t *o)
  * by id in Xapian (see below). */
 #define RUN_COUNT 1
 #define RUN_TIES 2
-#define RUN_UNWEIGHTED 4 /* only count: Xapian's BoolWeight */
 /* Hits this far past the page are fetched, so that a tie at its end is
  * usually seen whole in one search. */
 #define TIE_SLACK 8
@@ -137,7 +136,6 @@ static quire_status_t run_compiled(quire_reader_t *r, quirei_compile_t *c, quire
         .max_postings = maxp,
         .spy_slots = slots,
         .nspy = nspy,
-        .unweighted = !!(flags & RUN_UNWEIGHTED),
     };
     return quirei_rdb_search(r->db, q, &spec, out, &r->detail);
 }
@@ -201,17 +199,6 @@ static void found_release(found_t *f)
  */
 #define RERANK_CANDIDATES 200
 
-/* Does the tree check positions (a phrase, or a word of several tokens)? */
-static int positional(const qn *n)
-{
-    if (n->kind == QN_PHRASE || (n->kind == QN_WORDS && n->nterms > 1))
-        return 1;
-    for (size_t i = 0; i < n->nkids; i++)
-        if (positional(n->kids[i]))
-            return 1;
-    return 0;
-}
-
 /* f->m: the hits [0, n) of tree (compiled whole, boost and all) among the
  * candidates, the hits of `cand`. */
 static quire_status_t rerank(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
@@ -244,13 +231,12 @@ static quire_status_t rerank(quire_reader_t *r, const qn *tree, quirei_compile_t
 
 /*
  * Run tree (relevance order, counting) for hits [0, n) into f->m: in one
- * pass, or reranked as said above, its count then in f->mc. Without
- * positions to check, the count is a run of its own that weighs nothing
- * (Xapian::BoolWeight: counting 10,000 matches of `at attacks` took 13 M
- * instructions where weighing them took 33 M), and the candidates come
- * from a run that only ranks, which Xapian prunes (24 M for 200); with
- * them, that would check every position twice, so one run counts and
- * gives the candidates.
+ * pass, or reranked as said above, its count then in f->mc. (Counting in a
+ * run of its own that weighs nothing, Xapian::BoolWeight, and ranking in
+ * another that Xapian prunes took fewer instructions, 37 M against 47 M for
+ * `at attacks`, but more CPU time, 1.31 s against 1.12 s for the
+ * common-bag queries: reading the postings twice costs more in the kernel
+ * and the caches than weighing them once. bench/RESULTS.md, issue 15.)
  */
 static quire_status_t run_counted(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
                                   const quirei_q *filters, const quire_search_options_t *o,
@@ -268,31 +254,16 @@ static quire_status_t run_counted(quire_reader_t *r, const qn *tree, quirei_comp
     c->no_boost = 0;
     if (st)
         return st;
-    unsigned want = n > RERANK_CANDIDATES ? n : RERANK_CANDIDATES;
-    quirei_mset *cand = NULL;
     if (!c->boost_dropped) { /* nothing to rerank: the query as it is */
         st = run_compiled(r, c, q, o, 0, n, RUN_COUNT, &f->m);
-    } else if (positional(tree)) {
-        if ((st = run_compiled(r, c, q, o, 0, want, RUN_COUNT, &f->mc)) == QUIRE_OK)
-            cand = f->mc;
-    } else if ((st = run_compiled(r, c, q, o, 0, 0, RUN_COUNT | RUN_UNWEIGHTED, &f->mc)) ==
-               QUIRE_OK) {
-        uint64_t total = quirei_mset_lower_bound(f->mc);
-        if (total == 0) {
-            /* nothing: the fallbacks follow */
-        } else if (quirei_mset_exact(f->mc) && total <= RERANK_CANDIDATES) {
-            /* Few matches: the whole query checks their positions in one
-             * pass, as cheaply as a rerank would. */
-            st = run(r, tree, c, filters, o, 0, n, 0, &f->m);
-        } else {
-            st = run_compiled(r, c, q, o, 0, want, 0, &cand);
-        }
+        quirei_q_free(q);
+        return st;
     }
+    unsigned want = n > RERANK_CANDIDATES ? n : RERANK_CANDIDATES;
+    st = run_compiled(r, c, q, o, 0, want, RUN_COUNT, &f->mc);
     quirei_q_free(q);
-    if (st == QUIRE_OK && cand && quirei_mset_size(cand))
-        st = rerank(r, tree, c, filters, o, n, cand, f);
-    if (cand != f->mc)
-        quirei_mset_free(cand);
+    if (st == QUIRE_OK && quirei_mset_size(f->mc))
+        st = rerank(r, tree, c, filters, o, n, f->mc, f);
     if (st == QUIRE_OK && !f->m) { /* nothing found: an empty page */
         f->m = f->mc;
         f->mc = NULL;

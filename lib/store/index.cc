@@ -769,8 +769,6 @@ quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, const quirei
         }
         Xapian::Enquire enq(db->db);
         enq.set_query(q->q);
-        if (s->unweighted)
-            enq.set_weighting_scheme(Xapian::BoolWeight());
         if (s->sort_slot >= 0)
             enq.set_sort_by_value_then_relevance((Xapian::valueno)s->sort_slot, true);
         else if (s->tie_slot >= 0)

@@ -165,9 +165,6 @@ typedef struct quirei_search_spec {
      * them, at most QUIREI_MAX_SPIES; see quirei_mset_take_counts(). */
     const unsigned *spy_slots;
     size_t nspy;
-    /* Weigh nothing (Xapian::BoolWeight): for a run that only counts
-     * (limit 0), which then skips every weight calculation. */
-    int unweighted;
 } quirei_search_spec;
 quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, const quirei_search_spec *s,
                                  quirei_mset **out, quirei_buf *err);
