@@ -14,6 +14,7 @@
 
 #include "hash.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -480,6 +481,109 @@ quirei_q *quirei_q_copy(const quirei_q *q)
 void quirei_q_free(quirei_q *q)
 {
     delete q;
+}
+
+namespace {
+
+/* The documents of a list, for quirei_q_docids(). Xapian gives each shard
+ * of a combined database its own clone, initialised with that shard alone,
+ * whose document numbers are the combined ones d of that shard: shard
+ * (d - 1) % n, number (d - 1) / n + 1. A clone tells its shard by uuid; one
+ * it cannot tell (two shards with one uuid: a copied shard) passes every
+ * document of its shard, so the filter never drops a listed one. */
+class DocidSource : public Xapian::PostingSource {
+    std::shared_ptr<const std::vector<Xapian::docid>> all_; /* sorted, combined */
+    std::shared_ptr<const std::vector<std::string>> uuids_; /* of each shard */
+    std::vector<Xapian::docid> ids_;                        /* this shard's, sorted */
+    bool every_ = false;                                    /* the uuid was not told */
+    Xapian::docid last_ = 0, cur_ = 0;
+    size_t i_ = 0;
+    bool started_ = false;
+
+  public:
+    DocidSource(std::shared_ptr<const std::vector<Xapian::docid>> all,
+                std::shared_ptr<const std::vector<std::string>> uuids)
+        : all_(std::move(all)), uuids_(std::move(uuids))
+    {
+    }
+    PostingSource *clone() const override { return new DocidSource(all_, uuids_); }
+    std::string name() const override { return std::string(); }
+    void init(const Xapian::Database &db) override
+    {
+        started_ = false;
+        i_ = 0;
+        ids_.clear();
+        every_ = false;
+        size_t n = uuids_->size();
+        if (n <= 1) {
+            ids_ = *all_;
+            return;
+        }
+        size_t k = n;
+        std::string u = db.get_uuid();
+        for (size_t j = 0; j < n; j++)
+            if ((*uuids_)[j] == u) {
+                if (k < n) { /* twice: cannot tell */
+                    k = n;
+                    break;
+                }
+                k = j;
+            }
+        if (k == n) {
+            every_ = true;
+            last_ = db.get_lastdocid();
+            return;
+        }
+        for (Xapian::docid d : *all_)
+            if ((d - 1) % n == k)
+                ids_.push_back((d - 1) / (Xapian::docid)n + 1);
+    }
+    Xapian::doccount get_termfreq_min() const override { return every_ ? 0 : ids_.size(); }
+    Xapian::doccount get_termfreq_est() const override { return every_ ? last_ : ids_.size(); }
+    Xapian::doccount get_termfreq_max() const override { return every_ ? last_ : ids_.size(); }
+    void next(double) override
+    {
+        if (every_)
+            cur_ = started_ ? cur_ + 1 : 1;
+        else if (started_)
+            i_++;
+        started_ = true;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        started_ = true;
+        if (every_) {
+            cur_ = cur_ > did ? cur_ : did;
+            return;
+        }
+        i_ = std::lower_bound(ids_.begin() + (std::ptrdiff_t)i_, ids_.end(), did) - ids_.begin();
+    }
+    bool at_end() const override { return every_ ? cur_ > last_ : i_ >= ids_.size(); }
+    Xapian::docid get_docid() const override { return every_ ? cur_ : ids_[i_]; }
+};
+
+} // namespace
+
+quirei_q *quirei_q_docids(quirei_rdb *db, const unsigned *ids, size_t n, int *unsupported)
+{
+    *unsupported = 0;
+    try {
+        for (auto &s : db->shards)
+            if (s.remote) {
+                *unsupported = 1;
+                return nullptr;
+            }
+        auto all = std::make_shared<std::vector<Xapian::docid>>(ids, ids + n);
+        std::sort(all->begin(), all->end());
+        all->erase(std::unique(all->begin(), all->end()), all->end());
+        auto uuids = std::make_shared<std::vector<std::string>>();
+        for (auto &s : db->shards)
+            uuids->push_back(s.db.get_uuid());
+        Xapian::Query src((new DocidSource(all, uuids))->release());
+        return new quirei_q{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, src, 0.0)};
+    } catch (...) {
+        return nullptr;
+    }
 }
 
 /* The postings q would read, if more than `max` (else 0): the sum of its

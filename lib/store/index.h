@@ -181,6 +181,12 @@ quirei_q *quirei_q_wildcard(quirei_rdb *db, const char *prefix, unsigned limit);
 /* Documents whose value in `slot` is within [lo, hi]; NULL = open end. */
 quirei_q *quirei_q_value_range(unsigned slot, const char *lo, const char *hi);
 quirei_q *quirei_q_copy(const quirei_q *q);
+/* A filter (weight 0) matching exactly the documents ids[0, n) of db, as
+ * quirei_mset_docid() numbers them (in any order): what reranks a few
+ * candidates with a costlier query (search.c). NULL when out of memory, and
+ * with *unsupported set when db has a remote shard (a custom posting
+ * source does not cross the wire). */
+quirei_q *quirei_q_docids(quirei_rdb *db, const unsigned *ids, size_t n, int *unsupported);
 /* q with its weights multiplied by factor (OP_SCALE_WEIGHT); takes q. NULL
  * when out of memory (q is then freed) or when q is NULL. */
 quirei_q *quirei_q_scale(quirei_q *q, double factor);
