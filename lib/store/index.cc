@@ -146,9 +146,9 @@ quire_status_t quirei_xdoc_add_posting(quirei_xdoc *d, const char *term, size_t 
 }
 
 quire_status_t quirei_xdoc_add_term(quirei_xdoc *d, const char *term, size_t len,
-                                    quirei_buf *err)
+                                    uint32_t wdfinc, quirei_buf *err)
 {
-    GUARD("add term", d->doc.add_term(std::string(term, len)))
+    GUARD("add term", d->doc.add_term(std::string(term, len), wdfinc))
 }
 
 quire_status_t quirei_xdoc_add_boolean_term(quirei_xdoc *d, const char *term, size_t len,
@@ -212,6 +212,11 @@ quire_status_t quirei_wdb_replace(quirei_wdb *db, const char *idterm, size_t idl
         *replaced = db->db.term_exists(id);
         db->db.replace_document(id, doc->doc);
     })
+}
+
+quire_status_t quirei_wdb_add(quirei_wdb *db, quirei_xdoc *doc, quirei_buf *err)
+{
+    GUARD("index document", db->db.add_document(doc->doc))
 }
 
 quire_status_t quirei_wdb_delete(quirei_wdb *db, const char *idterm, size_t idlen, int *found,

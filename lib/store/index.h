@@ -27,8 +27,10 @@ void quirei_xdoc_free(quirei_xdoc *d);
 quire_status_t quirei_xdoc_clear(quirei_xdoc *d, quirei_buf *err);
 quire_status_t quirei_xdoc_add_posting(quirei_xdoc *d, const char *term, size_t len,
                                        uint32_t pos, quirei_buf *err);
+/* A term without positions; its wdf grows by wdfinc (a term counted n
+ * times by the caller is added once with n). */
 quire_status_t quirei_xdoc_add_term(quirei_xdoc *d, const char *term, size_t len,
-                                    quirei_buf *err);
+                                    uint32_t wdfinc, quirei_buf *err);
 quire_status_t quirei_xdoc_add_boolean_term(quirei_xdoc *d, const char *term, size_t len,
                                             quirei_buf *err);
 quire_status_t quirei_xdoc_set_value(quirei_xdoc *d, unsigned slot, const char *v,
@@ -50,6 +52,9 @@ quire_status_t quirei_wdb_set_metadata(quirei_wdb *db, const char *key, const ch
  * until quirei_wdb_commit(). */
 quire_status_t quirei_wdb_replace(quirei_wdb *db, const char *idterm, size_t idlen,
                                   quirei_xdoc *doc, int *replaced, quirei_buf *err);
+/* Add a document the caller knows to be new (no document of the shard
+ * holds its id term): quirei_wdb_replace() without the lookups. */
+quire_status_t quirei_wdb_add(quirei_wdb *db, quirei_xdoc *doc, quirei_buf *err);
 /* Delete the document whose unique id term is `idterm`; *found tells
  * whether there was one (a missing one is not an error). Like a replace,
  * invisible to readers until quirei_wdb_commit(). */

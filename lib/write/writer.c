@@ -31,6 +31,7 @@
 #include "store/index.h"
 #include "store/layout.h"
 #include "text/stemmer.h"
+#include "write/id_set.h"
 #include "write/merge.h"
 #include "write/verify.h"
 #include "strbuf.h"
@@ -83,6 +84,8 @@ typedef struct shard {
     quirei_doc_terms terms;
     unsigned since_commit;  /* documents added or replaced since the last commit */
     unsigned deletes_since; /* documents deleted since the last commit */
+    int fresh;              /* held no document when opened: ids tells what is new */
+    quirei_id_set ids;      /* hashes of the ids added since (write/id_set.h) */
 } shard_t;
 
 struct quire_writer {
@@ -154,14 +157,28 @@ static rec_t *pop(shard_t *s)
 
 /* ------------------------------------------------------------ worker ---- */
 
+/* Store the document just made, by its id term (in s->terms.term): an id
+ * that a fresh shard certainly does not hold yet is added without looking
+ * it up (id_set.h), any other replaces what the shard holds. */
+static quire_status_t store_doc(shard_t *s, int *replaced)
+{
+    int seen = 1;
+    *replaced = 0;
+    if (s->fresh && quirei_id_set_add(&s->ids, s->terms.term.ptr, s->terms.term.len, &seen) < 0)
+        seen = 1; /* out of memory for the set: look it up */
+    if (!seen)
+        return quirei_wdb_add(s->db, s->terms.xdoc, &s->terms.err);
+    return quirei_wdb_replace(s->db, s->terms.term.ptr, s->terms.term.len, s->terms.xdoc,
+                              replaced, &s->terms.err);
+}
+
 static quire_status_t index_doc(shard_t *s, const rec_t *r)
 {
     quire_status_t st = quirei_doc_terms_make(&s->terms, r->f, r->flen);
     if (st)
         return st;
     int replaced = 0;
-    st = quirei_wdb_replace(s->db, s->terms.term.ptr, s->terms.term.len, s->terms.xdoc,
-                            &replaced, &s->terms.err);
+    st = store_doc(s, &replaced);
     if (st)
         return st;
     atomic_fetch_add(replaced ? &s->w->replaced : &s->w->added, 1);
@@ -404,6 +421,10 @@ static quire_status_t open_shard(quire_writer_t *w, unsigned i, int creating, ch
         return fail(detail, st, "%s", shard_msg(s, st, "out of memory"));
     if ((st = init_metadata(w, s, creating, detail)))
         return st;
+    uint64_t docs = 0;
+    if ((st = quirei_wdb_doc_count(s->db, &docs, &s->terms.err)))
+        return fail(detail, st, "%s", shard_msg(s, st, "out of memory"));
+    s->fresh = docs == 0;
     /* The language is known only now (an existing index keeps its own). */
     st = quirei_doc_terms_init(&s->terms, w->language);
     if (st == QUIRE_ELANG)
@@ -434,6 +455,7 @@ static void writer_free(quire_writer_t *w)
     for (unsigned i = 0; w->shards && i < w->nshards; i++) {
         shard_t *s = &w->shards[i];
         quirei_doc_terms_release(&s->terms);
+        quirei_id_set_release(&s->ids);
         pthread_mutex_destroy(&s->mu);
         pthread_cond_destroy(&s->not_empty);
         pthread_cond_destroy(&s->not_full);
