@@ -74,10 +74,13 @@ quire_status_t quire_reader_open(const char *path, quire_reader_t **out, char **
     quirei_buf_release(&v);
     if (st == QUIRE_ENOTINDEX && quire_shards(path)) {
         quirei_buf msg2 = QUIREI_BUF_INIT;
-        quirei_buf_setf(&msg2, "the index is damaged: %s%s", quirei_buf_cstr(&r->detail),
-                        strstr(quirei_buf_cstr(&r->detail), "no schema version")
-                            ? " (the metadata of its postlist.glass cannot be read)"
-                            : "");
+        if (strstr(quirei_buf_cstr(&r->detail), "no schema version"))
+            quirei_buf_setf(&msg2,
+                            "the index is damaged: %s: its schema version (metadata kept in "
+                            "postlist.glass) cannot be read",
+                            path);
+        else
+            quirei_buf_setf(&msg2, "the index is damaged: %s", quirei_buf_cstr(&r->detail));
         quirei_buf_set(&r->detail, msg2.ptr, msg2.len);
         quirei_buf_release(&msg2);
         st = QUIRE_ECORRUPT;
