@@ -5,13 +5,15 @@
 # (OLD_BIN: a build of the commit before), interleaved run by run; and the
 # full check (quire-index --check) of INDEX, the price of the other choice
 # (check every generation before serving it). Never writes into INDEX.
-# Medians of RUNS (default 11); instructions from perf stat (the machine is
-# shared: wall times are noisy, instruction counts are not).
+# Medians of RUNS (default 11). The machine is shared and loaded and its
+# virtual CPU counts no instructions (perf stat: not supported), so CPU
+# time (user + system, of every process of the run: /usr/bin/time) is given
+# beside wall time.
 set -euo pipefail
 NEW=$1 OLD=$2 DB=$3 RUNS=${4:-11}
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N); echo $(((t1 - t0) / 1000)); }
-instr() { perf stat -x, -e instructions:u "$@" 2>&1 >/dev/null | awk -F, '/instructions/ {print $1}'; }
+cpu() { /usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.0f\n", ($1 + $2) * 1000}'; }
 echo "load: $(uptime)"
 for what in search; do
   : >/tmp/bd.new; : >/tmp/bd.old; : >/tmp/bd.newi; : >/tmp/bd.oldi
@@ -19,41 +21,39 @@ for what in search; do
     ms "$OLD/quire-search" --db "$DB" cyber espionage >>/tmp/bd.old
     ms "$NEW/quire-search" --db "$DB" cyber espionage >>/tmp/bd.new
   done
-  for ((i = 0; i < 3; i++)); do
-    instr "$OLD/quire-search" --db "$DB" cyber espionage >>/tmp/bd.oldi
-    instr "$NEW/quire-search" --db "$DB" cyber espionage >>/tmp/bd.newi
+  for ((i = 0; i < RUNS; i++)); do
+    cpu "$OLD/quire-search" --db "$DB" cyber espionage >>/tmp/bd.oldi
+    cpu "$NEW/quire-search" --db "$DB" cyber espionage >>/tmp/bd.newi
   done
   echo "quire-search 'cyber espionage' wall us: old $(median </tmp/bd.old) new $(median </tmp/bd.new)"
-  echo "quire-search instructions:u (all processes): old $(median </tmp/bd.oldi) new $(median </tmp/bd.newi)"
+  echo "quire-search CPU ms (user+sys, all processes): old $(median </tmp/bd.oldi) new $(median </tmp/bd.newi)"
 done
-# Start-up: exec to "listening on".
-start_ms() {
-  local t0 t1 pid line
+# Start-up: exec to "listening on" (the server's stderr goes to a file,
+# read until that line appears).
+LOG=$(mktemp)
+serve() { "$@" 2>"$LOG" & SRV=$!; until grep -q "listening on" "$LOG" 2>/dev/null; do sleep 0.002; done; }
+stop() { kill -TERM "$SRV" 2>/dev/null || true; wait "$SRV" 2>/dev/null || true; }
+start_us() {
+  local t0 t1
   t0=$(date +%s%N)
-  coproc SRV { exec "$1/quire-serve" --db "$DB" --port 0 2>&1; }
-  read -r line <&"${SRV[0]}"
+  serve "$1/quire-serve" --db "$DB" --port 0
   t1=$(date +%s%N)
-  kill -TERM "$SRV_PID" 2>/dev/null || true
-  wait "$SRV_PID" 2>/dev/null || true
+  stop
   echo $(((t1 - t0) / 1000))
 }
 : >/tmp/bd.new; : >/tmp/bd.old
 for ((i = 0; i < RUNS; i++)); do
-  start_ms "$OLD" >>/tmp/bd.old
-  start_ms "$NEW" >>/tmp/bd.new
+  start_us "$OLD" >>/tmp/bd.old
+  start_us "$NEW" >>/tmp/bd.new
 done
 echo "quire-serve start to listening, us: old $(median </tmp/bd.old) new $(median </tmp/bd.new)"
 # Latency: one connection, one query, wrk's percentiles.
 lat() {
-  local line port out
-  coproc SRV { exec "$1/quire-serve" --db "$DB" --port 0 --threads 1 --cache-mb 0 2>&1; }
-  read -r line <&"${SRV[0]}"
-  port=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' <<<"$line")
-  cat <&"${SRV[0]}" >/dev/null &
-  out=$(wrk -t1 -c1 -d5s --latency "http://127.0.0.1:$port/api/search?q=cyber+espionage" | awk '/ 50%/ {print $2} / 99%/ {print $2}' | paste -sd' ')
-  kill -TERM "$SRV_PID" 2>/dev/null || true
-  wait "$SRV_PID" 2>/dev/null || true
-  echo "$out"
+  local port
+  serve "$1/quire-serve" --db "$DB" --port 0 --threads 1 --cache-mb 0
+  port=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$LOG" | head -1)
+  wrk -t1 -c1 -d5s --latency "http://127.0.0.1:$port/api/search?q=cyber+espionage" | awk '/ 50%/ {print $2} / 99%/ {print $2}' | paste -sd' '
+  stop
 }
 for ((i = 0; i < 3; i++)); do
   echo "search latency p50 p99 (wrk, 5 s, 1 connection): old $(lat "$OLD") new $(lat "$NEW")"
@@ -62,6 +62,6 @@ done
 t0=$(date +%s%N)
 "$NEW/quire-index" --check --db "$DB" >/dev/null
 t1=$(date +%s%N)
-echo "quire-index --check: $(((t1 - t0) / 1000000)) ms wall, $(instr "$NEW/quire-index" --check --db "$DB") instructions:u"
-echo "xapian-check alone: $(instr xapian-check "$(ls -d "$DB"/shard* | head -1)") instructions:u"
-rm -f /tmp/bd.new /tmp/bd.old /tmp/bd.newi /tmp/bd.oldi
+echo "quire-index --check: $(((t1 - t0) / 1000000)) ms wall; CPU ms $(cpu "$NEW/quire-index" --check --db "$DB")"
+echo "xapian-check alone (the Xapian part): CPU ms $(cpu xapian-check "$(ls -d "$DB"/shard* | head -1)")"
+rm -f /tmp/bd.new /tmp/bd.old /tmp/bd.newi /tmp/bd.oldi "$LOG"

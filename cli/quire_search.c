@@ -96,10 +96,13 @@ static void usage(FILE *out)
           "\n"
           "Exit status: 0 hits found (--sources: listed), 1 no hits, 2 usage error (a\n"
           "bad option or value: --from 2016-02-30, --from after --to, --offset + --limit\n"
-          "over 10000, --facets title), 3 the index could not be read, 4 bad query (the\n"
-          "message shows the position). With --batch: 0 some query found hits, 1 none\n"
-          "did, 4 a query was refused (each is answered in the output, in order), 2 FILE\n"
-          "is unreadable or malformed. With --similar: 1 also when no document has ID.\n",
+          "over 10000, --facets title), 3 the index could not be read (missing, or\n"
+          "damaged: the search runs in a child process, so that even a crash of the\n"
+          "search engine on a damaged index is reported; see quire-index --check),\n"
+          "4 bad query (the message shows the position). With --batch: 0 some query\n"
+          "found hits, 1 none did, 4 a query was refused (each is answered in the\n"
+          "output, in order), 2 FILE is unreadable or malformed. With --similar: 1\n"
+          "also when no document has ID.\n",
           out);
 }
 

@@ -58,8 +58,12 @@ void supervisor_name_damage(const char *db, quirei_buf *out)
     while (pid > 0 && (n = read(fds[0], buf, sizeof buf)) > 0)
         quirei_buf_add(out, buf, (size_t)n);
     close(fds[0]);
-    if (pid > 0)
-        waitpid(pid, NULL, 0);
+    int status = 0;
+    if (pid > 0 && waitpid(pid, &status, 0) == pid &&
+        !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+        quirei_buf_addf(out, "%sthe search engine (Xapian %s) crashed checking it too (%s)",
+                        out->len ? " " : "", quire_xapian_version(),
+                        quirei_crash_signal_name(WIFSIGNALED(status) ? WTERMSIG(status) : 0));
 }
 
 /* The mark a restarted worker reads (damage.h). */

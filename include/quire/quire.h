@@ -819,8 +819,9 @@ void quire_reader_close(quire_reader_t *r);
  * tables against each other) and Quire's own checks (the four tables
  * postlist, termlist, position and docdata present, the schema version
  * metadata, every stored record parsing). Remote shards are listed as not
- * checked. Takes about 10 s per GB of index on a quiet disk: a tool for
- * quire-index --check and the writer, not for every open.
+ * checked. Reads the whole index: 7-8.5 s of CPU for the shared corpus's
+ * 606 MB (bench/RESULTS.md): a tool for quire-index --check and the
+ * writer, not for every open.
  *
  * *report (when report is not NULL) receives a malloc'd text the caller
  * frees with free(): for each shard, one line per table, schema and
@@ -834,10 +835,10 @@ void quire_reader_close(quire_reader_t *r);
  * empty, foreign); QUIRE_ENOTFOUND (no such directory); QUIRE_EINVAL
  * (NULL or empty path); QUIRE_ENOMEM. Never modifies the index.
  *
- * The check runs in the calling process. Xapian 1.4 (1.4.22 was seen to)
- * can crash with SIGSEGV on some damaged files while reading them (not
- * while checking them, in every damage tried); programs that must
- * survive that run reads in a child process (see quire-search).
+ * The check runs in the calling process. Xapian 1.4.22 was seen to crash
+ * (SIGSEGV) on damaged files while reading them, and once, under
+ * AddressSanitizer, while checking them; programs that must survive that
+ * run the check in a child process (quire-index, quire-serve).
  */
 quire_status_t quire_index_check(const char *path, char **report);
 

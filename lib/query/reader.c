@@ -88,10 +88,13 @@ quire_status_t quire_reader_open_sources(const char *const *sources, size_t n,
         st = check_schema(r, sources[0]);
     if (st == QUIRE_ENOTINDEX && n == 1 && quire_shards(sources[0])) {
         quirei_buf msg2 = QUIREI_BUF_INIT;
-        quirei_buf_setf(&msg2, "the index is damaged: %s%s", quirei_buf_cstr(&r->detail),
-                        strstr(quirei_buf_cstr(&r->detail), "no schema version")
-                            ? " (the metadata of its postlist.glass cannot be read)"
-                            : "");
+        if (strstr(quirei_buf_cstr(&r->detail), "no schema version"))
+            quirei_buf_setf(&msg2,
+                            "the index is damaged: %s: its schema version (metadata kept in "
+                            "postlist.glass) cannot be read",
+                            path);
+        else
+            quirei_buf_setf(&msg2, "the index is damaged: %s", quirei_buf_cstr(&r->detail));
         quirei_buf_set(&r->detail, msg2.ptr, msg2.len);
         quirei_buf_release(&msg2);
         st = QUIRE_ECORRUPT;

@@ -36,21 +36,15 @@ void quirei_verify_advice(const char *dir, quirei_buf *err)
 
 static uint64_t hash_dir(uint64_t h, const char *dir);
 
-/* "UUID REVISION FILES" of the shard, FILES a hash of its files' names,
- * sizes, inodes and change times (hash_dir): a copy, a restore or an edit
- * by hand changes it where Xapian's revision stays. Its schema version
- * goes to *schema. */
-static quire_status_t identity(const char *shard, quirei_buf *schema, char line[96],
-                               quirei_buf *err)
+/* The shard's state as the cache knows it: a hash of its files' names,
+ * sizes, inodes and change times (hash_dir). A commit, a copy, a restore or
+ * an edit by hand changes it; reading does not. Computed without opening
+ * the shard: opening a damaged one can crash libxapian, and the check
+ * must come first. */
+static void files_line(const char *shard, char line[96])
 {
-    char uuid[37] = "";
-    uint64_t rev = 0;
-    quire_status_t st =
-        quirei_shard_identity(shard, QUIREI_META_SCHEMA, schema, uuid, &rev, err);
-    if (st == QUIRE_OK)
-        snprintf(line, 96, "%s %llu %016llx\n", uuid, (unsigned long long)rev,
-                 (unsigned long long)hash_dir(QUIREI_FNV64_INIT, shard));
-    return st;
+    snprintf(line, 96, "files %016llx\n",
+             (unsigned long long)hash_dir(QUIREI_FNV64_INIT, shard));
 }
 
 static int cached_sound(const char *shard, const char *line)
@@ -114,8 +108,8 @@ quire_status_t quirei_verify_shard(const char *shard, int use_cache, quirei_buf 
 {
     quirei_buf schema = QUIREI_BUF_INIT, msg = QUIREI_BUF_INIT;
     char line[96] = "";
-    quire_status_t id_st = identity(shard, &schema, line, &msg);
-    if (id_st == QUIRE_OK && use_cache && cached_sound(shard, line)) {
+    files_line(shard, line);
+    if (use_cache && cached_sound(shard, line)) {
         if (report)
             quirei_buf_addf(report, "%s: sound (checked before, unchanged since)\n", shard);
         quirei_buf_release(&schema);
@@ -128,11 +122,18 @@ quire_status_t quirei_verify_shard(const char *shard, int use_cache, quirei_buf 
         quirei_buf_setf(err, "%s: %s", shard, quirei_buf_cstr(&xr.other));
         goto out;
     }
-    /* Quire's own checks, on a shard Xapian can read. */
+    /* Quire's own checks, on a shard whose tables Xapian found sound. */
     records_t recs = {0};
     quirei_buf schema_line = QUIREI_BUF_INIT, rec_line = QUIREI_BUF_INIT;
     unsigned faults = xr.errors;
-    if (id_st != QUIRE_OK) {
+    char uuid[37];
+    uint64_t rev = 0;
+    quire_status_t id_st =
+        xr.errors ? QUIRE_ECORRUPT
+                  : quirei_shard_identity(shard, QUIREI_META_SCHEMA, &schema, uuid, &rev, &msg);
+    if (xr.errors) {
+        quirei_buf_setf(&schema_line, "not read (the tables are damaged)");
+    } else if (id_st != QUIRE_OK) {
         quirei_buf_setf(&schema_line, "unreadable (%s)", quirei_buf_cstr(&msg));
         faults++;
     } else if (quirei_schema_check(shard, quirei_buf_cstr(&schema), schema.len, &msg)) {
@@ -183,7 +184,7 @@ quire_status_t quirei_verify_shard(const char *shard, int use_cache, quirei_buf 
                                 quirei_buf_cstr(&xr.table[i]));
         if (xr.other.len)
             quirei_buf_addf(err, " %s;", xr.other.ptr);
-        if (strncmp(quirei_buf_cstr(&schema_line), "ok", 2) != 0)
+        if (xr.errors == 0 && strncmp(quirei_buf_cstr(&schema_line), "ok", 2) != 0)
             quirei_buf_addf(err, " schema: %s;", quirei_buf_cstr(&schema_line));
         if (rec_line.len && strncmp(rec_line.ptr, "ok", 2) != 0 && xr.errors == 0)
             quirei_buf_addf(err, " records: %s;", rec_line.ptr);

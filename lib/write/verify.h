@@ -4,7 +4,8 @@
  * quire_index_check() (quire.h) is the same check for everyone.
  *
  * A shard found sound is remembered in a file inside it (QUIREI_CHECKED_FILE:
- * its uuid and revision), so that the next writer skips checking it again
+ * a hash of its files' names, sizes, inodes and change times, which every
+ * commit changes), so that the next writer skips checking it again
  * until it changes: adding to a sound index costs one check of what the
  * write produced, not two.
  */
@@ -17,12 +18,12 @@
 #include "strbuf.h"
 
 /* The file, inside a shard directory, that records its last sound check
- * ("UUID REVISION\n"). Xapian ignores files it does not know. */
+ * ("files HASH\n"). Xapian ignores files it does not know. */
 #define QUIREI_CHECKED_FILE "quire-checked"
 
 /* Check the shard directory `shard` fully, appending its report to
  * `report` (may be NULL). With `use_cache`, a shard whose last sound check
- * is recorded for its current revision is not checked again, and a sound
+ * is recorded for its files as they are is not checked again, and a sound
  * result is recorded (the writer, which holds the index lock); without,
  * nothing is written (quire_index_check).
  * QUIRE_OK when sound; QUIRE_ECORRUPT when damaged (a one-line summary
