@@ -740,13 +740,12 @@ char *quire_results_text(const quire_results_t *res, int ansi);
  * expansion over it (words it uses often and the index rarely; stop
  * words, numbers, links, title/author/source terms, words no other
  * document holds and words held by over 5% of them, and over 100, left
- * out), searched
- * OR-ed and stemmed, BM25-ranked, without the document itself and without
- * its near-duplicates: another document whose body shares at least 60% of
- * its word 4-grams with it (resemblance, over the first 8 KiB of each),
- * or that has the same title (compared in lower case, letters and digits
- * only) and whose shorter body shares at least half of its 4-grams with
- * the other. Hits with equal scores come in the order of their ids, as
+ * out), searched OR-ed and stemmed, BM25-ranked, without the document
+ * itself and without its near-duplicates: another document whose body
+ * shares at least 60% of its word 4-grams with it (resemblance, over the
+ * first 8 KiB of each), or that has the same title (compared in lower
+ * case, letters and digits only) and whose shorter body shares at least
+ * half of its 4-grams with the other. Hits with equal scores come in the order of their ids, as
  * in quire_search().
  * The results' `query` is the expansion's words, space-separated (what
  * the snippets highlight); `total` counts the matches up to

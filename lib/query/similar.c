@@ -81,6 +81,7 @@
 #define SHINGLE_BYTES 8192 /* of each body: the cost is in sorting them */
 #define SAME_TEXT 0.6   /* resemblance of a near-duplicate */
 #define SAME_TITLE 0.5  /* containment of one under the same title */
+#define LENGTH_RATIO 0.4 /* see near_duplicate() */
 
 /* ------------------------------------------------------------ shingles -- */
 
@@ -171,6 +172,7 @@ static void title_key(const char *t, quirei_buf *out)
 /* The article the similar ones are like: its id, title key and shingles. */
 typedef struct source_doc {
     const char *id;
+    size_t body_len;
     quirei_buf title;
     shingles_t sh;
 } source_doc_t;
@@ -180,6 +182,18 @@ typedef struct source_doc {
 static int near_duplicate(const source_doc_t *src, const quire_stored_doc_t *d,
                           quirei_buf *title)
 {
+    title_key(d->doc.title, title);
+    int same_title = src->title.len && title->len == src->title.len &&
+                     memcmp(title->ptr, src->title.ptr, title->len) == 0;
+    /* Two sets resemble at most as much as the smaller is of the larger:
+     * bodies (as compared) of very different lengths under different
+     * titles are no near-duplicates, and their shingles are not made
+     * (most matches: half the cost of the check). LENGTH_RATIO is below
+     * SAME_TEXT, as shingles a byte vary from text to text. */
+    size_t a = src->body_len < SHINGLE_BYTES ? src->body_len : SHINGLE_BYTES;
+    size_t b = d->body_len < SHINGLE_BYTES ? d->body_len : SHINGLE_BYTES;
+    if (!same_title && (double)(a < b ? a : b) < LENGTH_RATIO * (double)(a < b ? b : a))
+        return 0;
     shingles_t sh = {0};
     if (shingles_make(d->doc.body, d->body_len, &sh) < 0)
         return -1;
@@ -188,10 +202,7 @@ static int near_duplicate(const source_doc_t *src, const quire_stored_doc_t *d,
     free(sh.h);
     if (either && (double)shared >= SAME_TEXT * (double)either)
         return 1;
-    title_key(d->doc.title, title);
-    return src->title.len && title->len == src->title.len &&
-           memcmp(title->ptr, src->title.ptr, title->len) == 0 && fewer &&
-           (double)shared >= SAME_TITLE * (double)fewer;
+    return same_title && fewer && (double)shared >= SAME_TITLE * (double)fewer;
 }
 
 /* ------------------------------------------------------------ expansion -- */
@@ -401,6 +412,7 @@ static quire_status_t load_source(quire_reader_t *r, const char *id, const quire
     if (st)
         return st;
     src->id = (*doc)->doc.id;
+    src->body_len = (*doc)->body_len;
     title_key((*doc)->doc.title, &src->title);
     return shingles_make((*doc)->doc.body, (*doc)->body_len, &src->sh) < 0 ? QUIRE_ENOMEM
                                                                            : QUIRE_OK;
