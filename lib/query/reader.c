@@ -92,7 +92,7 @@ quire_status_t quire_reader_open_sources(const char *const *sources, size_t n,
             quirei_buf_setf(&msg2,
                             "the index is damaged: %s: its schema version (metadata kept in "
                             "postlist.glass) cannot be read",
-                            path);
+                            sources[0]);
         else
             quirei_buf_setf(&msg2, "the index is damaged: %s", quirei_buf_cstr(&r->detail));
         quirei_buf_set(&r->detail, msg2.ptr, msg2.len);
