@@ -90,7 +90,7 @@ if command -v gnuplot >/dev/null; then
   gnuplot <<GP
 set terminal pngcairo size 1200,800 font ",10" noenhanced
 set output "$ROOT/bench/growth.png"
-set multiplot layout 2,2 title "Quire: 1x, 2x, 4x the shared corpus (issue 15, $(date -u +%Y-%m-%d), 2 shared cores)"
+set multiplot layout 2,2 title "Quire: 1x, 2x, 4x $( ((UNIT_EVERY > 1)) && echo "a 1/$UNIT_EVERY slice of ")the shared corpus (issue 15, $(date -u +%Y-%m-%d), 2 shared cores)"
 set key left top
 set xlabel "corpus multiple"
 set xtics (1, 2, 4)
