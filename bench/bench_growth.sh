@@ -10,6 +10,8 @@
 #   QUIRE_CORPUS  directory of *.jsonl.gz (default: ../shared/corpus)
 #   QUIRE_EVAL    eval set (default: ../shared/eval/open)
 #   SIZES         multiples to index (default "1 2 4")
+#   UNIT_EVERY    N > 1: the unit is every N-th record of the corpus, not all of it
+#                 (for a loaded machine: 1x, 2x, 4x of a quarter is 1/4, 1/2, 1)
 #   NO_APPEND=1   print only: do not write bench/growth.tsv, bench/growth.png or
 #                 append to bench/RESULTS.md
 #
@@ -24,6 +26,8 @@ BUILD=${1:-build}
 CORPUS=${QUIRE_CORPUS:-../shared/corpus}
 EVAL=${QUIRE_EVAL:-../shared/eval/open}
 SIZES=${SIZES:-"1 2 4"}
+UNIT_EVERY=${UNIT_EVERY:-1}
+[[ $UNIT_EVERY =~ ^[1-9][0-9]*$ ]] || { echo "bench_growth.sh: UNIT_EVERY must be a positive integer" >&2; exit 1; }
 TIME=/usr/bin/time
 die() { echo "bench_growth.sh: $*" >&2; exit 1; }
 [[ -d $CORPUS && -d $EVAL ]] || { echo "bench_growth.sh: corpus or eval set not found; skipping."; exit 0; }
@@ -39,8 +43,8 @@ make_copy() {  # c
   mkdir -p "$TMP/in/$c"
   for f in "${FILES[@]}"; do
     local out=$TMP/in/$c/$(basename "$f" .gz)
-    if ((c == 0)); then zcat "$f" >"$out"
-    else zcat "$f" | sed "s/^{\"id\": \"/{\"id\": \"g$c~/" >"$out"; fi
+    if ((c == 0)); then zcat "$f" | awk -v k="$UNIT_EVERY" 'NR % k == 1 || k == 1' >"$out"
+    else sed "s/^{\"id\": \"/{\"id\": \"g$c~/" "$TMP/in/0/$(basename "$f" .gz)" >"$out"; fi
   done
 }
 
@@ -86,7 +90,7 @@ if command -v gnuplot >/dev/null; then
   gnuplot <<GP
 set terminal pngcairo size 1200,800 font ",10" noenhanced
 set output "$ROOT/bench/growth.png"
-set multiplot layout 2,2 title "Quire: 1x, 2x, 4x the shared corpus (issue 15, $(date -u +%Y-%m-%d), 2 shared cores)"
+set multiplot layout 2,2 title "Quire: 1x, 2x, 4x $( ((UNIT_EVERY > 1)) && echo "a 1/$UNIT_EVERY slice of ")the shared corpus (issue 15, $(date -u +%Y-%m-%d), 2 shared cores)"
 set key left top
 set xlabel "corpus multiple"
 set xtics (1, 2, 4)
@@ -120,6 +124,7 @@ fi
   echo
   echo "- Machine: $(nproc) CPU(s), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), shared with other jobs (load averages below)"
   echo "- Commit: $(git rev-parse --short HEAD)$([[ -n $(git status --porcelain) ]] && echo ' (with uncommitted changes)'); method: bench/bench_growth.sh (one indexing run per size, plain .jsonl copies with new ids; eval_quotes --runs 3 on the open set)"
+  ((UNIT_EVERY > 1)) && echo "- Unit (1x): every ${UNIT_EVERY}th record of the shared corpus, so the sizes are 1/${UNIT_EVERY}, 2/${UNIT_EVERY} and 4/${UNIT_EVERY} of it"
   echo
   echo '| size | docs | index wall s | CPU s | peak RSS MB | index MB | p50 ms | p99 ms | p50 ms, snippets | p99 ms, snippets | success |'
   echo '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
