@@ -179,20 +179,29 @@ bool refresh(const quirei_rdb_options &o, rdb_shard &s, double now)
     }
 }
 
-/* After a NetworkError: does every up remote shard still answer? Those
- * that do not are reconnected or marked down. Whether any changed. */
-bool probe(quirei_rdb *r)
+/* After a NetworkError whose context was `context`: the shard it names
+ * ("remote:tcp(HOST:PORT)") is reconnected (after a timeout its
+ * connection may still hold the late answer, so it is not asked again);
+ * every other up remote shard must answer a keep-alive, else it is
+ * reconnected too. Those that cannot be are marked down. Whether any
+ * changed. */
+bool probe(quirei_rdb *r, const std::string &context)
 {
     bool moved = false;
     for (rdb_shard &s : r->shards) {
         if (!s.remote || !s.up)
             continue;
+        std::string me = "tcp(" + s.host + ":" + std::to_string(s.port) + ")";
+        bool named = context.find(me) != std::string::npos;
         try {
-            s.db.keep_alive();
+            if (!named) {
+                s.db.keep_alive();
+                continue;
+            }
         } catch (const Xapian::NetworkError &) {
-            connect(r->opt, s);
-            moved = true;
         }
+        connect(r->opt, s);
+        moved = true;
     }
     return moved;
 }
@@ -216,7 +225,7 @@ quire_status_t quirei_rdb_failed(quirei_rdb *db, quirei_buf *err, const char *wh
     } catch (const Xapian::NetworkError &e) {
         std::string first = std::string(what) + ": " + e.get_description();
         try {
-            if (!probe(db)) {
+            if (!probe(db, e.get_context())) {
                 say(err, first);
                 return QUIRE_EXAPIAN; /* every shard answers: a real failure */
             }
