@@ -108,6 +108,10 @@ void rebuild(quirei_rdb *r)
             down.push_back(s.label);
     }
     r->db = all;
+    r->tf.clear();
+    r->any_remote = false;
+    for (const rdb_shard &s : r->shards)
+        r->any_remote |= s.remote;
     r->down.swap(down);
     r->down_c.clear();
     for (const std::string &d : r->down)
@@ -241,6 +245,23 @@ quire_status_t quirei_rdb_failed(quirei_rdb *db, quirei_buf *err, const char *wh
     } catch (...) {
         return quirei_from_exception(err, what);
     }
+}
+
+/* Enough for the words of many searches; emptied when full. */
+#define TF_CACHE_MAX 100000
+
+Xapian::doccount quirei_rdb_termfreq(quirei_rdb *db, const std::string &term)
+{
+    if (!db->any_remote)
+        return db->db.get_termfreq(term);
+    auto it = db->tf.find(term);
+    if (it != db->tf.end())
+        return it->second;
+    Xapian::doccount n = db->db.get_termfreq(term);
+    if (db->tf.size() >= TF_CACHE_MAX)
+        db->tf.clear();
+    db->tf.emplace(term, n);
+    return n;
 }
 
 Xapian::Query quirei_shards_wildcard(quirei_rdb *db, const char *prefix, unsigned limit)
