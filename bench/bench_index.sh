@@ -9,8 +9,9 @@
 #   RUNS           runs per system (default 3); runs alternate between systems,
 #                  each into a fresh database directory; the median wall time is reported
 #
-# Each run is timed with GNU `/usr/bin/time -v` (wall clock, maximum resident set
-# size). docs/s and MB/s use the corpus totals (documents, UTF-8 bytes of body
+# Each run is timed with GNU `/usr/bin/time -v` (wall clock, user + system CPU
+# time, maximum resident set size). On a shared machine the CPU time is the steadier
+# figure: wall time also counts waiting for a core. docs/s and MB/s use the corpus totals (documents, UTF-8 bytes of body
 # text, MB = 1e6 bytes) counted once up front. Prints a Markdown table and appends
 # a dated section to bench/RESULTS.md.
 set -euo pipefail
@@ -86,11 +87,14 @@ elapsed_seconds() {
       for (i = 1; i <= n; i++) s = s * 60 + p[i]
       printf "%.2f\n", s }' "$1"
 }
+cpu_seconds() {
+  awk -F': ' '/User time/ { u = $NF } /System time/ { s = $NF } END { printf "%.2f\n", u + s }' "$1"
+}
 max_rss_kb() {
   awk -F': ' '/Maximum resident set size/ { print $NF }' "$1"
 }
 
-declare -A WALLS=() RSS=() SIZE=()
+declare -A WALLS=() CPUS=() RSS=() SIZE=()
 SYSTEMS=(quire baseline)
 
 run_one() {  # system run#
@@ -106,16 +110,18 @@ run_one() {  # system run#
     tail -n 20 "$err" >&2
     exit 1
   fi
-  local wall rss size
+  local wall cpu rss size
   wall=$(elapsed_seconds "$tf")
+  cpu=$(cpu_seconds "$tf")
   rss=$(max_rss_kb "$tf")
   size=$(du -sb "$db" | cut -f1)
   WALLS[$sys]+="$wall "
+  CPUS[$sys]+="$cpu "
   if (( ${RSS[$sys]:-0} < rss )); then RSS[$sys]=$rss; fi
   SIZE[$sys]=$size
-  printf '  %-8s run %d/%d: %8.2f s  peak RSS %6.1f MB  index %8.1f MB\n' \
-    "$sys" "$i" "$RUNS" "$wall" "$(awk -v k="$rss" 'BEGIN{print k/1024}')" \
-    "$(awk -v b="$size" 'BEGIN{print b/1e6}')"
+  printf '  %-8s run %d/%d: %8.2f s  CPU %8.2f s  peak RSS %6.1f MB  index %8.1f MB  (load %s)\n' \
+    "$sys" "$i" "$RUNS" "$wall" "$cpu" "$(awk -v k="$rss" 'BEGIN{print k/1024}')" \
+    "$(awk -v b="$size" 'BEGIN{print b/1e6}')" "$(cut -d' ' -f1-3 /proc/loadavg)"
   rm -rf "$db"
 }
 
@@ -132,29 +138,33 @@ median() {  # numbers...
     else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-declare -A MED=()
+declare -A MED=() MEDCPU=()
 for sys in "${SYSTEMS[@]}"; do
   # shellcheck disable=SC2086
   MED[$sys]=$(median ${WALLS[$sys]})
+  # shellcheck disable=SC2086
+  MEDCPU[$sys]=$(median ${CPUS[$sys]})
 done
 
 row() {  # system
   local sys=$1
-  awk -v name="$sys" -v t="${MED[$sys]}" -v d="$DOCS" -v b="$BODY_BYTES" \
+  awk -v name="$sys" -v t="${MED[$sys]}" -v c="${MEDCPU[$sys]}" -v d="$DOCS" -v b="$BODY_BYTES" \
       -v sz="${SIZE[$sys]}" -v rss="${RSS[$sys]}" 'BEGIN {
-    printf "| %s | %.2f | %.0f | %.2f | %.1f | %.1f |\n",
-      name, t, (t > 0 ? d / t : 0), (t > 0 ? b / 1e6 / t : 0), sz / 1e6, rss / 1024 }'
+    printf "| %s | %.2f | %.0f | %.2f | %.2f | %.1f | %.1f |\n",
+      name, t, (t > 0 ? d / t : 0), (t > 0 ? b / 1e6 / t : 0), c, sz / 1e6, rss / 1024 }'
 }
 
 TABLE=$(
-  echo "| system | median wall s | docs/s | MB/s body | index size MB | peak RSS MB |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| system | median wall s | docs/s | MB/s body | median CPU s | index size MB | peak RSS MB |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   row quire
   row baseline
 )
 RATIOS=$(awk -v tq="${MED[quire]}" -v tb="${MED[baseline]}" \
+             -v cq="${MEDCPU[quire]}" -v cb="${MEDCPU[baseline]}" \
              -v sq="${SIZE[quire]}" -v sb="${SIZE[baseline]}" 'BEGIN {
   printf "- throughput ratio quire/baseline: %.2fx\n", (tq > 0 ? tb / tq : 0)
+  printf "- CPU-time ratio baseline/quire (work per document): %.2fx\n", (cq > 0 ? cb / cq : 0)
   printf "- index size ratio quire/baseline: %.2fx\n", (sb > 0 ? sq / sb : 0) }')
 
 echo
@@ -187,6 +197,8 @@ XAPIAN_VER=$(pkg-config --modversion xapian-core 2>/dev/null || echo unknown)
   echo "  - baseline: \`$BUILD/bin/baseline_xapian_index DB $CORPUS/*.jsonl.gz\` (plain Xapian TermGenerator,"
   echo "    English stemmer, positions, default flush, one commit)"
   echo "- Wall times (s): quire ${WALLS[quire]% }; baseline ${WALLS[baseline]% }"
+  echo "- CPU times, user + system (s): quire ${CPUS[quire]% }; baseline ${CPUS[baseline]% }"
+  echo "- Load average (1, 5, 15 min) at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   echo "$TABLE"
   echo

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "crash_guard.h"
 #include "number.h"
 #include "search_output.h"
 #include "strbuf.h"
@@ -24,6 +25,7 @@ static void usage(FILE *out)
     fputs("Usage: quire-search --db DIR [options] QUERY...\n"
           "       quire-search --db DIR --batch FILE [options]\n"
           "       quire-search --db DIR --sources [--format text|json]\n"
+          "       quire-search --db DIR --similar ID [options]\n"
           "\n"
           "Search the Quire index in DIR. Several QUERY arguments are joined with spaces.\n"
           "\n"
@@ -59,6 +61,11 @@ static void usage(FILE *out)
           "                           other names (APT28 = Fancy Bear = Sofacy ...)\n"
           "  --sources                list every source of the index with its number of\n"
           "                           documents (no QUERY)\n"
+          "  --similar ID             the articles most like document ID (no QUERY): its\n"
+          "                           most telling words searched, without ID itself and\n"
+          "                           its near-duplicates (same text, or same title and\n"
+          "                           most of the text); --limit, --offset (offset + limit\n"
+          "                           <= 100), --source, --from, --to; --format text|json\n"
           "  --help, --version\n"
           "\n"
           "Query syntax: words (all required, stemmed), \"exact phrase\" (straight or\n"
@@ -89,10 +96,13 @@ static void usage(FILE *out)
           "\n"
           "Exit status: 0 hits found (--sources: listed), 1 no hits, 2 usage error (a\n"
           "bad option or value: --from 2016-02-30, --from after --to, --offset + --limit\n"
-          "over 10000, --facets title), 3 the index could not be read, 4 bad query (the\n"
-          "message shows the position). With --batch: 0 some query found hits, 1 none\n"
-          "did, 4 a query was refused (each is answered in the output, in order), 2 FILE\n"
-          "is unreadable or malformed.\n",
+          "over 10000, --facets title), 3 the index could not be read (missing, or\n"
+          "damaged: the search runs in a child process, so that even a crash of the\n"
+          "search engine on a damaged index is reported; see quire-index --check),\n"
+          "4 bad query (the message shows the position). With --batch: 0 some query\n"
+          "found hits, 1 none did, 4 a query was refused (each is answered in the\n"
+          "output, in order), 2 FILE is unreadable or malformed. With --similar: 1\n"
+          "also when no document has ID.\n",
           out);
 }
 
@@ -108,6 +118,7 @@ typedef struct search_options {
     const char *batch;         /* --batch FILE, or NULL */
     quire_search_options_t so;
     int sources;               /* --sources: list them, no query */
+    const char *similar;       /* --similar ID, or NULL */
     int first_word;            /* argv[first_word..argc) make the query */
 } search_options;
 
@@ -123,9 +134,13 @@ static int check_usage(search_options *o, int argc)
                       : o->sources && cli_is_export_format(o->format)
                           ? "--sources takes --format text or json"
                       : o->batch && words         ? "--batch FILE takes no QUERY"
+                      : o->similar && (words || o->batch || o->sources)
+                          ? "--similar ID takes no QUERY, --batch or --sources"
+                      : o->similar && cli_is_export_format(o->format)
+                          ? "--similar takes --format text or json"
                       : o->batch && cli_is_export_format(o->format) && strcmp(o->format, "csv")
                           ? "--batch takes --format text, json or csv"
-                      : !o->batch && !o->sources && !words ? "no QUERY given"
+                      : !o->batch && !o->sources && !o->similar && !words ? "no QUERY given"
                                                            : NULL;
     if (bad) {
         fprintf(stderr, "quire-search: %s\nTry 'quire-search --help'.\n", bad);
@@ -150,6 +165,7 @@ static int parse_options(int argc, char **argv, search_options *o)
         {"facets", required_argument, NULL, 'A'}, {"facet-size", required_argument, NULL, 'Z'},
         {"sources", no_argument, NULL, 'L'},
         {"no-aliases", no_argument, NULL, 'N'},
+        {"similar", required_argument, NULL, 'M'},
         {"shard-timeout", required_argument, NULL, 1001},
         {"shard-connect-timeout", required_argument, NULL, 1002},
         {"require-all-shards", no_argument, NULL, 1003},
@@ -224,6 +240,7 @@ static int parse_options(int argc, char **argv, search_options *o)
             break;
         case 'L': o->sources = 1; break;
         case 'N': o->so.no_aliases = true; break;
+        case 'M': o->similar = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("quire-search %s\n", QUIRE_VERSION); return 0;
         default: fprintf(stderr, "Try 'quire-search --help'.\n"); return EXIT_USAGE;
@@ -264,6 +281,20 @@ static int report(quire_reader_t *r, quire_status_t st, const quire_results_t *r
     return res->nhits ? 0 : EXIT_NO_HITS;
 }
 
+/* --similar ID: the articles most like document ID, as search results. */
+static int print_similar(quire_reader_t *r, const search_options *o)
+{
+    quire_results_t *res = NULL;
+    quire_status_t st = quire_similar(r, o->similar, &o->so, &res);
+    if (st == QUIRE_ENOTFOUND) {
+        fprintf(stderr, "quire-search: %s\n", quire_reader_detail(r));
+        return EXIT_NO_HITS;
+    }
+    int rc = report(r, st, res, NULL, o->format);
+    quire_results_free(res);
+    return rc;
+}
+
 /* --sources: every source of the index with its number of documents. */
 static int list_sources(quire_reader_t *r, const char *format)
 {
@@ -295,6 +326,22 @@ int main(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0)
         return rc;
+    /* A damaged index can crash libxapian itself (Xapian 1.4.22 was seen to
+     * die by SIGSEGV in get_metadata and Enquire::get_mset): the search
+     * runs in a child, and a crash there is reported here (issue 16; a
+     * fork costs ~0.3 ms of a search's ~5 ms start). */
+    int sig = 0;
+    rc = quirei_crash_guard(&sig);
+    if (rc == -2) {
+        fprintf(stderr,
+                "quire-search: the index %s is damaged: the search engine (Xapian %s) crashed "
+                "reading it (%s); run quire-index --check --db %s to see which files, then "
+                "restore it from a backup or rebuild it from the sources\n",
+                o.db, quire_xapian_version(), quirei_crash_signal_name(sig), o.db);
+        return EXIT_FAIL;
+    }
+    if (rc >= 0)
+        return rc;
     char *query = join_query(argc, argv, o.first_word);
     if (!query) {
         fprintf(stderr, "quire-search: out of memory\n");
@@ -313,6 +360,8 @@ int main(int argc, char **argv)
     quire_results_t *res = NULL;
     if (o.sources) {
         rc = list_sources(r, o.format);
+    } else if (o.similar) {
+        rc = print_similar(r, &o);
     } else if (o.batch) {
         rc = cli_batch(r, o.batch, &o.so, o.format);
     } else if (cli_is_export_format(o.format)) {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "crash_guard.h"
 #include "deletes.h"
 #include "inputs.h"
 #include "number.h"
@@ -37,6 +38,7 @@ static void usage(FILE *out)
         "Usage: quire-index --db DIR [options] INPUT...\n"
         "       quire-index --db DIR [options] --delete ID... [--delete-from FILE]\n"
         "       quire-index --db DIR [options] --delete-from FILE\n"
+        "       quire-index --check --db DIR\n"
         "\n"
         "Index articles into the Quire index in DIR (created when missing).\n"
         "INPUT is a file or a directory (recursed, hidden entries skipped).\n"
@@ -94,6 +96,13 @@ static void usage(FILE *out)
         "  --progress SECS   when stderr is not a terminal (a log, a CI job), a line\n"
         "                    of progress every SECS seconds (default 5; 0 = none);\n"
         "                    a terminal gets one line updated in place\n"
+        "  --check           check the index in DIR instead (nothing is written):\n"
+        "                    every table of every shard (Xapian's consistency\n"
+        "                    check), the schema version, every stored record; a\n"
+        "                    report per shard and table on stdout, and what to do\n"
+        "                    when it is damaged (restore, or rebuild from the\n"
+        "                    sources). Exit 0 when sound, 3 when not. It reads the\n"
+        "                    whole index: about 8 s of CPU for 600 MB\n"
         "  --help            this text\n"
         "  --version         the version\n"
         "\n"
@@ -127,7 +136,12 @@ static void usage(FILE *out)
         "     --delete-from but without --delete)\n"
         "  3  fatal: the index could not be opened or written (locked, disk full,\n"
         "     not a Quire index, no index to delete from); changes committed\n"
-        "     before the error are kept\n",
+        "     before the error are kept; or the index is damaged (--check finds\n"
+        "     it so: it is checked before it is written, unless it was found sound\n"
+        "     at its current revision, and every merged or compacted generation is\n"
+        "     checked before it replaces the previous one, which is kept when the\n"
+        "     check fails); or the search engine crashed on a damaged index\n"
+        "     (--check: 3 when the index is damaged or is not one)\n",
         out);
 }
 
@@ -216,6 +230,7 @@ typedef struct index_options {
     int delete_args;      /* --delete: the arguments are ids */
     const char *delete_from; /* --delete-from FILE, or NULL */
     int first_input;      /* argv[first_input..argc) are the INPUTs (or ids) */
+    int check;            /* --check: check the index, write nothing */
 } index_options;
 
 /* What is wrong with the arguments left after the options (`have_args`:
@@ -224,6 +239,10 @@ static const char *arguments_problem(const index_options *o, int have_args)
 {
     if (!o->db)
         return "--db DIR is required";
+    if (o->check)
+        return have_args || o->delete_args || o->delete_from
+                   ? "--check takes no INPUT, ID or --delete"
+                   : NULL;
     if (o->delete_from && !o->delete_args && have_args)
         return "INPUT cannot be indexed in a --delete-from run "
                "(ids on the command line need --delete)";
@@ -258,6 +277,7 @@ static int parse_options(int argc, char **argv, index_options *o)
         {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
         {"delete", no_argument, NULL, 'D'},      {"delete-from", required_argument, NULL, 'F'},
         {"progress", required_argument, NULL, 'P'}, {"raw-text", no_argument, NULL, 'R'},
+        {"check", no_argument, NULL, 'X'},
         {NULL, 0, NULL, 0},
     };
     *o = (index_options){.compact = 1, .progress_s = 5};
@@ -284,6 +304,7 @@ static int parse_options(int argc, char **argv, index_options *o)
         case 'K': o->keep_shards = 1; break;
         case 'D': o->delete_args = 1; break;
         case 'F': o->delete_from = optarg; break;
+        case 'X': o->check = 1; break;
         case 'P':
             if (quirei_option_number(PROG, "--progress", optarg, 0, 3600, &o->progress_s) < 0)
                 return EXIT_USAGE;
@@ -351,12 +372,15 @@ static int finish(qi_run *run, const index_options *o)
                 quire_writer_detail(run->writer));
         run->fatal = st;
     }
-    quire_status_t cst = quire_writer_close(run->writer);
+    char *why = NULL;
+    quire_status_t cst = quire_writer_close_detail(run->writer, &why);
     run->writer = NULL;
     if (cst != QUIRE_OK && run->fatal == QUIRE_OK) {
-        fprintf(stderr, "quire-index: closing the index failed: %s\n", quire_strerror(cst));
+        fprintf(stderr, "quire-index: closing the index failed: %s: %s\n", quire_strerror(cst),
+                why && *why ? why : "(no detail)");
         run->fatal = cst;
     }
+    free(why);
     double secs = (quirei_now_ms() - t_start_ms) / 1e3;
     if (!o->quiet)
         summary(run, &ws, secs, o->delete_args || o->delete_from);
@@ -367,12 +391,52 @@ static int finish(qi_run *run, const index_options *o)
     return total_skipped(run) || stop_requested ? EXIT_SKIPPED : 0;
 }
 
+/* --check: the report on stdout; 0 when sound, 3 when not. */
+static int check_index(const char *db)
+{
+    char *report = NULL;
+    quire_status_t st = quire_index_check(db, &report);
+    if (report)
+        fputs(report, stdout);
+    free(report);
+    if (st == QUIRE_ENOTFOUND)
+        fprintf(stderr, "quire-index: %s: no such index\n", db);
+    else if (st && !report)
+        fprintf(stderr, "quire-index: --check: %s\n", quire_strerror(st));
+    return st == QUIRE_OK ? 0 : EXIT_FATAL;
+}
+
+/* The parent's word when the run (in a child: quirei_crash_guard) died
+ * inside the search engine. */
+static int report_crash(const index_options *o, int sig)
+{
+    fprintf(stderr,
+            "quire-index: the index %s is damaged: the search engine (Xapian %s) crashed %s "
+            "it (%s)%s; run quire-index --check --db %s to see which files, then restore it "
+            "from a backup or rebuild it from the sources\n",
+            o->db, quire_xapian_version(), o->check ? "checking" : "writing",
+            quirei_crash_signal_name(sig),
+            o->check ? "" : "; nothing after its last commit was written", o->db);
+    return EXIT_FATAL;
+}
+
 int main(int argc, char **argv)
 {
     index_options o;
     int rc = parse_options(argc, argv, &o);
     if (rc >= 0)
         return rc;
+    /* Xapian 1.4.22 was seen to crash (SIGSEGV, SIGABRT) writing into a
+     * damaged index: the run goes on in a child, and a crash there is
+     * reported here (issue 16). */
+    int sig = 0;
+    rc = quirei_crash_guard(&sig);
+    if (rc == -2)
+        return report_crash(&o, sig);
+    if (rc >= 0)
+        return rc;
+    if (o.check)
+        return check_index(o.db);
 
     /* libxml2 must be initialised once, before any thread might use it. */
     xmlInitParser();

@@ -19,6 +19,9 @@ PKGS=(
   clang libclang-rt-14-dev            # fuzzing (libFuzzer) and sanitizer runtime
   wrk                                 # HTTP benchmark (bench/bench_http.sh)
   chromium                            # the page's browser tests (tests/web/) and bench/page_bench.mjs
+  sphinxsearch                        # issue 15 peer: Sphinx 2.2 indexer + searchd (bench/peers/)
+  python3-pymysql                     # SphinxQL client for the Sphinx peer (Debian's /usr/bin/python3)
+  gnuplot-nox                         # bench/bench_growth.sh's plot (bench/growth.png)
 )
 
 missing=()

@@ -54,6 +54,10 @@ void export_handle(const api_config_t *cfg, const api_request_t *rq, const char 
 void feed_handle(const api_config_t *cfg, const api_request_t *rq, const char *q,
                  const quire_search_options_t *opts, api_out_t *o);
 
+/* GET /api/similar/{id} (similar.c): the articles most like document id. */
+extern const char *const similar_param_names[];
+void similar_handle(const api_config_t *cfg, const api_request_t *rq, api_out_t *o);
+
 /* GET /opensearch.xml (feeds.c). */
 void opensearch_handle(const api_config_t *cfg, const api_request_t *rq, api_out_t *o);
 

@@ -24,6 +24,7 @@
 #include "number.h"
 #include "strbuf.h"
 #include "web_assets.h"
+#include "workers.h"
 
 /* The query parameter that may carry the API key (daemon.h). */
 #define KEY_PARAM "key"
@@ -71,6 +72,7 @@ typedef struct conn_slot {
     int fd;
     int shut;                    /* shutdown() done (under slots_mu) */
     _Atomic int64_t deadline_ms; /* 0 while a request is being answered */
+    struct pending *pending;     /* the request a worker answers, or NULL */
 } conn_slot_t;
 
 static pthread_mutex_t slots_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -476,12 +478,56 @@ static enum MHD_Result queue_api(exchange_t *ex, api_response_t r)
     return queue(ex, r.status, resp, r.len, r.type);
 }
 
-/* Hand the request to the routes (http_api.h) and queue their answer. */
+/*
+ * A request answered by a worker (workers.h): its connection is suspended
+ * while a worker runs the routes, then resumed; libmicrohttpd then calls
+ * on_request() again, which queues the answer (finish_pending()). The
+ * request's strings (method, url, body) live until its answer is sent.
+ */
+typedef struct pending {
+    exchange_t ex;
+    api_response_t resp;
+} pending_t;
+
+/* A worker's job: the routes' answer, then the connection resumed. */
+static void run_pending(void *arg)
+{
+    pending_t *p = arg;
+    api_request_t rq = request_of(&p->ex);
+    p->resp = api_handle(&srv.api, &rq);
+    MHD_resume_connection(p->ex.conn);
+}
+
+/* Hand the request to the routes (http_api.h), on a worker when it can be,
+ * and queue their answer. */
 static enum MHD_Result answer_route(exchange_t *ex)
 {
+    conn_slot_t *slot = slot_of(ex->conn);
+    pending_t *p = slot ? malloc(sizeof *p) : NULL;
+    if (p) {
+        p->ex = *ex;
+        slot->pending = p;
+        MHD_suspend_connection(ex->conn);
+        /* No worker (stopping, out of memory): this thread answers, the
+         * same way round. */
+        if (workers_submit(run_pending, p) < 0)
+            run_pending(p);
+        return MHD_YES;
+    }
     api_request_t rq = request_of(ex);
     enum MHD_Result ret = queue_api(ex, api_handle(&srv.api, &rq));
     api_record(ex->us);
+    return ret;
+}
+
+/* The resumed call of a request a worker answered: queue the answer. */
+static enum MHD_Result finish_pending(conn_slot_t *slot)
+{
+    pending_t *p = slot->pending;
+    slot->pending = NULL;
+    enum MHD_Result ret = queue_api(&p->ex, p->resp);
+    api_record(p->ex.us);
+    free(p);
     return ret;
 }
 
@@ -602,6 +648,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
     (void)cls;
     (void)version;
+    conn_slot_t *slot = slot_of(conn);
+    if (slot && slot->pending)
+        return finish_pending(slot);
     if (*state == &answered) {
         /* libmicrohttpd offers the body of a request already answered:
          * drop the connection rather than read it. */
@@ -645,9 +694,18 @@ static struct MHD_Daemon *start_mhd(const serve_options_t *o)
          NULL},
         {MHD_OPTION_END, 0, NULL},
     };
+    /* The supervisor's socket (supervisor.h), or o->addr to bind. */
+    struct MHD_OptionItem where[] = {
+        o->listen_fd >= 0
+            ? (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, o->listen_fd, NULL}
+            : (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, (void *)&o->addr},
+        {MHD_OPTION_END, 0, NULL},
+    };
     return MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_POLL, 0, NULL, NULL,
-        on_request, NULL, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&o->addr,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_POLL |
+            MHD_ALLOW_SUSPEND_RESUME,
+        0, NULL, NULL,
+        on_request, NULL, MHD_OPTION_ARRAY, where,
         MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)DAEMON_CONNECTION_MEMORY,
@@ -703,9 +761,26 @@ static int probe_listen(const serve_options_t *o)
     return 0;
 }
 
+int daemon_listen_socket(const serve_options_t *o)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0), on = 1, err = 0;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+        bind(fd, (const struct sockaddr *)&o->addr, sizeof o->addr) != 0 ||
+        listen(fd, SOMAXCONN) != 0)
+        err = errno;
+    if (err) {
+        if (fd >= 0)
+            close(fd);
+        fprintf(stderr, "quire-serve: cannot listen on %s:%u: %s\n", o->listen_addr, o->port,
+                listen_error(err));
+        return -1;
+    }
+    return fd;
+}
+
 int daemon_start(const serve_options_t *o)
 {
-    if (probe_listen(o) < 0)
+    if (o->listen_fd < 0 && probe_listen(o) < 0)
         return -1;
     if (!o->api_key && (ntohl(o->addr.sin_addr.s_addr) >> 24) != 127)
         fprintf(stderr, "quire-serve: warning: listening on %s without --api-key: anyone "
@@ -734,10 +809,17 @@ int daemon_start(const serve_options_t *o)
         return -1;
     }
     api_init(); /* the uptime clock starts before the first request */
+    /* The searching threads, as many as libmicrohttpd's (workers.h). */
+    if (workers_start(o->threads > 0 ? (unsigned)o->threads : 1) < 0) {
+        stop_watchdog();
+        rcache_free(srv.api.cache);
+        return -1;
+    }
     if (!(srv.mhd = start_mhd(o))) {
         err = errno;
         fprintf(stderr, "quire-serve: cannot listen on %s:%u: %s\n", o->listen_addr, o->port,
                 listen_error(err));
+        workers_stop();
         stop_watchdog();
         rcache_free(srv.api.cache);
         return -1;
@@ -755,7 +837,12 @@ int daemon_start(const serve_options_t *o)
 void daemon_stop(void)
 {
     atomic_store(&listen_fd, -1);
+    /* Requests with a worker finish (and their connections resume) before
+     * libmicrohttpd closes the connections; later ones are answered by its
+     * own threads. */
+    workers_drain();
     MHD_stop_daemon(srv.mhd); /* waits for the threads, so requests in flight finish */
+    workers_stop();
     stop_watchdog();
     api_shutdown();
     rcache_free(srv.api.cache);

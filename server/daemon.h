@@ -34,6 +34,10 @@
  * 0, or -1 after saying why on stderr (nothing is left running then). */
 int daemon_start(const serve_options_t *o);
 
+/* A socket bound to o->addr and listening (for the supervisor, whose
+ * workers serve it: o->listen_fd), or -1 after saying why on stderr. */
+int daemon_listen_socket(const serve_options_t *o);
+
 /* Stop accepting, finish the requests in flight, stop the watchdog, close
  * every reader and free the cache. Only after a successful daemon_start(). */
 void daemon_stop(void);

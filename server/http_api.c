@@ -19,6 +19,7 @@
 
 #include "api_out.h"
 #include "clock.h"
+#include "damage.h"
 #include "gzip_encode.h"
 #include "hash.h"
 #include "json_text.h"
@@ -106,6 +107,7 @@ static unsigned http_status_of(quire_status_t st, const char **code)
     case QUIRE_ENOMEM: *code = "out_of_memory"; return 503;
     case QUIRE_EMODIFIED: *code = "index_changed"; return 503;
     case QUIRE_ENOTINDEX:
+    case QUIRE_ECORRUPT: /* damaged: the message says how (issue 16) */
     case QUIRE_EIO: *code = "index_unavailable"; return 503;
     default: *code = "internal_error"; return 500;
     }
@@ -115,6 +117,8 @@ static void reply_status(reply_t *rp, quire_status_t st, const char *msg)
 {
     const char *code;
     unsigned http = http_status_of(st, &code);
+    if (st == QUIRE_ECORRUPT)
+        damage_mark(msg); /* health says so; every request 503 until it changes */
     reply_error(rp, http, code, msg && *msg ? msg : quire_strerror(st));
 }
 
@@ -178,6 +182,10 @@ static quire_reader_t *reader_or_reply(const api_config_t *cfg, reply_t *rp)
 {
     quire_reader_t *r;
     char err[512];
+    if (damage_current(err, sizeof err)) {
+        reply_error(rp, 503, "index_unavailable", err);
+        return NULL;
+    }
     quire_status_t st = thread_reader_get(cfg->db, &r, err, sizeof err);
     if (st) {
         reply_status(rp, st, err);
@@ -189,6 +197,11 @@ static quire_reader_t *reader_or_reply(const api_config_t *cfg, reply_t *rp)
 static void h_health(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
 {
     (void)rq;
+    char why[512];
+    if (damage_current(why, sizeof why)) {
+        reply_json(rp, 503, json_pack("{s:s, s:s}", "status", "damaged", "reason", why));
+        return;
+    }
     quire_reader_t *r = reader_or_reply(cfg, rp);
     uint64_t n = 0;
     if (!r)
@@ -314,6 +327,13 @@ static void h_batch(const api_config_t *cfg, const api_request_t *rq, reply_t *r
 {
     api_out_t o = {.position = -1};
     batch_handle(cfg, rq, &o);
+    reply_out(rp, &o);
+}
+
+static void h_similar(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
+{
+    api_out_t o = {.position = -1};
+    similar_handle(cfg, rq, &o);
     reply_out(rp, &o);
 }
 
@@ -498,6 +518,7 @@ static const struct route {
 } routes[] = {
     {"/api/search", 0, h_search, search_param_names},
     {"/api/doc/", 1, h_doc, no_params},
+    {"/api/similar/", 1, h_similar, similar_param_names},
     {"/api/health", 0, h_health, no_params},
     {"/api/stats", 0, h_stats, no_params},
     {"/api/sources", 0, h_sources, format_param},

@@ -127,8 +127,20 @@ static void usage(FILE *out)
             "                 one query a line; answered in the order sent\n"
             "  GET /opensearch.xml  the OpenSearch 1.1 description\n"
             "  GET /api/doc/{id}\n"
+            "  GET /api/similar/{id}?limit=10&offset=0&source=&from=&to=&snippets=0|1\n"
+            "                 &format=json|text  the articles most like {id}, without\n"
+            "                 it and its near-duplicates (offset + limit <= 100)\n"
             "  GET /api/health, GET /api/stats, GET /openapi.json\n"
-            "Index updates by quire-index are picked up within about a second.\n",
+            "Index updates by quire-index are picked up within about a second.\n"
+            "\n"
+            "A damaged index: quire-serve refuses to start on one (\"the index is\n"
+            "damaged\", with the files a check names). It serves from a worker process\n"
+            "under a supervisor that holds the socket: when the search engine crashes\n"
+            "on a damaged index, another worker takes over; while the index is known\n"
+            "damaged, requests that need it answer 503 index_unavailable with the\n"
+            "reason and /api/health 503 {\"status\":\"damaged\"}, until the index\n"
+            "changes on disk (restored, rebuilt). quire-index --check --db DIR says\n"
+            "what is damaged.\n",
             QUIRE_SHARD_TIMEOUT_MS, SERVE_MAX_SHARD_TIMEOUT_MS, QUIRE_SHARD_CONNECT_TIMEOUT_MS,
             SERVE_DEFAULT_PORT, SERVE_DEFAULT_MAX_CONNECTIONS, SERVE_MAX_CONNECTIONS,
             DAEMON_EVICT_AFTER_MS / 1000, SERVE_DEFAULT_TIMEOUT_S, SERVE_MAX_TIMEOUT_S,
@@ -311,6 +323,7 @@ int serve_options_parse(int argc, char **argv, serve_options_t *o)
         .max_connections = SERVE_DEFAULT_MAX_CONNECTIONS,
         .timeout_s = SERVE_DEFAULT_TIMEOUT_S,
         .cache_mb = SERVE_DEFAULT_CACHE_MB,
+        .listen_fd = -1,
     };
     parse_state_t ps = {.o = o};
     int rc = SERVE_OPTIONS_RUN, c;

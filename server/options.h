@@ -48,6 +48,9 @@ typedef struct serve_options {
     /* --frame-ancestors: who may frame the page and the API's answers, a
      * CSP source list (argv's memory), or NULL: nobody ('none'). */
     const char *frame_ancestors;
+    /* The listening socket the supervisor bound (supervisor.h), or -1:
+     * the daemon binds addr itself. */
+    int listen_fd;
 } serve_options_t;
 
 /* What serve_options_parse() returns when the server should run; any other

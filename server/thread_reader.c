@@ -97,7 +97,10 @@ quire_status_t thread_reader_get(const char *db, quire_reader_t **out, char *err
             return st;
     } else if (quirei_now_ms() - tl_reopened_ms > REOPEN_INTERVAL_MS) {
         tl_reopened_ms = quirei_now_ms();
-        if (quire_reader_reopen(tl_reader, NULL) != QUIRE_OK) {
+        quire_status_t rst = quire_reader_reopen(tl_reader, NULL);
+        /* A new generation that is damaged: the reader is left on the last
+         * good one, which goes on serving (issue 16). */
+        if (rst != QUIRE_OK && rst != QUIRE_ECORRUPT) {
             /* The index went away or changed shape: start afresh. */
             registry_set(tl_reader, NULL); /* its slot exists: cannot fail */
             quire_reader_close(tl_reader);

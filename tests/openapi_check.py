@@ -72,6 +72,13 @@ REQUESTS = [
     ("/api/doc/no-such-document", 404, {}),
     ("/api/doc/000_b9d2c723326dce3c.txt?fields=title", 400, {}),
     ("/api/doc/000_b9d2c723326dce3c.txt", 401, {"auth": False}),
+    ("/api/similar/dated-1?limit=2&offset=0&source=contract&from=2016&to=2024&snippets=1", 200, {}),
+    ("/api/similar/dated-1?snippets=0", 200, {}),
+    ("/api/similar/dated-1?format=text", 200, {"text": True}),
+    ("/api/similar/no-such-document", 404, {}),
+    ("/api/similar/dated-1?offset=95", 400, {}),
+    ("/api/similar/dated-1?snippets=yes", 400, {}),
+    ("/api/similar/dated-1", 401, {"auth": False}),
     ("/api/health", 200, {"auth": False}),
     ("/api/health?verbose=1", 400, {}),
     ("/api/stats", 200, {"volatile": True}),
@@ -115,6 +122,14 @@ REQUESTS = [
     ("/assets/app.js", 200, {"auth": False}),
     ("/assets/style.css", 200, {"auth": False}),
     ("/assets/nope.js", 404, {"auth": False}),
+]
+
+# Sent to a server whose index was damaged under it (issue 16): its
+# docdata.glass cut to nothing once it serves.
+DAMAGED_REQUESTS = [
+    ("/api/search?q=grid", 503, {}),
+    ("/api/health", 503, {"auth": False}),
+    ("/api/doc/dated-2", 503, {}),
 ]
 
 # Records with the dates articles come with: the API must show each as a
@@ -372,6 +387,26 @@ def check_parameters(spec, server):
                  (path, status, data[:200]))
 
 
+def check_damaged(spec, spec_js, bin_dir, db, tmp):
+    """DAMAGED_REQUESTS against a server on a copy of db damaged while
+    served."""
+    copy = os.path.join(tmp, "damaged")
+    shutil.copytree(db, copy)
+    with open(os.path.join(copy, "XAPIANDB")) as f:
+        shard = f.read().split()[1]
+    server = Server(bin_dir, copy)
+    try:
+        os.truncate(os.path.join(copy, shard, "docdata.glass"), 0)
+        for path, want, opts in DAMAGED_REQUESTS:
+            status, headers, body = request(server, path, opts)
+            check_answer(spec, spec_js, path, want, opts, (status, headers, body))
+            if b"damaged" not in body:
+                fail("GET %s on a damaged index: the answer does not say damaged: %r" %
+                     (path, body[:200]))
+    finally:
+        server.stop()
+
+
 def main():
     bin_dir, source_dir = sys.argv[1], sys.argv[2]
     with open(os.path.join(source_dir, "server", "openapi.json"), encoding="utf-8") as f:
@@ -407,6 +442,7 @@ def main():
                                                 **{"If-None-Match": headers["etag"]}))
                 check_answer(spec, spec_js, path, 304, again, request(server, path, again))
         check_parameters(spec, server)
+        check_damaged(spec, spec_js, bin_dir, db, tmp)
         missing = {op["operationId"] for _, _, op in operations(spec)} - exercised
         if missing:
             fail("operations no request of REQUESTS answered with 200: %s" % sorted(missing))

@@ -8,6 +8,8 @@
  *   apart-1   "a fancy dress and a bear" (the words, not the name)
  *   steppe-1  "Grizzly Steppe" (a name of APT28 and of APT29)
  *   poss-1    "Tropic Trooper's" (curly apostrophe; KeyBoy's group)
+ *   gid-1     names Orangeworm only by its ATT&CK id, G0071 (which MISP
+ *             gives in the group's references, not its synonyms)
  *   lead-N    "lead" in 30 of the 60 documents: an ordinary word here
  *   filler-N  padding, so that "lead" is common (30 of 60) and names rare
  * Each body is of the same length around its name, so "equal strength"
@@ -40,6 +42,7 @@ static void setup(void)
     add(w, "apart-1", "A fancy dress and a bear costume were sent to the ministry.");
     add(w, "steppe-1", "The report calls the activity Grizzly Steppe.");
     add(w, "poss-1", "Tropic Trooper\xe2\x80\x99s loader was seen again.");
+    add(w, "gid-1", "The group tracked as G0071 went after hospital networks.");
     for (int i = 0; i < 55; i++) {
         char id[16], body[96];
         snprintf(id, sizeof id, "%s-%02d", i < 30 ? "lead" : "filler", i);
@@ -100,6 +103,17 @@ Test(aliases, name_finds_other_names_ranked_below)
         cr_expect(!expanded_has(res, "Grizzly Steppe"), "a shared name is not added");
         quire_results_free(res);
     }
+}
+
+Test(aliases, attack_id_of_the_references_is_a_name)
+{
+    quire_results_t *res = search("Orangeworm", 0);
+    cr_expect(expanded_has(res, "G0071"), "the ATT&CK id linked from the group's refs");
+    cr_expect_eq(rank_of(res, "gid-1"), 1);
+    quire_results_free(res);
+    res = search("Orangeworm", 1);
+    cr_expect_eq(res->nhits, 0, "aliases off");
+    quire_results_free(res);
 }
 
 Test(aliases, group_number_is_searched_as_typed_with_a_warning)

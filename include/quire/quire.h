@@ -266,6 +266,12 @@ const char *quire_writer_language(const quire_writer_t *w);
  * accepted and returns QUIRE_OK. */
 quire_status_t quire_writer_close(quire_writer_t *w);
 
+/* quire_writer_close(), and on failure its detail (what failed, and for a
+ * merged generation that failed its check, that the previous one is kept)
+ * in a malloc'd *detail for the caller to free() (NULL when out of memory
+ * or on success). */
+quire_status_t quire_writer_close_detail(quire_writer_t *w, char **detail);
+
 /* ------------------------------------------------------------------------ */
 /* Reader                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -719,6 +725,51 @@ char *quire_results_json(const quire_results_t *res);
  */
 char *quire_results_text(const quire_results_t *res, int ansi);
 
+/* ------------------------------------------------------------------------ */
+/* Similar articles                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* The similar articles of a document are its QUIRE_MAX_SIMILAR best
+ * matches at most: offset + limit <= this. */
+#define QUIRE_MAX_SIMILAR 100
+
+/*
+ * The articles most like the document with id `id`, as search results
+ * (the same quire_results_t, JSON and text as quire_search()):
+ * the document's 12 most telling words, by Xapian's relevance-set
+ * expansion over it (words it uses often and the index rarely; stop
+ * words, numbers, links, title/author/source terms, words no other
+ * document holds and words held by over 5% of them, and over 100, left
+ * out), searched OR-ed and stemmed, BM25-ranked, without the document
+ * itself and without its near-duplicates: another document whose body
+ * shares at least 60% of its word 4-grams with it (resemblance, over the
+ * first 8 KiB of each), or that has the same title (compared in lower
+ * case, letters and digits only) and whose shorter body shares at least
+ * half of its 4-grams with the other. Hits with equal scores come in the order of their ids, as
+ * in quire_search().
+ * The results' `query` is the expansion's words, space-separated (what
+ * the snippets highlight); `total` counts the matches up to
+ * QUIRE_MAX_SIMILAR (GTE beyond, or when near-duplicates past the page
+ * may be among them), minus the near-duplicates skipped on the way to the
+ * page. No suggestion, expansion, facets or warnings; every hit's match
+ * is "exact" and its flags are false (it matched no typed query).
+ * Options used: offset and limit (offset + limit <= QUIRE_MAX_SIMILAR),
+ * source, date_from, date_to (only documents within them), no_snippets;
+ * sort, facets, exact_total, max_postings and no_aliases are checked as
+ * quire_search() checks them and otherwise ignored. `opts` may be NULL.
+ * Only Quire ids go in and out, and nothing the remote backend lacks is
+ * used, so it works over remote shards. On success *out holds the
+ * results (free with quire_results_free()).
+ * Like quire_search(), a search that met a commit runs again after a
+ * reopen (up to 3 times).
+ * Returns QUIRE_OK; QUIRE_ENOTFOUND (no document has this id; the detail
+ * says so); QUIRE_EOPTION (an option out of range, named by
+ * quire_reader_error_option()); QUIRE_EINVAL (NULL arguments, an empty
+ * id); QUIRE_ENOMEM; QUIRE_ECORRUPT; QUIRE_EXAPIAN; QUIRE_EMODIFIED.
+ */
+quire_status_t quire_similar(quire_reader_t *r, const char *id,
+                             const quire_search_options_t *opts, quire_results_t **out);
+
 /*
  * Every source of the index and its number of documents, as
  * quire_reader_sources() returns them. One allocation owned by the caller
@@ -756,6 +807,51 @@ long quire_reader_error_pos(const quire_reader_t *r);
 const char *quire_reader_error_option(const quire_reader_t *r);
 
 void quire_reader_close(quire_reader_t *r);
+
+/* ------------------------------------------------------------------------ */
+/* Checking an index (a damaged index: issue 16)                            */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Check the index at `path` fully: every local shard its stub names, with
+ * Xapian's Database::check (every block and item of every table, the
+ * tables against each other) and Quire's own checks (the four tables
+ * postlist, termlist, position and docdata present, the schema version
+ * metadata, every stored record parsing). Remote shards are listed as not
+ * checked. Reads the whole index: 7-8.5 s of CPU for the shared corpus's
+ * 606 MB (bench/RESULTS.md): a tool for quire-index --check and the
+ * writer, not for every open.
+ *
+ * *report (when report is not NULL) receives a malloc'd text the caller
+ * frees with free(): for each shard, one line per table, schema and
+ * records ("ok" or what is wrong), then a line for the index (sound,
+ * damaged) and, when it is not sound, what to do (restore from a backup,
+ * or rebuild from the sources). NULL only when out of memory.
+ *
+ * Returns QUIRE_OK (sound); QUIRE_ECORRUPT (damaged: a table, the stub,
+ * the metadata or a record); QUIRE_ESCHEMA (written by another schema
+ * version); QUIRE_ENOTINDEX (no stub, or a stub Quire cannot read:
+ * empty, foreign); QUIRE_ENOTFOUND (no such directory); QUIRE_EINVAL
+ * (NULL or empty path); QUIRE_ENOMEM. Never modifies the index.
+ *
+ * The check runs in the calling process. Xapian 1.4.22 was seen to crash
+ * (SIGSEGV) on damaged files while reading them, and once, under
+ * AddressSanitizer, while checking them; programs that must survive that
+ * run the check in a child process (quire-index, quire-serve).
+ */
+quire_status_t quire_index_check(const char *path, char **report);
+
+/* A number that changes whenever the index at `path` changes on disk: its
+ * stub, and the name, size, inode and change time of every file of its
+ * local shards (a restore, a rebuild, a commit). Reads no index data, so
+ * it cannot crash on a damaged one: quire-serve watches it to tell when an
+ * index it found damaged was repaired. QUIRE_OK (also for a path with no
+ * index: that has a fingerprint too), QUIRE_EINVAL, QUIRE_ENOMEM. */
+quire_status_t quire_index_fingerprint(const char *path, uint64_t *fp);
+
+/* The version of the Xapian library Quire runs on ("1.4.22"), to say in
+ * reports which engine a crash was seen in. Static; never NULL. */
+const char *quire_xapian_version(void);
 
 #ifdef __cplusplus
 }

@@ -334,6 +334,10 @@ static quirei_q *proximity_q(quirei_compile_t *c, const qn *n, quirei_q *q)
     if (!(q || near) || nplain < 2 || nwords > QUIREI_MAX_PHRASE_WORDS ||
         c->tier == QUIREI_TIER_BAG)
         return q;
+    if (c->no_boost && !near) {
+        c->boost_dropped = 1;
+        return q;
+    }
     const char *words[QUIREI_MAX_PHRASE_WORDS];
     quirei_q *v[QUIREI_MAX_PHRASE_WORDS];
     size_t k = quirei_qn_plain_word_terms(n, words, QUIREI_MAX_PHRASE_WORDS, near);

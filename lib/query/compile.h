@@ -65,6 +65,9 @@ typedef struct quirei_compile {
     quirei_phrase_mode mode;
     int relaxed;             /* AND becomes OR for words not marked + */
     quirei_tier tier;
+    /* Leave the proximity boost out; the compiler then sets boost_dropped
+     * when the query would have had one (the rerank of search.c). */
+    int no_boost, boost_dropped;
     size_t nterms;           /* term leaves built (with repeats), for the
                                 work limit: counted up by each compilation,
                                 reset by the caller */

@@ -86,7 +86,13 @@ static quire_status_t hit_doc(quire_reader_t *r, const quirei_pick *pk, int shor
     quire_status_t st = short_only
                             ? quirei_mset_value(pk->m, pk->i, QUIREI_SLOT_FIELDS, data, &r->detail)
                             : quirei_mset_data(pk->m, pk->i, data, &r->detail);
-    return st ? st : quirei_record_decode(data->ptr, data->len, out);
+    if (st == QUIRE_OK && (st = quirei_record_decode(data->ptr, data->len, out)) == QUIRE_ECORRUPT)
+        quirei_buf_setf(&r->detail,
+                        "the index is damaged: the stored %s of document %u does not parse "
+                        "(%s)",
+                        short_only ? "fields" : "record", quirei_mset_docid(pk->m, pk->i),
+                        short_only ? "postlist.glass, its values" : "docdata.glass");
+    return st;
 }
 
 /* What every hit of one search shares. */

@@ -10,9 +10,20 @@
 
 #include "schema/schema.h"
 #include "store/index.h"
+#include "store/layout.h"
 #include "query/reader.h"
 #include "schema/record.h"
 #include "strbuf.h"
+
+/* Does the stub of `path` name shards as Quire's writer names them? Then
+ * a shard that cannot be opened, or holds no schema version, is a damaged
+ * Quire index, not a foreign one (issue 16). */
+static int quire_shards(const char *path)
+{
+    char names[64][QUIREI_SHARD_NAME_MAX];
+    unsigned n = 0;
+    return quirei_layout_shards(path, names, 64, &n, NULL) == QUIRE_OK && n > 0;
+}
 
 static quire_status_t fail(char **detail, quire_status_t st, const char *msg)
 {
@@ -75,6 +86,19 @@ quire_status_t quire_reader_open_sources(const char *const *sources, size_t n,
     }
     if (st == QUIRE_OK)
         st = check_schema(r, sources[0]);
+    if (st == QUIRE_ENOTINDEX && n == 1 && quire_shards(sources[0])) {
+        quirei_buf msg2 = QUIREI_BUF_INIT;
+        if (strstr(quirei_buf_cstr(&r->detail), "no schema version"))
+            quirei_buf_setf(&msg2,
+                            "the index is damaged: %s: its schema version (metadata kept in "
+                            "postlist.glass) cannot be read",
+                            sources[0]);
+        else
+            quirei_buf_setf(&msg2, "the index is damaged: %s", quirei_buf_cstr(&r->detail));
+        quirei_buf_set(&r->detail, msg2.ptr, msg2.len);
+        quirei_buf_release(&msg2);
+        st = QUIRE_ECORRUPT;
+    }
     if (st != QUIRE_OK) {
         fail(detail, st, quirei_buf_cstr(&r->detail));
         quire_reader_close(r);

@@ -90,9 +90,10 @@ static unsigned exact_cap(const quire_search_options_t *o)
  * (the documents holding the exact phrase: few, and cheap to sort). */
 _Static_assert(QUIREI_MAX_ID_BYTES <= 253, "the record's id prefix must grow with the length");
 
-static quire_status_t run(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
-                          const quirei_q *filters, const quire_search_options_t *o,
-                          unsigned offset, unsigned limit, int flags, quirei_mset **out)
+/* tree compiled as c says, with the filters (may be NULL): into *out, or
+ * QUIRE_ENOMEM. */
+static quire_status_t compile_run(const qn *tree, quirei_compile_t *c, const quirei_q *filters,
+                                  quirei_q **out)
 {
     c->nterms = 0;
     quirei_q *q = quirei_compile_query(c, tree);
@@ -106,6 +107,15 @@ static quire_status_t run(quire_reader_t *r, const qn *tree, quirei_compile_t *c
         quirei_q_free(q);
         return QUIRE_ENOMEM;
     }
+    *out = q;
+    return QUIRE_OK;
+}
+
+/* Run q (compiled by c) as `flags` say. */
+static quire_status_t run_compiled(quire_reader_t *r, quirei_compile_t *c, quirei_q *q,
+                                   const quire_search_options_t *o, unsigned offset,
+                                   unsigned limit, int flags, quirei_mset **out)
+{
     /* The work limit costs a lookup a term, so it is checked only for
      * queries of more than QUIRE_WORK_CHECK_TERMS terms that could reach it
      * (n terms read at most n * N postings). */
@@ -127,7 +137,17 @@ static quire_status_t run(quire_reader_t *r, const qn *tree, quirei_compile_t *c
         .spy_slots = slots,
         .nspy = nspy,
     };
-    quire_status_t st = quirei_rdb_search(r->db, q, &spec, out, &r->detail);
+    return quirei_rdb_search(r->db, q, &spec, out, &r->detail);
+}
+
+static quire_status_t run(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
+                          const quirei_q *filters, const quire_search_options_t *o,
+                          unsigned offset, unsigned limit, int flags, quirei_mset **out)
+{
+    quirei_q *q = NULL;
+    quire_status_t st = compile_run(tree, c, filters, &q);
+    if (st == QUIRE_OK)
+        st = run_compiled(r, c, q, o, offset, limit, flags, out);
     quirei_q_free(q);
     return st;
 }
@@ -140,6 +160,7 @@ typedef quirei_pick pick_t;
 typedef struct found {
     quirei_mset *m;  /* the query's hits (or its fallback's) */
     quirei_mset *ma; /* quote-like queries: the words-together tier, or NULL */
+    quirei_mset *mc; /* NULL, or the run that counted when m is its candidates reranked */
     size_t *morder;  /* NULL, or the order of m's first nmorder hits (ties) */
     size_t nmorder;
     pick_t *picks;
@@ -154,9 +175,106 @@ static void found_release(found_t *f)
 {
     quirei_mset_free(f->m);
     quirei_mset_free(f->ma);
+    quirei_mset_free(f->mc);
     free(f->morder);
     free(f->picks);
     quirei_value_counts_free(f->counts);
+}
+
+/*
+ * The proximity boost reranks the best candidates only. An AND of plain
+ * words AND_MAYBE their phrase (compile.h) checks the words' positions in
+ * every document holding them all, where the page needs only the best:
+ * Xapian weighs each candidate whole before it can prune, and counting the
+ * matches (RUN_COUNT) visits them all. For `the and of to` that was 40,000
+ * position checks, 200 ms against plain Xapian's 3 ms. So the query is
+ * first run without the boost (the AND's BM25 alone): it counts the matches
+ * and gives its best RERANK_CANDIDATES hits (or the page's, when more);
+ * then the whole query, boost and all, runs over those candidates only.
+ * When every match is a candidate the ranking is exactly the one-pass
+ * ranking; when there are more, a document outside the BM25 candidates
+ * that holds the words together can no longer climb onto the page (its
+ * BM25 weight was below that of RERANK_CANDIDATES others holding all the
+ * words). bench/RESULTS.md (issue 15) has what it costs and saves.
+ */
+#define RERANK_CANDIDATES 200
+
+/* f->m: the hits [0, n) of tree (compiled whole, boost and all) among the
+ * candidates, the hits of `cand`. */
+static quire_status_t rerank(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
+                             const quirei_q *filters, const quire_search_options_t *o,
+                             unsigned n, const quirei_mset *cand, found_t *f)
+{
+    size_t nc = quirei_mset_size(cand);
+    unsigned *ids = calloc(nc + 1, sizeof *ids);
+    if (!ids)
+        return QUIRE_ENOMEM;
+    for (size_t i = 0; i < nc; i++)
+        ids[i] = quirei_mset_docid(cand, i);
+    int unsupported = 0;
+    quirei_q *only = quirei_q_docids(r->db, ids, nc, &unsupported);
+    free(ids);
+    if (!only && unsupported) /* remote shards: the whole query, uncounted */
+        return run(r, tree, c, filters, o, 0, n, 0, &f->m);
+    if (only && filters) {
+        quirei_q *v[2] = {only, quirei_q_copy(filters)};
+        if (!v[1])
+            quirei_q_free(v[0]);
+        only = v[1] ? quirei_q_combine(QUIREI_OP_AND, v, 2, 0) : NULL;
+    }
+    if (!only)
+        return QUIRE_ENOMEM;
+    quire_status_t st = run(r, tree, c, only, o, 0, n, 0, &f->m);
+    quirei_q_free(only);
+    return st;
+}
+
+/*
+ * Run tree (relevance order, counting) for hits [0, n) into f->m: in one
+ * pass, or reranked as said above, its count then in f->mc. (Counting in a
+ * run of its own that weighs nothing, Xapian::BoolWeight, and ranking in
+ * another that Xapian prunes took fewer instructions, 37 M against 47 M for
+ * `at attacks`, but more CPU time, 1.31 s against 1.12 s for the
+ * common-bag queries: reading the postings twice costs more in the kernel
+ * and the caches than weighing them once. bench/RESULTS.md, issue 15.)
+ */
+static quire_status_t run_counted(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
+                                  const quirei_q *filters, const quire_search_options_t *o,
+                                  unsigned n, found_t *f)
+{
+    quirei_mset_free(f->m);
+    quirei_mset_free(f->mc);
+    f->m = f->mc = NULL;
+    if (o->sort == QUIRE_SORT_DATE)
+        return run(r, tree, c, filters, o, 0, n, RUN_COUNT, &f->m);
+    c->no_boost = 1;
+    c->boost_dropped = 0;
+    quirei_q *q = NULL;
+    quire_status_t st = compile_run(tree, c, filters, &q);
+    c->no_boost = 0;
+    if (st)
+        return st;
+    if (!c->boost_dropped) { /* nothing to rerank: the query as it is */
+        st = run_compiled(r, c, q, o, 0, n, RUN_COUNT, &f->m);
+        quirei_q_free(q);
+        return st;
+    }
+    unsigned want = n > RERANK_CANDIDATES ? n : RERANK_CANDIDATES;
+    st = run_compiled(r, c, q, o, 0, want, RUN_COUNT, &f->mc);
+    quirei_q_free(q);
+    if (st == QUIRE_OK && quirei_mset_size(f->mc))
+        st = rerank(r, tree, c, filters, o, n, f->mc, f);
+    if (st == QUIRE_OK && !f->m) { /* nothing found: an empty page */
+        f->m = f->mc;
+        f->mc = NULL;
+    }
+    return st;
+}
+
+/* The run of f that counted the matches. */
+static quirei_mset *counted(const found_t *f)
+{
+    return f->mc ? f->mc : f->m;
 }
 
 /*
@@ -486,29 +604,25 @@ static quire_status_t find_with_fallbacks(quire_reader_t *r, const qn *tree,
                                           found_t *f)
 {
     unsigned n = o->offset + limit + TIE_SLACK;
-    quire_status_t st = run(r, tree, c, filters, o, 0, n, RUN_COUNT, &f->m);
-    if (st == QUIRE_OK && quirei_mset_estimate(f->m) == 0 &&
+    quire_status_t st = run_counted(r, tree, c, filters, o, n, f);
+    if (st == QUIRE_OK && quirei_mset_estimate(counted(f)) == 0 &&
         quirei_qn_has_kind(tree, QN_PHRASE)) {
         for (int mode = QUIREI_PHRASE_VARIANT; mode <= QUIREI_PHRASE_BAG; mode++) {
-            quirei_mset_free(f->m);
-            f->m = NULL;
             c->mode = (quirei_phrase_mode)mode;
             f->approximate = 1;
-            st = run(r, tree, c, filters, o, 0, n, RUN_COUNT, &f->m);
-            if (st || quirei_mset_estimate(f->m) > 0)
+            st = run_counted(r, tree, c, filters, o, n, f);
+            if (st || quirei_mset_estimate(counted(f)) > 0)
                 break;
         }
     }
-    if (st == QUIRE_OK && quirei_mset_estimate(f->m) == 0 && quirei_qn_relaxable(tree)) {
-        quirei_mset_free(f->m);
-        f->m = NULL;
+    if (st == QUIRE_OK && quirei_mset_estimate(counted(f)) == 0 && quirei_qn_relaxable(tree)) {
         c->relaxed = 1;
         f->relaxed = 1;
-        st = run(r, tree, c, filters, o, 0, n, RUN_COUNT, &f->m);
+        st = run_counted(r, tree, c, filters, o, n, f);
     }
     if (st)
         return st;
-    set_total(f, f->m, o);
+    set_total(f, counted(f), o);
     return pick_ties(r, tree, c, filters, o, limit, n, f);
 }
 

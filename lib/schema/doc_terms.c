@@ -8,6 +8,7 @@
 
 #include "schema/record.h"
 #include "schema/schema.h"
+#include "schema/term_counts.h"
 
 quire_status_t quirei_doc_terms_init(quirei_doc_terms *t, const char *language)
 {
@@ -26,6 +27,7 @@ void quirei_doc_terms_release(quirei_doc_terms *t)
     quire_tokenizer_free(t->tok);
     quirei_stemmer_free(t->stem);
     quirei_xdoc_free(t->xdoc);
+    quirei_term_counts_release(&t->counts);
     quirei_buf_release(&t->term);
     quirei_buf_release(&t->err);
     memset(t, 0, sizeof *t);
@@ -47,21 +49,27 @@ static quire_status_t add_one(quirei_doc_terms *t, const char *prefix, const qui
     if (quirei_buf_adds(b, prefix) < 0 || quirei_buf_add(b, tk->term, tk->len) < 0)
         return QUIRE_ENOMEM;
     /* Only unprefixed terms carry positions: a phrase is matched on them,
-     * and field terms (S, A) only need to say that the words are there. */
-    quire_status_t st = tk->positioned && !*prefix
-                            ? quirei_xdoc_add_posting(t->xdoc, b->ptr, b->len, tk->pos, &t->err)
-                            : quirei_xdoc_add_term(t->xdoc, b->ptr, b->len, &t->err);
-    if (st != QUIRE_OK || !tk->stemmable)
-        return st;
+     * and field terms (S, A) only need to say that the words are there;
+     * those are counted, and go to Xapian once each (add_counted_terms). */
+    if (tk->positioned && !*prefix) {
+        quire_status_t st = quirei_xdoc_add_posting(t->xdoc, b->ptr, b->len, tk->pos, &t->err);
+        if (st != QUIRE_OK)
+            return st;
+    } else if (quirei_term_counts_add(&t->counts, b->ptr, b->len) < 0) {
+        return QUIRE_ENOMEM;
+    }
+    if (!tk->stemmable)
+        return QUIRE_OK;
     size_t slen;
     const char *stem = quirei_stem(t->stem, tk->term, tk->len, &slen);
     if (!stem)
         return QUIRE_ENOMEM;
     quirei_buf_reset(b);
     if (quirei_buf_adds(b, QUIREI_PREFIX_STEM) < 0 || quirei_buf_adds(b, prefix) < 0 ||
-        quirei_buf_add(b, stem, slen) < 0)
+        quirei_buf_add(b, stem, slen) < 0 ||
+        quirei_term_counts_add(&t->counts, b->ptr, b->len) < 0)
         return QUIRE_ENOMEM;
-    return quirei_xdoc_add_term(t->xdoc, b->ptr, b->len, &t->err);
+    return QUIRE_OK;
 }
 
 static int on_token(const quire_token_t *tk, void *ctx)
@@ -74,6 +82,21 @@ static int on_token(const quire_token_t *tk, void *ctx)
 }
 
 /* --------------------------------------------------------- per document -- */
+
+/* Every counted (unpositioned) term, once, with its count as its wdf: the
+ * document Xapian gets is the one that adding each occurrence would make. */
+static quire_status_t add_counted_terms(quirei_doc_terms *t)
+{
+    quire_status_t st = QUIRE_OK;
+    for (size_t i = 0; st == QUIRE_OK && i < quirei_term_counts_size(&t->counts); i++) {
+        const char *term;
+        size_t len;
+        uint32_t n = quirei_term_counts_get(&t->counts, i, &term, &len);
+        st = quirei_xdoc_add_term(t->xdoc, term, len, n, &t->err);
+    }
+    quirei_term_counts_reset(&t->counts);
+    return st;
+}
 
 static quire_status_t tokenize_field(quirei_doc_terms *t, const char *text, size_t len,
                                      const char *prefix, int also_plain)
@@ -165,6 +188,7 @@ static quire_status_t add_facet_values(quirei_doc_terms *t, const char *const f[
 quire_status_t quirei_doc_terms_make(quirei_doc_terms *t, const char *const f[QUIRE_FIELD_COUNT],
                                      const size_t n[QUIRE_FIELD_COUNT])
 {
+    quirei_term_counts_reset(&t->counts); /* what a failed document left */
     quire_status_t st = quirei_xdoc_clear(t->xdoc, &t->err);
     if (st)
         return st;
@@ -182,6 +206,8 @@ quire_status_t quirei_doc_terms_make(quirei_doc_terms *t, const char *const f[QU
                                  QUIREI_PREFIX_AUTHOR, 0)))
             return st;
     }
+    if ((st = add_counted_terms(t)))
+        return st;
     if (f[QUIRE_FIELD_SOURCE] &&
         (st = add_source(t, f[QUIRE_FIELD_SOURCE], n[QUIRE_FIELD_SOURCE])))
         return st;

@@ -7,8 +7,10 @@
  * stemmer (with its cache), the Xapian document under construction, and two
  * scratch buffers. It is not thread-safe: each writer thread (write/writer.c
  * keeps one per shard) owns one. The per-token work is one term buffer
- * reset and one or two Xapian add calls (plus one stem, cached); nothing
- * is allocated per token once the buffers have grown.
+ * reset, one Xapian add call for a positioned term and a count in a hash
+ * table for each unpositioned one (stems, field terms: they go to Xapian
+ * once per distinct term, with their count as wdf; plus one stem, cached);
+ * nothing is allocated per token once the buffers have grown.
  *
  * Memory: the struct is the caller's (embed it); init allocates what it
  * points to, release frees it. Fields are the caller's to read, not to set.
@@ -20,6 +22,7 @@
 #include <quire/tokenizer.h>
 #include <stddef.h>
 
+#include "schema/term_counts.h"
 #include "store/index.h"
 #include "strbuf.h"
 #include "text/stemmer.h"
@@ -28,6 +31,7 @@ typedef struct quirei_doc_terms {
     quire_tokenizer_t *tok;
     quirei_stemmer *stem;
     quirei_xdoc *xdoc; /* the document quirei_doc_terms_make() fills */
+    quirei_term_counts counts; /* its unpositioned terms, counted first */
     quirei_buf term;   /* scratch for the term being built; after a
                           successful quirei_doc_terms_make(), the id term
                           (Q<id>): the key to replace the document by */

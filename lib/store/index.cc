@@ -14,6 +14,7 @@
 
 #include "hash.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -56,13 +57,20 @@ quire_status_t quirei_from_exception(quirei_buf *err, const char *what)
         note(err, what, e.get_description());
         return QUIRE_ENOTINDEX;
     } catch (const Xapian::DatabaseCorruptError &e) {
-        note(err, what, e.get_description());
+        note(err, what, "the index is damaged: " + e.get_description());
         return QUIRE_ECORRUPT;
     } catch (const Xapian::DatabaseModifiedError &e) {
         note(err, what, e.get_description());
         return QUIRE_EMODIFIED;
     } catch (const Xapian::DatabaseError &e) {
-        /* Write failures (disk full, permissions) surface as DatabaseError. */
+        /* Write failures (disk full, permissions) surface as DatabaseError
+         * with the system's error; without one it is the data that is
+         * wrong ("EOF reading block" of a truncated table, "inflate
+         * failed" of a damaged one): damage, not I/O (issue 16). */
+        if (!e.get_error_string()) {
+            note(err, what, "the index is damaged: " + e.get_description());
+            return QUIRE_ECORRUPT;
+        }
         note(err, what, e.get_description());
         return QUIRE_EIO;
     } catch (const Xapian::Error &e) {
@@ -138,9 +146,9 @@ quire_status_t quirei_xdoc_add_posting(quirei_xdoc *d, const char *term, size_t 
 }
 
 quire_status_t quirei_xdoc_add_term(quirei_xdoc *d, const char *term, size_t len,
-                                    quirei_buf *err)
+                                    uint32_t wdfinc, quirei_buf *err)
 {
-    GUARD("add term", d->doc.add_term(std::string(term, len)))
+    GUARD("add term", d->doc.add_term(std::string(term, len), wdfinc))
 }
 
 quire_status_t quirei_xdoc_add_boolean_term(quirei_xdoc *d, const char *term, size_t len,
@@ -204,6 +212,11 @@ quire_status_t quirei_wdb_replace(quirei_wdb *db, const char *idterm, size_t idl
         *replaced = db->db.term_exists(id);
         db->db.replace_document(id, doc->doc);
     })
+}
+
+quire_status_t quirei_wdb_add(quirei_wdb *db, quirei_xdoc *doc, quirei_buf *err)
+{
+    GUARD("index document", db->db.add_document(doc->doc))
 }
 
 quire_status_t quirei_wdb_delete(quirei_wdb *db, const char *idterm, size_t idlen, int *found,
@@ -301,6 +314,50 @@ quire_status_t quirei_rdb_get_data(quirei_rdb *db, const char *idterm, quirei_bu
         return QUIRE_OK;
     } catch (...) {
         return quirei_rdb_failed(db, err, "read document");
+    }
+}
+
+namespace {
+/* quirei_rdb_expand()'s want as Xapian's ExpandDecider. */
+struct want_decider : Xapian::ExpandDecider {
+    quirei_term_want want;
+    void *ctx;
+    want_decider(quirei_term_want w, void *c) : want(w), ctx(c) {}
+    bool operator()(const std::string &t) const override
+    {
+        return want(t.data(), t.size(), ctx) != 0;
+    }
+};
+} // namespace
+
+quire_status_t quirei_rdb_expand(quirei_rdb *db, const char *idterm, unsigned n,
+                                 quirei_term_want want, quirei_eterm_fn fn, void *ctx,
+                                 quirei_buf *err)
+{
+    try {
+        Xapian::PostingIterator p = db->db.postlist_begin(idterm);
+        if (p == db->db.postlist_end(idterm))
+            return QUIRE_ENOTFOUND;
+        Xapian::RSet rset;
+        rset.add_document(*p);
+        Xapian::Enquire enq(db->db);
+        /* Bo1 (divergence from randomness) rather than the default
+         * TradEWeight: with one relevant document TradEWeight is only an
+         * idf, so the words found in this document alone (which match
+         * nothing else) came first; Bo1 weighs how often the document uses
+         * a word against how often the index does. */
+        enq.set_expansion_scheme("bo1");
+        want_decider decider(want, ctx);
+        Xapian::ESet eset = enq.get_eset(n, rset, Xapian::Enquire::INCLUDE_QUERY_TERMS,
+                                         want ? &decider : nullptr);
+        for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t) {
+            const std::string s = *t;
+            if (fn(s.data(), s.size(), t.get_weight(), db->db.get_termfreq(s), ctx))
+                break;
+        }
+        return QUIRE_OK;
+    } catch (...) {
+        return quirei_from_exception(err, "expand document");
     }
 }
 
@@ -429,6 +486,109 @@ quirei_q *quirei_q_copy(const quirei_q *q)
 void quirei_q_free(quirei_q *q)
 {
     delete q;
+}
+
+namespace {
+
+/* The documents of a list, for quirei_q_docids(). Xapian gives each shard
+ * of a combined database its own clone, initialised with that shard alone,
+ * whose document numbers are the combined ones d of that shard: shard
+ * (d - 1) % n, number (d - 1) / n + 1. A clone tells its shard by uuid; one
+ * it cannot tell (two shards with one uuid: a copied shard) passes every
+ * document of its shard, so the filter never drops a listed one. */
+class DocidSource : public Xapian::PostingSource {
+    std::shared_ptr<const std::vector<Xapian::docid>> all_; /* sorted, combined */
+    std::shared_ptr<const std::vector<std::string>> uuids_; /* of each shard */
+    std::vector<Xapian::docid> ids_;                        /* this shard's, sorted */
+    bool every_ = false;                                    /* the uuid was not told */
+    Xapian::docid last_ = 0, cur_ = 0;
+    size_t i_ = 0;
+    bool started_ = false;
+
+  public:
+    DocidSource(std::shared_ptr<const std::vector<Xapian::docid>> all,
+                std::shared_ptr<const std::vector<std::string>> uuids)
+        : all_(std::move(all)), uuids_(std::move(uuids))
+    {
+    }
+    PostingSource *clone() const override { return new DocidSource(all_, uuids_); }
+    std::string name() const override { return std::string(); }
+    void init(const Xapian::Database &db) override
+    {
+        started_ = false;
+        i_ = 0;
+        ids_.clear();
+        every_ = false;
+        size_t n = uuids_->size();
+        if (n <= 1) {
+            ids_ = *all_;
+            return;
+        }
+        size_t k = n;
+        std::string u = db.get_uuid();
+        for (size_t j = 0; j < n; j++)
+            if ((*uuids_)[j] == u) {
+                if (k < n) { /* twice: cannot tell */
+                    k = n;
+                    break;
+                }
+                k = j;
+            }
+        if (k == n) {
+            every_ = true;
+            last_ = db.get_lastdocid();
+            return;
+        }
+        for (Xapian::docid d : *all_)
+            if ((d - 1) % n == k)
+                ids_.push_back((d - 1) / (Xapian::docid)n + 1);
+    }
+    Xapian::doccount get_termfreq_min() const override { return every_ ? 0 : ids_.size(); }
+    Xapian::doccount get_termfreq_est() const override { return every_ ? last_ : ids_.size(); }
+    Xapian::doccount get_termfreq_max() const override { return every_ ? last_ : ids_.size(); }
+    void next(double) override
+    {
+        if (every_)
+            cur_ = started_ ? cur_ + 1 : 1;
+        else if (started_)
+            i_++;
+        started_ = true;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        started_ = true;
+        if (every_) {
+            cur_ = cur_ > did ? cur_ : did;
+            return;
+        }
+        i_ = std::lower_bound(ids_.begin() + (std::ptrdiff_t)i_, ids_.end(), did) - ids_.begin();
+    }
+    bool at_end() const override { return every_ ? cur_ > last_ : i_ >= ids_.size(); }
+    Xapian::docid get_docid() const override { return every_ ? cur_ : ids_[i_]; }
+};
+
+} // namespace
+
+quirei_q *quirei_q_docids(quirei_rdb *db, const unsigned *ids, size_t n, int *unsupported)
+{
+    *unsupported = 0;
+    try {
+        for (auto &s : db->shards)
+            if (s.remote) {
+                *unsupported = 1;
+                return nullptr;
+            }
+        auto all = std::make_shared<std::vector<Xapian::docid>>(ids, ids + n);
+        std::sort(all->begin(), all->end());
+        all->erase(std::unique(all->begin(), all->end()), all->end());
+        auto uuids = std::make_shared<std::vector<std::string>>();
+        for (auto &s : db->shards)
+            uuids->push_back(s.db.get_uuid());
+        Xapian::Query src((new DocidSource(all, uuids))->release());
+        return new quirei_q{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, src, 0.0)};
+    } catch (...) {
+        return nullptr;
+    }
 }
 
 /* The postings q would read, if more than `max` (else 0): the sum of its

@@ -27,8 +27,10 @@ void quirei_xdoc_free(quirei_xdoc *d);
 quire_status_t quirei_xdoc_clear(quirei_xdoc *d, quirei_buf *err);
 quire_status_t quirei_xdoc_add_posting(quirei_xdoc *d, const char *term, size_t len,
                                        uint32_t pos, quirei_buf *err);
+/* A term without positions; its wdf grows by wdfinc (a term counted n
+ * times by the caller is added once with n). */
 quire_status_t quirei_xdoc_add_term(quirei_xdoc *d, const char *term, size_t len,
-                                    quirei_buf *err);
+                                    uint32_t wdfinc, quirei_buf *err);
 quire_status_t quirei_xdoc_add_boolean_term(quirei_xdoc *d, const char *term, size_t len,
                                             quirei_buf *err);
 quire_status_t quirei_xdoc_set_value(quirei_xdoc *d, unsigned slot, const char *v,
@@ -50,6 +52,9 @@ quire_status_t quirei_wdb_set_metadata(quirei_wdb *db, const char *key, const ch
  * until quirei_wdb_commit(). */
 quire_status_t quirei_wdb_replace(quirei_wdb *db, const char *idterm, size_t idlen,
                                   quirei_xdoc *doc, int *replaced, quirei_buf *err);
+/* Add a document the caller knows to be new (no document of the shard
+ * holds its id term): quirei_wdb_replace() without the lookups. */
+quire_status_t quirei_wdb_add(quirei_wdb *db, quirei_xdoc *doc, quirei_buf *err);
 /* Delete the document whose unique id term is `idterm`; *found tells
  * whether there was one (a missing one is not an error). Like a replace,
  * invisible to readers until quirei_wdb_commit(). */
@@ -135,6 +140,21 @@ quire_status_t quirei_rdb_terms(quirei_rdb *db, const char *prefix, quirei_term_
  * QUIRE_ENOTFOUND when there is none. */
 quire_status_t quirei_rdb_get_data(quirei_rdb *db, const char *idterm, quirei_buf *data,
                                    quirei_buf *err);
+/* Relevance-set expansion (similar articles, lib/query/similar.c): the
+ * terms that best tell the document holding `idterm` from the rest of the
+ * index, by Xapian's Enquire::get_eset() over that one document (Bo1
+ * scheme), best first: fn(term, len, weight, docfreq, ctx) for each of
+ * the at most n best that want(term, len, ctx) accepts (checked before any
+ * weight is computed), while fn returns 0; docfreq is the number of
+ * documents holding the term. The document's termlist is read from the shard that
+ * holds it, local or remote; want and fn run here, so nothing needs a
+ * remote server's registry. QUIRE_ENOTFOUND when no document holds idterm;
+ * QUIRE_EXAPIAN and kin. */
+typedef int (*quirei_eterm_fn)(const char *term, size_t len, double weight, uint64_t docfreq,
+                               void *ctx);
+quire_status_t quirei_rdb_expand(quirei_rdb *db, const char *idterm, unsigned n,
+                                 quirei_term_want want, quirei_eterm_fn fn, void *ctx,
+                                 quirei_buf *err);
 
 
 /* ---- queries (Xapian::Query behind an opaque pointer) ----
@@ -166,6 +186,12 @@ quirei_q *quirei_q_wildcard(quirei_rdb *db, const char *prefix, unsigned limit);
 /* Documents whose value in `slot` is within [lo, hi]; NULL = open end. */
 quirei_q *quirei_q_value_range(unsigned slot, const char *lo, const char *hi);
 quirei_q *quirei_q_copy(const quirei_q *q);
+/* A filter (weight 0) matching exactly the documents ids[0, n) of db, as
+ * quirei_mset_docid() numbers them (in any order): what reranks a few
+ * candidates with a costlier query (search.c). NULL when out of memory, and
+ * with *unsupported set when db has a remote shard (a custom posting
+ * source does not cross the wire). */
+quirei_q *quirei_q_docids(quirei_rdb *db, const unsigned *ids, size_t n, int *unsupported);
 /* q with its weights multiplied by factor (OP_SCALE_WEIGHT); takes q. NULL
  * when out of memory (q is then freed) or when q is NULL. */
 quirei_q *quirei_q_scale(quirei_q *q, double factor);

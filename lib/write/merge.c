@@ -5,6 +5,7 @@
 
 #include "store/index.h"
 #include "store/layout.h"
+#include "write/verify.h"
 
 /* The paths of the shards, NUL-separated in *paths, pointed at by srcs. */
 static quire_status_t shard_paths(const char *path, const char *const *names, unsigned n,
@@ -41,6 +42,8 @@ quire_status_t quirei_merge_shards(const char *path, const char *const *names, u
     }
     quirei_layout_remove_tree(dst.ptr);
     st = quirei_merge(srcs, n, dst.ptr, err);
+    if (st == QUIRE_OK) /* before the stub names it (issue 16) */
+        st = quirei_verify_generation(path, dst.ptr, names[0], err);
     if (st == QUIRE_OK) {
         const char *one[1] = {merged};
         st = quirei_stub_write(path, one, 1, err);

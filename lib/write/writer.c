@@ -31,7 +31,9 @@
 #include "store/index.h"
 #include "store/layout.h"
 #include "text/stemmer.h"
+#include "write/id_set.h"
 #include "write/merge.h"
+#include "write/verify.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -82,6 +84,8 @@ typedef struct shard {
     quirei_doc_terms terms;
     unsigned since_commit;  /* documents added or replaced since the last commit */
     unsigned deletes_since; /* documents deleted since the last commit */
+    int fresh;              /* held no document when opened: ids tells what is new */
+    quirei_id_set ids;      /* hashes of the ids added since (write/id_set.h) */
 } shard_t;
 
 struct quire_writer {
@@ -153,14 +157,28 @@ static rec_t *pop(shard_t *s)
 
 /* ------------------------------------------------------------ worker ---- */
 
+/* Store the document just made, by its id term (in s->terms.term): an id
+ * that a fresh shard certainly does not hold yet is added without looking
+ * it up (id_set.h), any other replaces what the shard holds. */
+static quire_status_t store_doc(shard_t *s, int *replaced)
+{
+    int seen = 1;
+    *replaced = 0;
+    if (s->fresh && quirei_id_set_add(&s->ids, s->terms.term.ptr, s->terms.term.len, &seen) < 0)
+        seen = 1; /* out of memory for the set: look it up */
+    if (!seen)
+        return quirei_wdb_add(s->db, s->terms.xdoc, &s->terms.err);
+    return quirei_wdb_replace(s->db, s->terms.term.ptr, s->terms.term.len, s->terms.xdoc,
+                              replaced, &s->terms.err);
+}
+
 static quire_status_t index_doc(shard_t *s, const rec_t *r)
 {
     quire_status_t st = quirei_doc_terms_make(&s->terms, r->f, r->flen);
     if (st)
         return st;
     int replaced = 0;
-    st = quirei_wdb_replace(s->db, s->terms.term.ptr, s->terms.term.len, s->terms.xdoc,
-                            &replaced, &s->terms.err);
+    st = store_doc(s, &replaced);
     if (st)
         return st;
     atomic_fetch_add(replaced ? &s->w->replaced : &s->w->added, 1);
@@ -403,6 +421,10 @@ static quire_status_t open_shard(quire_writer_t *w, unsigned i, int creating, ch
         return fail(detail, st, "%s", shard_msg(s, st, "out of memory"));
     if ((st = init_metadata(w, s, creating, detail)))
         return st;
+    uint64_t docs = 0;
+    if ((st = quirei_wdb_doc_count(s->db, &docs, &s->terms.err)))
+        return fail(detail, st, "%s", shard_msg(s, st, "out of memory"));
+    s->fresh = docs == 0;
     /* The language is known only now (an existing index keeps its own). */
     st = quirei_doc_terms_init(&s->terms, w->language);
     if (st == QUIRE_ELANG)
@@ -433,6 +455,7 @@ static void writer_free(quire_writer_t *w)
     for (unsigned i = 0; w->shards && i < w->nshards; i++) {
         shard_t *s = &w->shards[i];
         quirei_doc_terms_release(&s->terms);
+        quirei_id_set_release(&s->ids);
         pthread_mutex_destroy(&s->mu);
         pthread_cond_destroy(&s->not_empty);
         pthread_cond_destroy(&s->not_full);
@@ -578,6 +601,12 @@ quire_status_t quire_writer_open(const char *path, const quire_writer_options_t 
     if (st)
         return st;
     if ((st = read_layout(path, names, &existing, detail))) {
+        quirei_layout_unlock(lock_fd);
+        return st;
+    }
+    /* Never write into a damaged index (issue 16; cached per revision). */
+    if (existing && (st = quirei_verify_before_write(path, (const char(*)[QUIREI_SHARD_NAME_MAX])names,
+                                                      existing, detail))) {
         quirei_layout_unlock(lock_fd);
         return st;
     }
@@ -733,6 +762,21 @@ quire_status_t quire_writer_commit(quire_writer_t *w)
     return barrier(w, &rec_commit);
 }
 
+/* Every shard's current directory checked before the stub names it
+ * (write/verify.h; a sound one is remembered, so the close that follows
+ * does not check it again). */
+static quire_status_t verify_fresh(quire_writer_t *w, quirei_buf *err)
+{
+    quire_status_t st = QUIRE_OK;
+    quirei_buf p = QUIREI_BUF_INIT;
+    for (unsigned i = 0; i < w->nshards && st == QUIRE_OK; i++)
+        st = quirei_layout_path(&p, w->path, w->shards[i].name) < 0
+                 ? QUIRE_ENOMEM
+                 : quirei_verify_generation(w->path, p.ptr, "its shards before compaction", err);
+    quirei_buf_release(&p);
+    return st;
+}
+
 quire_status_t quire_writer_compact(quire_writer_t *w)
 {
     if (!w)
@@ -741,7 +785,9 @@ quire_status_t quire_writer_compact(quire_writer_t *w)
      * directories; then one rename of the stub switches readers over. */
     quire_status_t st = barrier(w, &rec_compact);
     quirei_buf err = QUIREI_BUF_INIT;
-    quire_status_t st2 = write_stub(w, &err);
+    quire_status_t st2 = st ? st : verify_fresh(w, &err);
+    if (st2 == QUIRE_OK)
+        st2 = write_stub(w, &err);
     /* Old generations are no longer named by the stub. Readers that still
      * have them open keep reading them (the files stay alive while open)
      * until they reopen. */
@@ -792,8 +838,29 @@ static quire_status_t merge_shards(quire_writer_t *w)
     return st;
 }
 
+/* Unmerged shards, checked as committed (issue 16). */
+static quire_status_t verify_written(quire_writer_t *w)
+{
+    stop_shards(w);
+    const char *names[MAX_SHARDS];
+    shard_names(w, names);
+    quirei_buf err = QUIREI_BUF_INIT;
+    quire_status_t st = quirei_verify_shards(w->path, names, w->nshards, &err);
+    if (st)
+        set_error(w, st, err.len ? err.ptr : "out of memory while checking");
+    quirei_buf_release(&err);
+    return st;
+}
+
 quire_status_t quire_writer_close(quire_writer_t *w)
 {
+    return quire_writer_close_detail(w, NULL);
+}
+
+quire_status_t quire_writer_close_detail(quire_writer_t *w, char **detail)
+{
+    if (detail)
+        *detail = NULL;
     if (!w)
         return QUIRE_OK;
     quire_status_t st = quire_writer_commit(w);
@@ -802,7 +869,11 @@ quire_status_t quire_writer_close(quire_writer_t *w)
          * as closed databases. */
         stop_shards(w);
         st = merge_shards(w);
+    } else if (st == QUIRE_OK) {
+        st = verify_written(w); /* no success after writing into damage */
     }
+    if (st && detail)
+        *detail = strdup(quirei_buf_cstr(&w->detail));
     writer_free(w); /* releases the index lock */
     return st;
 }

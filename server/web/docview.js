@@ -1,6 +1,8 @@
 // docview.js - /doc/{id}: the whole article from /api/doc/{id}, as text,
 // with the quoted sentence (qs/qe: its byte offsets in the body, from the
-// search hit) marked and scrolled into view, and the query's words marked.
+// search hit) marked and scrolled into view, and the query's words marked;
+// below it, the similar articles (/api/similar/{id}: titles linking to
+// their own view, with source and date).
 import { $, api, clear, copyText, el, safeHref, textFragmentUrl } from './util.js';
 import { citation } from './results.js';
 
@@ -89,6 +91,35 @@ function renderBody(body, quote, words) {
   return out;
 }
 
+// How many similar articles the view lists.
+const SIMILAR = 8;
+
+// The "Similar articles" section, filled when /api/similar answers (the
+// article is shown first: it never waits for them). q is kept in the links
+// so that "Back to the results" still goes back to the search.
+function similarSection(id, q) {
+  const list = el('p', { className: 'status' }, 'Loading similar articles…');
+  const box = el('section', { className: 'similar', 'aria-labelledby': 'similar-h' },
+    el('h2', { id: 'similar-h' }, 'Similar articles'), list);
+  const params = new URLSearchParams({ limit: String(SIMILAR), snippets: '0' });
+  api('/api/similar/' + encodeURIComponent(id) + '?' + params).then((res) => {
+    const hits = res.hits || [];
+    if (!hits.length) {
+      list.replaceWith(el('p', { className: 'status' }, 'No similar articles.'));
+      return;
+    }
+    const more = q ? '?' + new URLSearchParams({ q }) : '';
+    list.replaceWith(el('ol', null, hits.map((h) => {
+      const meta = [h.source, h.date].filter(Boolean).join(' · ');
+      return el('li', null, el('a', { href: '/doc/' + encodeURIComponent(h.id) + more }, h.title || h.id),
+        meta ? el('span', { className: 'meta' }, meta) : null);
+    })));
+  }, (e) => {
+    list.replaceWith(el('p', { className: 'notice error' }, 'Similar articles could not be loaded: ' + e.message));
+  });
+  return box;
+}
+
 export async function showDoc(id, params) {
   const box = clear($('doc'));
   const q = params.get('q') || '';
@@ -117,7 +148,8 @@ export async function showDoc(id, params) {
     el('p', { className: 'links' },
       original ? el('a', { href: quote ? textFragmentUrl(original, quoteText) : original, target: '_blank', rel: 'noopener noreferrer' }, quote ? 'Open the original at the quote' : 'Open the original') : null,
       copy),
-    el('div', { className: 'body' }, renderBody(body, quote, queryWords(q))));
+    el('div', { className: 'body' }, renderBody(body, quote, queryWords(q))),
+    similarSection(id, q));
   const target = box.querySelector('mark.quoted') || box.querySelector('mark.term');
   if (target) target.scrollIntoView({ block: 'center' });
 }

@@ -196,6 +196,31 @@ test('the document view: whole article, quote marked and in view', async () => {
   assert.equal(await page.textContent('.hit .title'), 'Harbour pays no ransom');
 });
 
+test('the document view lists similar articles, which open in it', async () => {
+  await page.goto(base + `/doc/${QUOTE_ID}?q=ransomware`);
+  await page.waitForSelector('#doc .similar li a');
+  assert.equal(await page.textContent('#doc .similar h2'), 'Similar articles');
+  const items = await page.$$eval('#doc .similar li', (lis) => lis.map((li) => ({
+    href: li.querySelector('a').getAttribute('href'), title: li.querySelector('a').textContent,
+    meta: li.querySelector('.meta')?.textContent || '' })));
+  assert.ok(items.length >= 1 && items.length <= 8, JSON.stringify(items));
+  // The API's answer, in its order: titles, source · date, links to /doc/{id}.
+  const api = await (await fetch(base + `/api/similar/${QUOTE_ID}?limit=8&snippets=0`)).json();
+  assert.deepEqual(items.map((i) => i.title), api.hits.map((h) => h.title || h.id));
+  assert.deepEqual(items.map((i) => i.meta), api.hits.map((h) => [h.source, h.date].filter(Boolean).join(' · ')));
+  assert.ok(items.every((i) => !i.href.startsWith('/doc/' + QUOTE_ID + '?')), 'not the article itself');
+  assert.ok(items.every((i) => /^\/doc\/[^?]+\?q=ransomware$/.test(i.href)), JSON.stringify(items));
+  assert.ok(items.some((i) => /^Ransomware report number/.test(i.title)), 'the ransomware reports are like it');
+  await page.$eval('#doc .similar', (s) => s.scrollIntoView({ block: 'start' }));
+  await shot(page, 'doc-similar.png');
+  const first = items[0];
+  await page.click('#doc .similar li a');
+  await page.waitForFunction((t) => document.querySelector('#doc h1')?.textContent === t, first.title);
+  assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, first.href);
+  await page.goto(base + '/?q=' + encodeURIComponent('"ransomware crew demanded forty bitcoin"'));
+  await waitDone(page);
+});
+
 test('exact counts, paging, back and forward', async () => {
   await search(page, 'ransomware');
   assert.match(await page.textContent('.summary'), new RegExp(`^${RANSOM_DOCS} results`));
