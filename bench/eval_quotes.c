@@ -1,8 +1,11 @@
 /*
  * eval_quotes - quality and latency of libquire on an evaluation set.
  *
- *   eval_quotes --db DIR [--set DIR] [--runs N] [--snippets] [--show-fail] [--slow N]
- *               [--no-aliases]
+ *   eval_quotes --db DIR [--db DIR...] [--set DIR] [--runs N] [--snippets] [--show-fail]
+ *               [--slow N] [--no-aliases]
+ *
+ * Several --db are searched as one index (quire_reader_open_sources: index
+ * directories, manifests, tcp://HOST:PORT shards; bench/bench_shards.sh).
  *
  * Reads SET/expected.jsonl ({"q","kind","want":[ids],"mode":"top1"|"all",
  * "allowed":[ids]?}), runs every query through quire_search() (top 10) and
@@ -74,10 +77,12 @@ static int alias_ok(const quire_results_t *res, json_t *want, unsigned k)
 int main(int argc, char **argv)
 {
     const char *db = NULL, *set = "../shared/eval/open";
+    const char *dbs[64];
+    size_t ndb = 0;
     int runs = 3, snippets = 0, show_fail = 0, slow = 0, no_aliases = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--db") && i + 1 < argc)
-            db = argv[++i];
+        if (!strcmp(argv[i], "--db") && i + 1 < argc && ndb < 64)
+            db = dbs[ndb++] = argv[++i];
         else if (!strcmp(argv[i], "--set") && i + 1 < argc)
             set = argv[++i];
         else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
@@ -118,7 +123,7 @@ int main(int argc, char **argv)
 
     quire_reader_t *r = NULL;
     char *detail = NULL;
-    if (quire_reader_open(db, &r, &detail) != QUIRE_OK) {
+    if (quire_reader_open_sources(dbs, ndb, NULL, &r, &detail) != QUIRE_OK) {
         fprintf(stderr, "eval_quotes: %s\n", detail);
         return 3;
     }

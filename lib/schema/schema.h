@@ -44,9 +44,14 @@
  * they can be merged with xapian-compact, or served from other hosts by
  * xapian-tcpsrv, the stub naming them with "remote" lines (index into a
  * remote shard on its own host). A reader's generation (the key of result
- * caches) covers remote shards by what their server reports (UUID,
- * document count, last document id, lengths: Xapian 1.4's remote protocol
- * sends no revision), see quirei_rdb_generation() in store/index.h.
+ * caches) covers remote shards by the commit counter each shard holds
+ * (quire.revision below: Xapian 1.4's remote protocol sends no revision),
+ * see quirei_rdb_generation() in store/index.h.
+ *
+ * Readers may also be given several sources (index directories, manifest
+ * files in the stub syntax, tcp://HOST:PORT shards: store/layout.h) and
+ * open all their shards as one database; a remote shard that is down is
+ * left out and retried (store/shards.cc).
  *
  * Terms, values and data are made from a document by schema/doc_terms.c.
  *

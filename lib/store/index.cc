@@ -286,7 +286,7 @@ quire_status_t quirei_rdb_get_metadata(quirei_rdb *db, const char *key, quirei_b
 quire_status_t quirei_rdb_term_freq(quirei_rdb *db, const char *term, uint64_t *freq,
                                     quirei_buf *err)
 {
-    RDB_GUARD(db, "read term frequency", *freq = db->db.get_termfreq(term))
+    RDB_GUARD(db, "read term frequency", *freq = quirei_rdb_termfreq(db, term))
 }
 
 quire_status_t quirei_rdb_terms(quirei_rdb *db, const char *prefix, quirei_term_want want,
@@ -594,11 +594,11 @@ quirei_q *quirei_q_docids(quirei_rdb *db, const unsigned *ids, size_t n, int *un
 /* The postings q would read, if more than `max` (else 0): the sum of its
  * distinct terms' frequencies, counted until it passes max. (A prefix
  * query's terms are not among them: its expansion is bounded instead.) */
-static uint64_t postings_over(Xapian::Database &db, const Xapian::Query &q, uint64_t max)
+static uint64_t postings_over(quirei_rdb *db, const Xapian::Query &q, uint64_t max)
 {
     uint64_t sum = 0;
     for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end() && sum <= max; ++t)
-        sum += db.get_termfreq(*t);
+        sum += quirei_rdb_termfreq(db, *t);
     return sum > max ? sum : 0;
 }
 
@@ -672,7 +672,7 @@ quire_status_t quirei_rdb_search(quirei_rdb *db, const quirei_q *q, const quirei
     *out = nullptr;
     try {
         if (s->max_postings) {
-            uint64_t over = postings_over(db->db, q->q, s->max_postings);
+            uint64_t over = postings_over(db, q->q, s->max_postings);
             if (over) {
                 quirei_buf_setf(err,
                                 "query too expensive: its words would read %llu postings "

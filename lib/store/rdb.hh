@@ -13,6 +13,7 @@
 #include <xapian.h>
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 /* One shard of a reader. A remote shard that cannot be reached is "down":
@@ -38,7 +39,18 @@ struct quirei_rdb {
     Xapian::Database db;              /* the shards that are up, as one */
     std::vector<std::string> down;    /* labels of the shards that are down */
     std::vector<const char *> down_c; /* down[i].c_str(), for C */
+    /* Term frequencies read since the shards last moved, when some shard
+     * is remote: each lookup there is a round trip per remote shard, and a
+     * search looks up its words several times (spelling, weights, the
+     * work limit). Emptied by every move (rebuild in shards.cc). */
+    bool any_remote = false;
+    std::unordered_map<std::string, Xapian::doccount> tf;
 };
+
+/* The number of documents holding term, over the shards that are up;
+ * cached when some shard is remote (see quirei_rdb::tf). Throws as
+ * Xapian does. */
+Xapian::doccount quirei_rdb_termfreq(quirei_rdb *db, const std::string &term);
 
 /* The one place where exceptions become statuses (index.cc): call inside a
  * catch block; it rethrows the current exception to look at it. */

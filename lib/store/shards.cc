@@ -108,6 +108,10 @@ void rebuild(quirei_rdb *r)
             down.push_back(s.label);
     }
     r->db = all;
+    r->tf.clear();
+    r->any_remote = false;
+    for (const rdb_shard &s : r->shards)
+        r->any_remote |= s.remote;
     r->down.swap(down);
     r->down_c.clear();
     for (const std::string &d : r->down)
@@ -179,20 +183,29 @@ bool refresh(const quirei_rdb_options &o, rdb_shard &s, double now)
     }
 }
 
-/* After a NetworkError: does every up remote shard still answer? Those
- * that do not are reconnected or marked down. Whether any changed. */
-bool probe(quirei_rdb *r)
+/* After a NetworkError whose context was `context`: the shard it names
+ * ("remote:tcp(HOST:PORT)") is reconnected (after a timeout its
+ * connection may still hold the late answer, so it is not asked again);
+ * every other up remote shard must answer a keep-alive, else it is
+ * reconnected too. Those that cannot be are marked down. Whether any
+ * changed. */
+bool probe(quirei_rdb *r, const std::string &context)
 {
     bool moved = false;
     for (rdb_shard &s : r->shards) {
         if (!s.remote || !s.up)
             continue;
+        std::string me = "tcp(" + s.host + ":" + std::to_string(s.port) + ")";
+        bool named = context.find(me) != std::string::npos;
         try {
-            s.db.keep_alive();
+            if (!named) {
+                s.db.keep_alive();
+                continue;
+            }
         } catch (const Xapian::NetworkError &) {
-            connect(r->opt, s);
-            moved = true;
         }
+        connect(r->opt, s);
+        moved = true;
     }
     return moved;
 }
@@ -216,7 +229,7 @@ quire_status_t quirei_rdb_failed(quirei_rdb *db, quirei_buf *err, const char *wh
     } catch (const Xapian::NetworkError &e) {
         std::string first = std::string(what) + ": " + e.get_description();
         try {
-            if (!probe(db)) {
+            if (!probe(db, e.get_context())) {
                 say(err, first);
                 return QUIRE_EXAPIAN; /* every shard answers: a real failure */
             }
@@ -232,6 +245,23 @@ quire_status_t quirei_rdb_failed(quirei_rdb *db, quirei_buf *err, const char *wh
     } catch (...) {
         return quirei_from_exception(err, what);
     }
+}
+
+/* Enough for the words of many searches; emptied when full. */
+#define TF_CACHE_MAX 100000
+
+Xapian::doccount quirei_rdb_termfreq(quirei_rdb *db, const std::string &term)
+{
+    if (!db->any_remote)
+        return db->db.get_termfreq(term);
+    auto it = db->tf.find(term);
+    if (it != db->tf.end())
+        return it->second;
+    Xapian::doccount n = db->db.get_termfreq(term);
+    if (db->tf.size() >= TF_CACHE_MAX)
+        db->tf.clear();
+    db->tf.emplace(term, n);
+    return n;
 }
 
 Xapian::Query quirei_shards_wildcard(quirei_rdb *db, const char *prefix, unsigned limit)
