@@ -44,7 +44,7 @@ extern "C" {
  * added (clients ignore what they do not know), MAJOR when a field is
  * removed or changes meaning or type; "1" is "1.0". Every bump is recorded
  * in CHANGELOG.md. */
-#define QUIRE_API_VERSION "1.1"
+#define QUIRE_API_VERSION "1.2"
 
 typedef enum quire_status {
     QUIRE_OK = 0,
