@@ -46,6 +46,20 @@ static int put(char *s)
     return rc;
 }
 
+/* Rows and feeds have no field to say that some shards were down (issue
+ * 14): say it on stderr, naming them, so a script can tell. */
+static void note_partial(const quire_reader_t *r)
+{
+    size_t n = 0;
+    const char *const *down = quire_reader_missing_shards(r, &n);
+    if (!n)
+        return;
+    fprintf(stderr, "quire-search: partial answer: %zu shard%s down:", n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", down[i]);
+    fputc('\n', stderr);
+}
+
 static int print_feed(quire_reader_t *r, const char *query, const quire_search_options_t *so)
 {
     quire_search_options_t o = *so;
@@ -57,6 +71,7 @@ static int print_feed(quire_reader_t *r, const char *query, const quire_search_o
     int rc = put(quire_results_atom(res, NULL)) < 0 ? EXIT_FAIL
              : res->nhits                          ? 0
                                                    : EXIT_NO_HITS;
+    note_partial(r);
     quire_results_free(res);
     return rc;
 }
@@ -82,6 +97,7 @@ int cli_export(quire_reader_t *r, const char *query, const quire_search_options_
     quire_export_free(e);
     if (st != QUIRE_OK)
         return cli_search_failed(r, st, NULL);
+    note_partial(r);
     return rc < 0 ? EXIT_FAIL : rows ? 0 : EXIT_NO_HITS;
 }
 
@@ -153,6 +169,8 @@ int cli_batch(quire_reader_t *r, const char *file, const quire_search_options_t 
         rc = EXIT_FAIL;
     else
         rc = batch_status(b);
+    if (st == QUIRE_OK && !json)
+        note_partial(r);
     quire_batch_free(b);
     return rc;
 }

@@ -26,7 +26,12 @@ typedef struct api_out {
     char etag[20];         /* a stream's entity tag (its body cannot be hashed
                               before it is sent), or "" */
     const char *type;
+    char partial[API_PARTIAL_MAX]; /* X-Quire-Partial (api_partial_names()), or "" */
 } api_out_t;
+/* The shards r left out of its last answer, as X-Quire-Partial's value
+ * ("A, B"; "" when none is down) into out[API_PARTIAL_MAX]: exports, feeds
+ * and CSV batches have no JSON field to say that their answer is partial. */
+void api_partial_names(const quire_reader_t *r, char *out);
 
 /* Set *o to error `status` with `code` and a copy of `message`. */
 void api_out_error(api_out_t *o, unsigned status, const char *code, const char *message);

@@ -50,6 +50,22 @@ void api_out_search_error(api_out_t *o, quire_reader_t *r, quire_status_t st)
     }
 }
 
+void api_partial_names(const quire_reader_t *r, char *out)
+{
+    size_t n = 0, at = 0;
+    const char *const *down = quire_reader_missing_shards(r, &n);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const char *sep = i ? ", " : "";
+        size_t need = strlen(sep) + strlen(down[i]);
+        if (at + need + sizeof ", ..." > API_PARTIAL_MAX) {
+            snprintf(out + at, API_PARTIAL_MAX - at, "%s...", sep);
+            return;
+        }
+        at += (size_t)snprintf(out + at, API_PARTIAL_MAX - at, "%s%s", sep, down[i]);
+    }
+}
+
 /* The parameters into *so and *csv; -1 after answering a 400. */
 static int batch_params(const api_request_t *rq, quire_search_options_t *so, int *csv,
                         api_out_t *o)
@@ -141,6 +157,7 @@ void batch_handle(const api_config_t *cfg, const api_request_t *rq, api_out_t *o
         o->type = csv ? "text/csv; charset=utf-8; header=present"
                       : "application/json; charset=utf-8";
         o->body = csv ? quire_batch_csv(b) : quire_batch_json(b);
+        api_partial_names(r, o->partial);
     }
     quire_batch_free(b);
 }

@@ -475,6 +475,8 @@ static enum MHD_Result queue_api(exchange_t *ex, api_response_t r)
     }
     if (r.status == 401)
         MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+    if (r.partial[0]) /* answered by the shards that are up only */
+        MHD_add_response_header(resp, "X-Quire-Partial", r.partial);
     return queue(ex, r.status, resp, r.len, r.type);
 }
 

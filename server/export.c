@@ -129,6 +129,7 @@ void export_handle(const api_config_t *cfg, const api_request_t *rq, const char 
         return;
     }
     export_etag(s->r, q, opts, csv, o->etag);
+    api_partial_names(s->r, o->partial); /* the export's reader, opened for it */
     *st = (api_stream_t){stream_read, stream_free, s};
     o->status = 200;
     o->stream = st;

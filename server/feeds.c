@@ -91,6 +91,7 @@ void feed_handle(const api_config_t *cfg, const api_request_t *rq, const char *q
     }
     o->status = 200;
     o->type = "application/atom+xml; charset=utf-8";
+    api_partial_names(r, o->partial);
     for (int i = 0; i < 4; i++)
         quirei_buf_release(&links[i]);
     quire_results_free(res);

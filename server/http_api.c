@@ -43,6 +43,7 @@ typedef struct reply {
     int vary_encoding;
     api_stream_t *stream; /* a streamed body instead (exports) */
     char stream_etag[20]; /* its entity tag, or "" */
+    char partial[API_PARTIAL_MAX]; /* X-Quire-Partial, or "" */
 } reply_t;
 
 /* Every JSON answer, errors included, says first which version of the API
@@ -214,6 +215,29 @@ static void h_health(const api_config_t *cfg, const api_request_t *rq, reply_t *
     reply_json(rp, 200, json_pack("{s:s, s:I}", "status", "ok", "docs", (json_int_t)n));
 }
 
+/* A JSON object's text (taken) with "partial" and "missing_shards" added,
+ * as search results carry them: the sources of the shards that are up
+ * only, when some are down. NULL when out of memory. */
+static char *with_shards(char *body, const quire_reader_t *r)
+{
+    json_t *o = body ? json_loads(body, 0, NULL) : NULL, *names = json_array();
+    size_t n = 0;
+    const char *const *down = quire_reader_missing_shards(r, &n);
+    free(body);
+    for (size_t i = 0; names && i < n; i++)
+        json_array_append_new(names, quirei_json_text(down[i]));
+    char *out = NULL;
+    if (o && names) { /* json_object_set_new() takes names, even failing */
+        if (json_object_set_new(o, "partial", json_boolean(n > 0)) == 0 &&
+            json_object_set_new(o, "missing_shards", names) == 0)
+            out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    } else {
+        json_decref(names);
+    }
+    json_decref(o);
+    return out;
+}
+
 /* GET /api/sources: every source and its documents (format=text: the
  * quire-search --sources text). quire_sources_json() writes the
  * api_version itself, as quire_results_json() does. */
@@ -240,8 +264,9 @@ static void h_sources(const api_config_t *cfg, const api_request_t *rq, reply_t 
         return;
     }
     rp->status = 200;
-    rp->body = text ? quire_sources_text(s) : quire_sources_json(s);
+    rp->body = text ? quire_sources_text(s) : with_shards(quire_sources_json(s), r);
     rp->type = text ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
+    api_partial_names(r, rp->partial);
     quire_sources_free(s);
 }
 
@@ -309,6 +334,7 @@ static void reply_out(reply_t *rp, api_out_t *o)
         rp->stream = o->stream;
         rp->type = o->type;
         memcpy(rp->stream_etag, o->etag, sizeof rp->stream_etag);
+        memcpy(rp->partial, o->partial, sizeof rp->partial);
     }
     free(o->message);
 }
@@ -651,7 +677,9 @@ static api_response_t finish(const api_request_t *rq, reply_t rp)
                           rp.encoding,
                           rp.vary_encoding,
                           "",
-                          rp.stream};
+                          rp.stream,
+                          ""};
+    memcpy(out.partial, rp.partial, sizeof out.partial);
     tag_entity(rq, &rp, out.len, out.etag);
     if (rp.status == 304) {
         out.status = 304;

@@ -49,6 +49,9 @@ typedef struct api_request {
     void *ctx;
 } api_request_t;
 
+/* Room for X-Quire-Partial's value: longer lists end with ", ..." */
+#define API_PARTIAL_MAX 512
+
 typedef struct api_response {
     unsigned status;
     char *body;              /* malloc'd; the caller frees it */
@@ -62,6 +65,10 @@ typedef struct api_response {
     /* Instead of body (NULL then): a streamed body, malloc'd; the caller
      * frees it with its free() and then free(). */
     api_stream_t *stream;
+    /* An answer from only the shards that are up: the missing shards'
+     * names ("tcp://h:p, /idx/s1"), sent as X-Quire-Partial; "" when every
+     * shard answered (or the answer reads no index). */
+    char partial[API_PARTIAL_MAX];
 } api_response_t;
 
 /* Does method + path take a request body (POST /api/batch)? The HTTP

@@ -58,6 +58,19 @@ static json_t *error_json(const quire_batch_item_t *it)
     return e;
 }
 
+/* The shards a query's answer left out (issue 14), as search results
+ * name them; [] for a query not answered. NULL when out of memory. */
+static json_t *missing_shards_json(const quire_results_t *res)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && res && i < res->nmissing_shards; i++)
+        if (json_array_append_new(a, quirei_json_text(res->missing_shards[i])) < 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
 static json_t *item_json(const quire_batch_item_t *it)
 {
     const quire_results_t *res = it->results;
@@ -65,10 +78,11 @@ static json_t *item_json(const quire_batch_item_t *it)
                                     res->total_relation == QUIRE_TOTAL_GTE ? "gte" : "eq")
                         : json_null();
     json_t *took = res ? json_real(round(res->took_ms * 1e3) / 1e3) : json_null();
-    return json_pack("{s:o, s:o, s:b, s:b, s:o, s:o, s:o}", "query", quirei_json_text(it->query),
-                     "total", total, "relaxed", res && res->relaxed, "approximate",
-                     res && res->approximate, "took_ms", took, "hits", hits_json(res), "error",
-                     error_json(it));
+    return json_pack("{s:o, s:o, s:b, s:b, s:o, s:o, s:o, s:b, s:o}", "query",
+                     quirei_json_text(it->query), "total", total, "relaxed", res && res->relaxed,
+                     "approximate", res && res->approximate, "took_ms", took, "hits",
+                     hits_json(res), "error", error_json(it), "partial", res && res->partial,
+                     "missing_shards", missing_shards_json(res));
 }
 
 char *quire_batch_json(const quire_batch_t *b)
