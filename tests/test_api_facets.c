@@ -233,7 +233,8 @@ Test(api_facets, sources_lists_every_source)
     cr_assert_eq(get("/api/sources", &body), 200);
     cr_expect_str_eq(quirei_buf_cstr(&body),
                      "{\"api_version\":\"" QUIRE_API_VERSION "\",\"sources\":[{\"value\":\"Blog\",\"count\":2},{\"value\":\"wire/ap\","
-                     "\"count\":5},{\"value\":\"wire/reuters\",\"count\":4}],\"missing\":1}");
+                     "\"count\":5},{\"value\":\"wire/reuters\",\"count\":4}],\"missing\":1,"
+                     "\"partial\":false,\"missing_shards\":[]}");
     cr_assert_eq(get("/api/sources?format=text", &body), 200);
     cr_expect(strncmp(quirei_buf_cstr(&body), "3 sources, 12 documents (1 without a source)\n",
                       45) == 0,
