@@ -315,6 +315,7 @@ static int list_sources(quire_reader_t *r, const char *format)
     if (strcmp(format, "json") == 0)
         putchar('\n');
     free(out);
+    cli_note_partial(r); /* quire_sources_json() has no partial field */
     return 0;
 }
 

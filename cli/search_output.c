@@ -48,7 +48,7 @@ static int put(char *s)
 
 /* Rows and feeds have no field to say that some shards were down (issue
  * 14): say it on stderr, naming them, so a script can tell. */
-static void note_partial(const quire_reader_t *r)
+void cli_note_partial(const quire_reader_t *r)
 {
     size_t n = 0;
     const char *const *down = quire_reader_missing_shards(r, &n);
@@ -71,7 +71,7 @@ static int print_feed(quire_reader_t *r, const char *query, const quire_search_o
     int rc = put(quire_results_atom(res, NULL)) < 0 ? EXIT_FAIL
              : res->nhits                          ? 0
                                                    : EXIT_NO_HITS;
-    note_partial(r);
+    cli_note_partial(r);
     quire_results_free(res);
     return rc;
 }
@@ -97,7 +97,7 @@ int cli_export(quire_reader_t *r, const char *query, const quire_search_options_
     quire_export_free(e);
     if (st != QUIRE_OK)
         return cli_search_failed(r, st, NULL);
-    note_partial(r);
+    cli_note_partial(r);
     return rc < 0 ? EXIT_FAIL : rows ? 0 : EXIT_NO_HITS;
 }
 
@@ -170,7 +170,7 @@ int cli_batch(quire_reader_t *r, const char *file, const quire_search_options_t 
     else
         rc = batch_status(b);
     if (st == QUIRE_OK && !json)
-        note_partial(r);
+        cli_note_partial(r);
     quire_batch_free(b);
     return rc;
 }

@@ -13,6 +13,10 @@
  * 2 a bad option, 4 a bad query, 3 anything else. */
 int cli_search_failed(quire_reader_t *r, quire_status_t st, const char *query);
 
+/* When r's last answer left shards out (issue 14), say so on stderr,
+ * naming them: for output without a field to say it. */
+void cli_note_partial(const quire_reader_t *r);
+
 /* Is `format` one of the export formats (csv, jsonl, atom)? */
 int cli_is_export_format(const char *format);
 

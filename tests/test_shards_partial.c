@@ -7,7 +7,8 @@
  *     and "missing_shards": [], exports (CSV, JSON Lines, Atom) and CSV
  *     batches no X-Quire-Partial header, quire-search no notice;
  *   - one shard server killed: "partial": true naming it, the header naming
- *     it, and quire-search's exports a notice on stderr naming it.
+ *     it, and quire-search's exports and --sources a notice on stderr naming
+ *     it.
  */
 #include <criterion/criterion.h>
 #include <curl/curl.h>
@@ -182,14 +183,17 @@ static void expect_answers(const char *missing, const char *when)
     quirei_buf_release(&body);
 }
 
-/* quire-search --format FORMAT over both shards: its stderr in *err. */
+/* quire-search --format FORMAT over both shards ("sources": --sources):
+ * its stderr in *err. */
 static void cli_export(const char *format, quirei_buf *err)
 {
     char out[128], errf[128];
     snprintf(out, sizeof out, "%s/out.txt", tmp);
     snprintf(errf, sizeof errf, "%s/err.txt", tmp);
+    int sources = !strcmp(format, "sources");
     const char *argv[] = {QUIRE_BIN_DIR "/quire-search", "--db", tcp_url[0], "--db", tcp_url[1],
-                          "--format", format, "report", NULL};
+                          sources ? "--sources" : "--format", sources ? NULL : format, "report",
+                          NULL};
     cr_assert_eq(qt_run_capture(argv, out, errf), 0, "quire-search --format %s", format);
     FILE *f = fopen(errf, "r");
     cr_assert_not_null(f);
@@ -217,8 +221,8 @@ Test(shards_partial, sources_batches_exports_say_a_shard_is_down)
                      "sources, batches and exports not tested");
     expect_answers(NULL, "all shards up");
     quirei_buf err = QUIREI_BUF_INIT;
-    static const char *const formats[] = {"csv", "jsonl", "atom"};
-    for (size_t i = 0; i < 3; i++) {
+    static const char *const formats[] = {"csv", "jsonl", "atom", "sources"};
+    for (size_t i = 0; i < 4; i++) {
         cli_export(formats[i], &err);
         cr_expect_null(strstr(quirei_buf_cstr(&err), "partial"), "all up, --format %s: %s",
                        formats[i], quirei_buf_cstr(&err));
@@ -230,7 +234,7 @@ Test(shards_partial, sources_batches_exports_say_a_shard_is_down)
         seen = search_partial();
     cr_assert(seen, "the server did not see the shard down within 15 s");
     expect_answers(tcp_url[1], "shard 1 down");
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < 4; i++) {
         cli_export(formats[i], &err);
         const char *e = quirei_buf_cstr(&err);
         cr_expect(strstr(e, "quire-search: partial answer: 1 shard down: ") && strstr(e, tcp_url[1]),

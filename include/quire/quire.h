@@ -793,7 +793,8 @@ quire_status_t quire_reader_sources(quire_reader_t *r, quire_sources_t **out);
 void quire_sources_free(quire_sources_t *s);
 
 /* The sources as the JSON of /api/sources: {"api_version","sources":
- * [{"value","count"},...],"missing":N}; as text, one line a source ("COUNT  NAME") after a
+ * [{"value","count"},...],"missing":N} (quire-serve adds "partial" and
+ * "missing_shards", which it knows from the reader); as text, one line a source ("COUNT  NAME") after a
  * header line. malloc'd strings (free() them), NULL on OOM. */
 char *quire_sources_json(const quire_sources_t *s);
 char *quire_sources_text(const quire_sources_t *s);
