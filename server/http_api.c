@@ -219,13 +219,9 @@ static void h_health(const api_config_t *cfg, const api_request_t *rq, reply_t *
  * api_version itself, as quire_results_json() does. */
 static void h_sources(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
 {
-    const char *format = rq->arg(rq, "format");
-    if (format && !*format)
-        format = NULL; /* format= (empty) is no format, as for /api/search */
-    int text = format ? strcmp(format, "text") == 0 : rq->wants_text;
-    if (format && !text && strcmp(format, "json") != 0) {
-        quirei_buf msg = QUIREI_BUF_INIT;
-        quirei_buf_setf(&msg, "format must be json or text, not '%.64s'", format);
+    int text;
+    quirei_buf msg = QUIREI_BUF_INIT;
+    if (search_params_json_or_text(rq, &text, &msg) < 0) {
         reply_error_param(rp, 400, "bad_parameter", quirei_buf_cstr(&msg), "format");
         quirei_buf_release(&msg);
         return;
