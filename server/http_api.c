@@ -43,6 +43,8 @@ typedef struct reply {
     int vary_encoding;
     api_stream_t *stream; /* a streamed body instead (exports) */
     char stream_etag[20]; /* its entity tag, or "" */
+    int again;            /* the thread fell back to its previous generation:
+                             answer the request again (thread_reader_fall_back()) */
 } reply_t;
 
 /* Every JSON answer, errors included, says first which version of the API
@@ -117,7 +119,9 @@ static void reply_status(reply_t *rp, quire_status_t st, const char *msg)
 {
     const char *code;
     unsigned http = http_status_of(st, &code);
-    if (st == QUIRE_ECORRUPT)
+    if (st == QUIRE_ECORRUPT && thread_reader_fall_back(msg))
+        rp->again = 1; /* the previous generation answers (issue 16) */
+    else if (st == QUIRE_ECORRUPT)
         damage_mark(msg); /* health says so; every request 503 until it changes */
     reply_error(rp, http, code, msg && *msg ? msg : quire_strerror(st));
 }
@@ -678,8 +682,14 @@ api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq)
     else if (found->fn != h_batch && strcmp(rq->method, "GET") != 0 &&
              strcmp(rq->method, "HEAD") != 0)
         reply_error(&rp, 405, "method_not_allowed", "only GET is supported");
-    else if (!refuse_unknown_param(rq, found, &rp))
+    else if (!refuse_unknown_param(rq, found, &rp)) {
         found->fn(cfg, rq, &rp);
+        if (rp.again) { /* once: the generation fallen back to has none before it */
+            free(rp.body);
+            rp = (reply_t){0};
+            found->fn(cfg, rq, &rp);
+        }
+    }
     return finish(rq, rp);
 }
 
