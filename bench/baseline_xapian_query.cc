@@ -175,7 +175,7 @@ static void score(const Case &c, const std::vector<Xapian::Document> &docs,
 // One query answered: parsed, run, its hits' data read into docs and datas
 // (what is timed). Returns the bytes of data read. A function of its own,
 // never inlined, so that bench/bench_common_words.sh can count its
-// instructions with callgrind (--toggle-collect=*answer_query*).
+// instructions with callgrind (--toggle-collect='*answer_query*' --dump-after='answer_query*').
 __attribute__((noinline)) static size_t answer_query(Xapian::QueryParser &qp, unsigned flags,
                                                      Xapian::Enquire &enquire, const Case &c,
                                                      unsigned check_at_least,

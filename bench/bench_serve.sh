@@ -65,6 +65,12 @@ BASE=http://127.0.0.1:$PORT
 code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE$(head -n 1 "$OUT/paths")")
 [[ $code == 200 ]] || die "first query answered $code"
 
+# "TID ticks" of each server thread, sorted for join
+threads_cpu() {
+  for t in /proc/$SERVE_PID/task/*; do
+    echo "${t##*/} $(awk '{ print $14 + $15 }' "$t/stat" 2>/dev/null || echo 0)"
+  done | sort
+}
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # warm-up: the set once over HTTP (the in-process tool warms up by itself)
 PATHS=$OUT/paths wrk -t1 -c2 -d3s -s bench/rotate.lua "$BASE" >/dev/null
@@ -74,19 +80,24 @@ for ((r = 1; r <= ROUNDS; r++)); do
   icpu=$(awk '/^cpu/ { print $3 }' "$OUT/inproc.$r")
   # the server's CPU time (every thread, user + system, in clock ticks) over the run
   t0=$(awk '{ print $14 + $15 }' /proc/$SERVE_PID/stat)
+  threads_cpu >"$OUT/threads0"
   PATHS=$OUT/paths wrk -t1 -c2 -d"${DUR}s" --latency -s bench/rotate.lua "$BASE" >"$OUT/wrk.$r"
+  threads_cpu >"$OUT/threads1"
   t1=$(awk '{ print $14 + $15 }' /proc/$SERVE_PID/stat)
+  # the server's threads that did at least a fifth of its work: 2 when both cores serve
+  busy=$(join "$OUT/threads0" "$OUT/threads1" | awk '{ d[$1] = $3 - $2; t += $3 - $2 }
+    END { for (k in d) n += t > 0 && d[k] >= t / 5; print n + 0 }')
   http=$(awk '/^Requests\/sec:/ { print $2 }' "$OUT/wrk.$r")
   nreq=$(awk '/requests in/ { print $1 }' "$OUT/wrk.$r")
   bad=$(awk -F': *' '/Non-2xx/ { print $2 }' "$OUT/wrk.$r")
   hcpu=$(awk -v a="$t0" -v b="$t1" -v n="$nreq" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f", (b - a) * 1000 / hz / n }')
-  echo "$r $inproc $http ${bad:-0} $(cut -d' ' -f1 /proc/loadavg) $icpu $hcpu" >>"$OUT/rounds"
+  echo "$r $inproc $http ${bad:-0} $(cut -d' ' -f1 /proc/loadavg) $icpu $hcpu $busy" >>"$OUT/rounds"
   echo "round $r: in-process ${inproc}/s (${icpu} ms CPU each), HTTP ${http}/s (${hcpu} ms server CPU each; non-2xx: ${bad:-0}), load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 echo
-echo "| round | in-process 2 threads, searches/s | quire-serve --cache-mb 0, 2 connections, req/s | HTTP / in-process | in-process CPU ms / search | server CPU ms / request | CPU ratio (in-process / server) | load (1 min) |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
-awk '{ printf "| %d | %.1f | %.1f | %.0f%% | %.3f | %.3f | %.0f%% | %s |\n", $1, $2, $3, 100 * $3 / $2, $6, $7, 100 * $6 / $7, $5 }' "$OUT/rounds"
+echo "| round | in-process 2 threads, searches/s | quire-serve --cache-mb 0, 2 connections, req/s | HTTP / in-process | in-process CPU ms / search | server CPU ms / request | CPU ratio (in-process / server) | server threads busy | load (1 min) |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk '{ printf "| %d | %.1f | %.1f | %.0f%% | %.3f | %.3f | %.0f%% | %d | %s |\n", $1, $2, $3, 100 * $3 / $2, $6, $7, 100 * $6 / $7, $8, $5 }' "$OUT/rounds"
 med() { sort -g | awk '{ v[NR] = $1 } END { printf "%.0f%%", 100 * v[int((NR + 1) / 2)] }'; }
 echo
 echo "median HTTP / in-process throughput: $(awk '{ print $3 / $2 }' "$OUT/rounds" | med);" \

@@ -43,6 +43,8 @@ typedef struct reply {
     int vary_encoding;
     api_stream_t *stream; /* a streamed body instead (exports) */
     char stream_etag[20]; /* its entity tag, or "" */
+    int again;            /* the thread fell back to its previous generation:
+                             answer the request again (thread_reader_fall_back()) */
     char partial[API_PARTIAL_MAX]; /* X-Quire-Partial, or "" */
 } reply_t;
 
@@ -118,7 +120,9 @@ static void reply_status(reply_t *rp, quire_status_t st, const char *msg)
 {
     const char *code;
     unsigned http = http_status_of(st, &code);
-    if (st == QUIRE_ECORRUPT)
+    if (st == QUIRE_ECORRUPT && thread_reader_fall_back(msg))
+        rp->again = 1; /* the previous generation answers (issue 16) */
+    else if (st == QUIRE_ECORRUPT)
         damage_mark(msg); /* health says so; every request 503 until it changes */
     reply_error(rp, http, code, msg && *msg ? msg : quire_strerror(st));
 }
@@ -243,13 +247,9 @@ static char *with_shards(char *body, const quire_reader_t *r)
  * api_version itself, as quire_results_json() does. */
 static void h_sources(const api_config_t *cfg, const api_request_t *rq, reply_t *rp)
 {
-    const char *format = rq->arg(rq, "format");
-    if (format && !*format)
-        format = NULL; /* format= (empty) is no format, as for /api/search */
-    int text = format ? strcmp(format, "text") == 0 : rq->wants_text;
-    if (format && !text && strcmp(format, "json") != 0) {
-        quirei_buf msg = QUIREI_BUF_INIT;
-        quirei_buf_setf(&msg, "format must be json or text, not '%.64s'", format);
+    int text;
+    quirei_buf msg = QUIREI_BUF_INIT;
+    if (search_params_json_or_text(rq, &text, &msg) < 0) {
         reply_error_param(rp, 400, "bad_parameter", quirei_buf_cstr(&msg), "format");
         quirei_buf_release(&msg);
         return;
@@ -710,8 +710,14 @@ api_response_t api_handle(const api_config_t *cfg, const api_request_t *rq)
     else if (found->fn != h_batch && strcmp(rq->method, "GET") != 0 &&
              strcmp(rq->method, "HEAD") != 0)
         reply_error(&rp, 405, "method_not_allowed", "only GET is supported");
-    else if (!refuse_unknown_param(rq, found, &rp))
+    else if (!refuse_unknown_param(rq, found, &rp)) {
         found->fn(cfg, rq, &rp);
+        if (rp.again) { /* once: the generation fallen back to has none before it */
+            free(rp.body);
+            rp = (reply_t){0};
+            found->fn(cfg, rq, &rp);
+        }
+    }
     return finish(rq, rp);
 }
 

@@ -12,9 +12,7 @@ int search_params_accepts_csv(const char *accept)
     return accept && strstr(accept, "text/csv") && !strstr(accept, "json");
 }
 
-/* An optional number parameter `name` in [lo, hi]: absent or empty leaves
- * *out (the default); 0, or -1 with the message, the value quoted. */
-static int number_param(const api_request_t *rq, const char *name, unsigned lo, unsigned hi,
+int search_params_number(const api_request_t *rq, const char *name, unsigned lo, unsigned hi,
                         unsigned *out, quirei_buf *msg)
 {
     const char *s = rq->arg(rq, name);
@@ -35,6 +33,19 @@ const char *const search_param_names[] = {"q",      "limit", "offset", "sort", "
                                          "aliases", NULL};
 
 /* Each check names the parameter it refuses in *param. */
+int search_params_json_or_text(const api_request_t *rq, int *text, quirei_buf *msg)
+{
+    const char *format = rq->arg(rq, "format");
+    if (format && !*format)
+        format = NULL; /* format= (empty) is no format, as for /api/search */
+    *text = format ? strcmp(format, "text") == 0 : rq->wants_text;
+    if (format && !*text && strcmp(format, "json") != 0) {
+        quirei_buf_setf(msg, "format must be json or text, not '%.64s'", format);
+        return -1;
+    }
+    return 0;
+}
+
 int search_params_parse(const api_request_t *rq, search_params_t *p, quirei_buf *msg,
                         const char **param)
 {
@@ -45,10 +56,10 @@ int search_params_parse(const api_request_t *rq, search_params_t *p, quirei_buf 
         return -1;
     }
     *param = "limit";
-    if (number_param(rq, *param, 1, QUIRE_MAX_LIMIT, &p->opts.limit, msg) < 0)
+    if (search_params_number(rq, *param, 1, QUIRE_MAX_LIMIT, &p->opts.limit, msg) < 0)
         return -1;
     *param = "offset";
-    if (number_param(rq, *param, 0, QUIRE_MAX_OFFSET, &p->opts.offset, msg) < 0)
+    if (search_params_number(rq, *param, 0, QUIRE_MAX_OFFSET, &p->opts.offset, msg) < 0)
         return -1;
     const char *sort = rq->arg(rq, "sort");
     if (sort && strcmp(sort, "date") == 0)
@@ -66,7 +77,7 @@ int search_params_parse(const api_request_t *rq, search_params_t *p, quirei_buf 
         return -1;
     }
     *param = "facet_size";
-    if (number_param(rq, *param, 1, QUIRE_MAX_FACET_SIZE, &p->opts.facet_size, msg) < 0)
+    if (search_params_number(rq, *param, 1, QUIRE_MAX_FACET_SIZE, &p->opts.facet_size, msg) < 0)
         return -1;
     /* aliases=0 turns threat-actor name expansion off (README.md). */
     const char *aliases = rq->arg(rq, "aliases");

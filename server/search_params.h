@@ -38,6 +38,16 @@ typedef struct search_params {
 int search_params_parse(const api_request_t *rq, search_params_t *p, quirei_buf *msg,
                         const char **param);
 
+/* An optional number parameter `name` in [lo, hi]: absent or empty leaves
+ * *out (the default); 0, or -1 with the message in msg, the value quoted. */
+int search_params_number(const api_request_t *rq, const char *name, unsigned lo, unsigned hi,
+                         unsigned *out, quirei_buf *msg);
+
+/* format=json|text for the answers that have only those two (/api/similar,
+ * /api/sources): *text set from format, or from the Accept header when
+ * format is absent or empty; 0, or -1 with the message in msg. */
+int search_params_json_or_text(const api_request_t *rq, int *text, quirei_buf *msg);
+
 /* Does the Accept header ask for text/csv (and not JSON)? (The batch's
  * answer takes it too.) */
 int search_params_accepts_csv(const char *accept);

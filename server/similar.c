@@ -14,31 +14,29 @@
 #include "api_out.h"
 #include "number.h"
 #include "result_cache.h"
+#include "search_params.h"
 #include "strbuf.h"
 #include "thread_reader.h"
 
 const char *const similar_param_names[] = {"limit", "offset", "source", "from",
                                            "to",    "format", "snippets", NULL};
 
+/* A 400 bad_parameter answer naming `name` with msg; -1. */
+static int bad_param(api_out_t *o, const char *name, quirei_buf *msg)
+{
+    api_out_error(o, 400, "bad_parameter", quirei_buf_cstr(msg));
+    o->parameter = name;
+    quirei_buf_release(msg);
+    return -1;
+}
+
 /* Number parameter `name` in [lo, hi] into *out (absent or empty: left as
  * it is); -1 after answering a 400. */
 static int number_param(const api_request_t *rq, const char *name, unsigned lo, unsigned hi,
                         unsigned *out, api_out_t *o)
 {
-    const char *s = rq->arg(rq, name);
-    uint64_t v;
-    if (!s || !*s)
-        return 0;
-    if (quirei_parse_number(s, lo, hi, &v) < 0) {
-        quirei_buf msg = QUIREI_BUF_INIT;
-        quirei_buf_setf(&msg, "%s must be a number from %u to %u, not '%.64s'", name, lo, hi, s);
-        api_out_error(o, 400, "bad_parameter", quirei_buf_cstr(&msg));
-        o->parameter = name;
-        quirei_buf_release(&msg);
-        return -1;
-    }
-    *out = (unsigned)v;
-    return 0;
+    quirei_buf msg = QUIREI_BUF_INIT;
+    return search_params_number(rq, name, lo, hi, out, &msg) < 0 ? bad_param(o, name, &msg) : 0;
 }
 
 /* A parameter that is 0 or 1 (absent or empty: dflt); -1 after a 400. */
@@ -95,16 +93,10 @@ void similar_handle(const api_config_t *cfg, const api_request_t *rq, api_out_t 
     so.source = rq->arg(rq, "source");
     so.date_from = rq->arg(rq, "from");
     so.date_to = rq->arg(rq, "to");
-    const char *format = rq->arg(rq, "format");
-    if (format && !*format)
-        format = NULL; /* format= (empty) is no format, as for /api/search */
-    int text = format ? strcmp(format, "text") == 0 : rq->wants_text;
-    if (format && !text && strcmp(format, "json") != 0) {
-        quirei_buf msg = QUIREI_BUF_INIT;
-        quirei_buf_setf(&msg, "format must be json or text, not '%.64s'", format);
-        api_out_error(o, 400, "bad_parameter", quirei_buf_cstr(&msg));
-        o->parameter = "format";
-        quirei_buf_release(&msg);
+    int text;
+    quirei_buf msg = QUIREI_BUF_INIT;
+    if (search_params_json_or_text(rq, &text, &msg) < 0) {
+        bad_param(o, "format", &msg);
         return;
     }
     quire_reader_t *r;

@@ -4,6 +4,7 @@
 #include "thread_reader.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -14,6 +15,21 @@
 
 static _Thread_local quire_reader_t *tl_reader;
 static _Thread_local double tl_reopened_ms;
+/* The generation tl_reader replaced, held open (issue 16): a new
+ * generation that opens but is found damaged by a search is left for this
+ * one (thread_reader_fall_back()). Its files may be gone from the disk (a
+ * merge or compaction removes the old shards once the stub names the new
+ * ones); the open descriptors keep them readable. Closed when the next
+ * generation replaces tl_reader. */
+static _Thread_local quire_reader_t *tl_prev;
+/* The sources' files (sources_fingerprint()) when tl_reader was opened
+ * (or when its successor was found damaged); tl_fp_ok: they have one. */
+static _Thread_local uint64_t tl_fp;
+static _Thread_local int tl_fp_ok;
+/* tl_reader is the previous generation, gone back to: a reopen in place
+ * would move it to the damaged one the stub names, so none until the files
+ * change. */
+static _Thread_local int tl_fallen_back;
 
 /* Every thread's reader, so that thread_readers_close_all() can close them
  * after the threads are gone. A slot whose reader was closed holds NULL
@@ -68,8 +84,35 @@ quire_status_t thread_reader_open_new(const char *db, quire_reader_t **out, char
     return quire_reader_open_sources(cfg_sources, cfg_nsources, &cfg_opts, out, detail);
 }
 
+/* A hash of every configured source's files (quire_index_fingerprint()):
+ * it changes with every commit, merge or compaction. 0, or -1 when a source
+ * has none. Remote shards are not in it: their commits are followed by
+ * reopening the reader in place, as before. */
+static int sources_fingerprint(const char *db, uint64_t *fp)
+{
+    *fp = 0;
+    size_t n = cfg_nsources ? cfg_nsources : 1;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t one = 0;
+        if (quire_index_fingerprint(cfg_nsources ? cfg_sources[i] : db, &one) != QUIRE_OK)
+            return -1;
+        *fp = *fp * 1099511628211u ^ one;
+    }
+    return 0;
+}
+
+static void close_reader(quire_reader_t **r)
+{
+    if (*r) {
+        registry_set(*r, NULL); /* its slot exists: cannot fail */
+        quire_reader_close(*r);
+        *r = NULL;
+    }
+}
+
 static quire_status_t open_reader(const char *db, char *err, size_t errlen)
 {
+    tl_fp_ok = sources_fingerprint(db, &tl_fp) == 0;
     char *detail = NULL;
     quire_status_t st = thread_reader_open_new(db, &tl_reader, &detail);
     if (st != QUIRE_OK) {
@@ -88,6 +131,32 @@ static quire_status_t open_reader(const char *db, char *err, size_t errlen)
     return QUIRE_OK;
 }
 
+/* A new generation (the sources' files changed to `fp`): open it beside
+ * the current reader, which becomes tl_prev. QUIRE_OK (also when the new
+ * generation is damaged: the current reader goes on serving), or the
+ * status of a failed open that is not damage (the caller starts afresh). */
+static quire_status_t open_next(const char *db, uint64_t fp)
+{
+    quire_reader_t *fresh = NULL;
+    char *detail = NULL;
+    quire_status_t st = thread_reader_open_new(db, &fresh, &detail);
+    free(detail);
+    tl_fp = fp; /* a damaged generation is not opened again until it changes */
+    if (st == QUIRE_ECORRUPT)
+        return QUIRE_OK;
+    if (st != QUIRE_OK)
+        return st;
+    if (registry_set(NULL, fresh) < 0) {
+        quire_reader_close(fresh); /* out of memory: stay where we are */
+        return QUIRE_OK;
+    }
+    close_reader(&tl_prev);
+    tl_prev = tl_reader;
+    tl_reader = fresh;
+    tl_fallen_back = 0;
+    return QUIRE_OK;
+}
+
 quire_status_t thread_reader_get(const char *db, quire_reader_t **out, char *err,
                                  size_t errlen)
 {
@@ -97,17 +166,41 @@ quire_status_t thread_reader_get(const char *db, quire_reader_t **out, char *err
             return st;
     } else if (quirei_now_ms() - tl_reopened_ms > REOPEN_INTERVAL_MS) {
         tl_reopened_ms = quirei_now_ms();
-        quire_status_t rst = quire_reader_reopen(tl_reader, NULL);
-        /* A new generation that is damaged: the reader is left on the last
-         * good one, which goes on serving (issue 16). */
-        if (rst != QUIRE_OK && rst != QUIRE_ECORRUPT) {
+        uint64_t fp = 0;
+        quire_status_t rst = QUIRE_OK;
+        if (tl_fp_ok && sources_fingerprint(db, &fp) == 0 && fp != tl_fp) {
+            rst = open_next(db, fp);
+        } else if (!tl_fallen_back) {
+            /* The local files are as they were (or have no fingerprint):
+             * what may have moved is a remote shard's, reopened in place. */
+            rst = quire_reader_reopen(tl_reader, NULL);
+            /* A new generation that is damaged: the reader is left on the
+             * last good one, which goes on serving (issue 16). */
+            if (rst == QUIRE_ECORRUPT)
+                rst = QUIRE_OK;
+        }
+        if (rst != QUIRE_OK) {
             /* The index went away or changed shape: start afresh. */
-            registry_set(tl_reader, NULL); /* its slot exists: cannot fail */
-            quire_reader_close(tl_reader);
-            tl_reader = NULL;
+            close_reader(&tl_prev);
+            close_reader(&tl_reader);
+            tl_fallen_back = 0;
             return thread_reader_get(db, out, err, errlen);
         }
     }
     *out = tl_reader;
     return QUIRE_OK;
+}
+
+int thread_reader_fall_back(const char *reason)
+{
+    if (!tl_reader || !tl_prev)
+        return 0;
+    fprintf(stderr, "quire-serve: the index's newest generation is damaged (%s); this thread "
+                    "serves the previous one until the index changes\n",
+            reason && *reason ? reason : "a search failed");
+    close_reader(&tl_reader);
+    tl_reader = tl_prev;
+    tl_prev = NULL;
+    tl_fallen_back = 1;
+    return 1;
 }

@@ -4,7 +4,8 @@
  * Xapian objects are never shared between threads, so every thread opens
  * its own reader of the index on first use and reopens it at most once a
  * second: commits by a running indexer become visible within a second or
- * two without a restart. A registry of every thread's reader lets
+ * two without a restart (a new generation is opened beside the current
+ * one, which is kept to fall back to). A registry of every thread's reader lets
  * thread_readers_close_all() close them once the threads are gone.
  */
 #ifndef QUIRE_SERVE_THREAD_READER_H
@@ -32,6 +33,15 @@ quire_status_t thread_reader_open_new(const char *db, quire_reader_t **out, char
  * or another status of quire_reader_open(). */
 quire_status_t thread_reader_get(const char *db, quire_reader_t **out, char *err,
                                  size_t errlen);
+
+/* A request on the calling thread's reader found the index damaged
+ * (QUIRE_ECORRUPT; reason, may be NULL, goes to the log). When the thread
+ * still holds the generation before its current one (it keeps that open
+ * until the next generation, even if its files were removed), it goes back
+ * to it and stays there until the index changes on disk: returns 1, and the
+ * caller answers the request again. 0 when there is none (the thread's
+ * first generation): the caller marks the index damaged (damage.h). */
+int thread_reader_fall_back(const char *reason);
 
 /* Close every thread's reader; call only after the threads that used
  * thread_reader_get() have stopped. */

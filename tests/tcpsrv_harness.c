@@ -30,7 +30,7 @@ const char *qt_tcpsrv_program(char *buf, size_t cap)
 }
 
 /* A TCP port on 127.0.0.1 that nobody listens on right now. */
-static unsigned free_port(void)
+unsigned qt_free_port(void)
 {
     int s = socket(AF_INET, SOCK_STREAM, 0);
     cr_assert_geq(s, 0);
@@ -108,7 +108,7 @@ void qt_tcpsrv_start(qt_tcpsrv *s, const char *db)
         cr_assert_fail("xapian-tcpsrv did not start again on port %u", s->port);
     }
     for (int attempt = 0; attempt < 3; attempt++) {
-        unsigned port = free_port();
+        unsigned port = qt_free_port();
         if (try_start(s, prog, port)) {
             s->port = port;
             return;

@@ -25,6 +25,9 @@ const char *qt_tcpsrv_program(char *buf, size_t cap);
  * (written to s->port). Returns when the port accepts connections. */
 void qt_tcpsrv_start(qt_tcpsrv *s, const char *db);
 
+/* A TCP port on 127.0.0.1 that nobody listens on right now. */
+unsigned qt_free_port(void);
+
 /* SIGKILL the server and its children, and reap it; no-op when stopped. */
 void qt_tcpsrv_stop(qt_tcpsrv *s);
 

@@ -22,9 +22,10 @@
 #include "store/layout.h"
 #include "strbuf.h"
 #include "open_index.h"
+#include "tcpsrv_harness.h"
 
 static char dir[64];
-static pid_t server_pid = -1; /* a xapian-tcpsrv this test started */
+static qt_tcpsrv server; /* a xapian-tcpsrv this test started */
 
 static void make_dir(void)
 {
@@ -34,13 +35,7 @@ static void make_dir(void)
 
 static void stop_server(void)
 {
-    if (server_pid > 0) {
-        /* Its own process group: the server and the per-connection
-         * children it forked. */
-        kill(-server_pid, SIGTERM);
-        waitpid(server_pid, NULL, 0);
-        server_pid = -1;
-    }
+    qt_tcpsrv_stop(&server);
 }
 
 static void remove_dir(void)
@@ -424,80 +419,6 @@ Test(layout, generation_follows_shard_revisions)
 
 /* ------------------------------------------------ remote (tcpsrv) shard -- */
 
-static const char *find_program(const char *name, char *buf, size_t cap)
-{
-    const char *path = getenv("PATH");
-    char dirs[4096];
-    snprintf(dirs, sizeof dirs, "%s:/usr/bin:/usr/local/bin", path ? path : "");
-    for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-        snprintf(buf, cap, "%s/%s", d, name);
-        if (access(buf, X_OK) == 0)
-            return buf;
-    }
-    return NULL;
-}
-
-/* A TCP port on 127.0.0.1 that nobody listens on right now. */
-static unsigned free_port(void)
-{
-    int s = socket(AF_INET, SOCK_STREAM, 0);
-    cr_assert_geq(s, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    cr_assert_eq(bind(s, (struct sockaddr *)&a, sizeof a), 0);
-    socklen_t len = sizeof a;
-    cr_assert_eq(getsockname(s, (struct sockaddr *)&a, &len), 0);
-    close(s);
-    return ntohs(a.sin_port);
-}
-
-static int accepts(unsigned port)
-{
-    int s = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    int ok = s >= 0 && connect(s, (struct sockaddr *)&a, sizeof a) == 0;
-    if (s >= 0)
-        close(s);
-    return ok;
-}
-
-/* Serve db on 127.0.0.1; returns the port. The server is this test's: it
- * dies with the test process and is stopped in the suite's fini. */
-static unsigned start_tcpsrv(const char *prog, const char *db)
-{
-    for (int attempt = 0; attempt < 3; attempt++) {
-        unsigned port = free_port();
-        char ports[16];
-        snprintf(ports, sizeof ports, "%u", port);
-        pid_t pid = fork();
-        cr_assert_geq(pid, 0);
-        if (pid == 0) {
-            setpgid(0, 0);
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
-            int null = open("/dev/null", O_WRONLY);
-            dup2(null, 1);
-            dup2(null, 2);
-            execl(prog, prog, "--port", ports, "--interface", "127.0.0.1", "--quiet", db,
-                  (char *)NULL);
-            _exit(127);
-        }
-        setpgid(pid, pid);
-        server_pid = pid;
-        for (int i = 0; i < 100; i++) { /* up to 10 s */
-            if (accepts(port))
-                return port;
-            if (waitpid(pid, NULL, WNOHANG) == pid) { /* died: port taken? */
-                server_pid = -1;
-                break;
-            }
-            nanosleep(&(struct timespec){0, 100000000}, NULL);
-        }
-        stop_server();
-    }
-    cr_assert_fail("xapian-tcpsrv did not start");
-    return 0;
-}
-
 /* What a test of a remote shard needs: the server program (the test is
  * skipped without it, saying that `what` is not tested), dir/served (a
  * one-shard index whose shard a server serves) and dir/local (another
@@ -508,7 +429,7 @@ typedef struct remote_setup {
 
 static void remote_prepare(remote_setup *rs, const char *what)
 {
-    if (!find_program("xapian-tcpsrv", rs->prog, sizeof rs->prog))
+    if (!qt_tcpsrv_program(rs->prog, sizeof rs->prog))
         cr_skip_test("xapian-tcpsrv is not installed (Debian: xapian-tools): %s not tested",
                      what);
     snprintf(rs->served, sizeof rs->served, "%s/served", dir);
@@ -520,7 +441,7 @@ Test(layout, remote_shard_through_xapian_tcpsrv)
 {
     remote_setup rs;
     remote_prepare(&rs, "remote shards");
-    char *prog = rs.prog, *served = rs.served, *local = rs.local, *shard = rs.shard;
+    char *served = rs.served, *local = rs.local, *shard = rs.shard;
     char stub[512];
     quire_writer_t *w = open_writer_in(served, 1);
     add(w, "r1", "remote alpha");
@@ -528,7 +449,8 @@ Test(layout, remote_shard_through_xapian_tcpsrv)
     quire_writer_t *lw = open_writer_in(local, 1);
     add(lw, "l1", "local beta");
     cr_assert_eq(quire_writer_close(lw), QUIRE_OK);
-    unsigned port = start_tcpsrv(prog, shard);
+    qt_tcpsrv_start(&server, shard);
+    unsigned port = server.port;
     snprintf(stub, sizeof stub, "# one local, one remote\nauto local/shard0\nremote 127.0.0.1:%u\n",
              port);
     write_file("XAPIANDB", stub);
@@ -579,7 +501,8 @@ Test(layout, facets_through_xapian_tcpsrv)
         }
         cr_assert_eq(quire_writer_close(w), QUIRE_OK);
     }
-    unsigned port = start_tcpsrv(rs.prog, rs.shard);
+    qt_tcpsrv_start(&server, rs.shard);
+    unsigned port = server.port;
     snprintf(rs.stub, sizeof rs.stub, "auto local/shard0\nremote 127.0.0.1:%u\n", port);
     write_file("XAPIANDB", rs.stub);
     quire_reader_t *r = open_reader();
@@ -614,6 +537,6 @@ Test(layout, unreachable_remote_shard_is_an_error)
      * (QUIRE_EIO, naming the shard and Xapian's reason), and soon (the
      * connect timeout). */
     char stub[64];
-    snprintf(stub, sizeof stub, "remote 127.0.0.1:%u\n", free_port());
+    snprintf(stub, sizeof stub, "remote 127.0.0.1:%u\n", qt_free_port());
     expect_refused_open(0, stub, QUIRE_EIO, "NetworkError", "tcp://127.0.0.1");
 }

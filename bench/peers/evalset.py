@@ -1,6 +1,7 @@
 """evalset.py - the open eval set, scored as bench/eval_quotes.c scores Quire.
 
-Shared by the peers (fts5_peer.py, sphinx_peer.py): reads SETDIR/expected.jsonl,
+Shared by the peers (fts5_peer.py, sphinx_peer.py): reads the corpus as they index
+it (records), reads SETDIR/expected.jsonl,
 translates each query to the peer's syntax (see translate_words), runs it through a
 callback that returns the top-10 ids, and prints eval_quotes' Markdown table:
 | kind | queries | success@1 | MRR@10 | p50 ms | p99 ms | and an **all** row.
@@ -11,12 +12,35 @@ min(10, |want|) hits. Latency: wall time of the peer's query call as seen by its
 client (Python), over RUNS runs of the whole set; the first run warms the caches and
 is not timed when RUNS > 1.
 """
+import gzip
 import json
 import time
 import unicodedata
 
 OPEN_QUOTES = '"\u201c'
 CLOSE_QUOTES = '"\u201d'
+
+
+def records(paths):
+    """(id, title, body) of every usable record of the .jsonl.gz files, in order:
+    what quire-index indexes (id and body required; a bad line is skipped)."""
+    for p in paths:
+        with gzip.open(p, "rt", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    r = json.loads(line)
+                except ValueError:
+                    continue
+                if not isinstance(r, dict):
+                    continue
+                i, b = r.get("id"), r.get("body")
+                if not isinstance(i, str) or not i or not isinstance(b, str):
+                    continue
+                t = r.get("title")
+                yield i, t if isinstance(t, str) else "", b
 
 
 def load(setdir):

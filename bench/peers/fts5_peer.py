@@ -17,8 +17,6 @@ Query (translation in evalset.translate_words): a quoted query becomes one FTS5 
 (FTS5's implicit operator). Ranked by FTS5's bm25 (ORDER BY rank), LIMIT 10. The
 latency is the Python call (execute + fetchall) in-process.
 """
-import gzip
-import json
 import os
 import sqlite3
 import sys
@@ -26,26 +24,6 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import evalset  # noqa: E402
-
-
-def records(paths):
-    for p in paths:
-        with gzip.open(p, "rt", encoding="utf-8", errors="replace") as f:
-            for line in f:
-                line = line.strip()
-                if not line:
-                    continue
-                try:
-                    r = json.loads(line)
-                except ValueError:
-                    continue
-                if not isinstance(r, dict):
-                    continue
-                i, b = r.get("id"), r.get("body")
-                if not isinstance(i, str) or not i or not isinstance(b, str):
-                    continue
-                t = r.get("title")
-                yield i, t if isinstance(t, str) else "", b
 
 
 def index(db, paths):
@@ -59,7 +37,7 @@ def index(db, paths):
 
     def counted():
         nonlocal n, nbytes
-        for rec in records(paths):
+        for rec in evalset.records(paths):
             n += 1
             nbytes += len(rec[2].encode("utf-8"))
             yield rec

@@ -24,8 +24,6 @@ a word, or the phrase of its parts when Sphinx splits it (CVE-2021-44228 ->
 character that is not a letter or digit becomes a space, so no query text is read as
 an operator. The latency is the client's round trip (execute + fetchall) over loopback.
 """
-import gzip
-import json
 import os
 import sys
 
@@ -38,27 +36,10 @@ CLEAN = str.maketrans({"\t": " ", "\r": " ", "\n": " ", "\\": " "})
 def tsv(paths):
     out = sys.stdout
     n = 0
-    for p in paths:
-        with gzip.open(p, "rt", encoding="utf-8", errors="replace") as f:
-            for line in f:
-                line = line.strip()
-                if not line:
-                    continue
-                try:
-                    r = json.loads(line)
-                except ValueError:
-                    continue
-                if not isinstance(r, dict):
-                    continue
-                i, b = r.get("id"), r.get("body")
-                if not isinstance(i, str) or not i or not isinstance(b, str):
-                    continue
-                t = r.get("title")
-                t = t if isinstance(t, str) else ""
-                n += 1
-                out.write("%d\t%s\t%s\t%s\n" % (n, i.translate(CLEAN), t.translate(CLEAN),
-                                               b.translate(CLEAN)))
-
+    for i, t, b in evalset.records(paths):
+        n += 1
+        out.write("%d\t%s\t%s\t%s\n" % (n, i.translate(CLEAN), t.translate(CLEAN),
+                                       b.translate(CLEAN)))
 
 def conf(d, corpus, port):
     d = os.path.abspath(d)

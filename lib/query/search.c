@@ -201,10 +201,12 @@ static void found_release(found_t *f)
 
 /* f->m: the hits [0, n) of tree (compiled whole, boost and all) among the
  * candidates, the hits of `cand`. */
-static quire_status_t rerank(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
-                             const quirei_q *filters, const quire_search_options_t *o,
-                             unsigned n, const quirei_mset *cand, found_t *f)
+/* The filters AND "one of the hits of cand" into *out (a new query); *out
+ * NULL with QUIRE_OK when the index cannot filter so (remote shards). */
+static quire_status_t candidates_only(quire_reader_t *r, const quirei_q *filters,
+                                      const quirei_mset *cand, quirei_q **out)
 {
+    *out = NULL;
     size_t nc = quirei_mset_size(cand);
     unsigned *ids = calloc(nc + 1, sizeof *ids);
     if (!ids)
@@ -214,17 +216,30 @@ static quire_status_t rerank(quire_reader_t *r, const qn *tree, quirei_compile_t
     int unsupported = 0;
     quirei_q *only = quirei_q_docids(r->db, ids, nc, &unsupported);
     free(ids);
-    if (!only && unsupported) /* remote shards: the whole query, uncounted */
-        return run(r, tree, c, filters, o, 0, n, 0, &f->m);
-    if (only && filters) {
+    if (!only)
+        return unsupported ? QUIRE_OK : QUIRE_ENOMEM;
+    if (filters) {
         quirei_q *v[2] = {only, quirei_q_copy(filters)};
         if (!v[1])
             quirei_q_free(v[0]);
         only = v[1] ? quirei_q_combine(QUIREI_OP_AND, v, 2, 0) : NULL;
+        if (!only)
+            return QUIRE_ENOMEM;
     }
-    if (!only)
-        return QUIRE_ENOMEM;
-    quire_status_t st = run(r, tree, c, only, o, 0, n, 0, &f->m);
+    *out = only;
+    return QUIRE_OK;
+}
+
+/* f->m: the hits [0, n) of tree (compiled whole, boost and all) among the
+ * candidates, the hits of `cand`. */
+static quire_status_t rerank(quire_reader_t *r, const qn *tree, quirei_compile_t *c,
+                             const quirei_q *filters, const quire_search_options_t *o,
+                             unsigned n, const quirei_mset *cand, found_t *f)
+{
+    quirei_q *only = NULL;
+    quire_status_t st = candidates_only(r, filters, cand, &only);
+    if (st == QUIRE_OK) /* remote shards (only NULL): the whole query, uncounted */
+        st = run(r, tree, c, only ? only : filters, o, 0, n, 0, &f->m);
     quirei_q_free(only);
     return st;
 }
@@ -395,19 +410,33 @@ static quire_status_t find_tiers(quire_reader_t *r, const qn *tree, quirei_compi
                                  const quirei_q *filters, const quire_search_options_t *o,
                                  unsigned limit, found_t *f)
 {
+    /* The second tier first: it counts, and its best RERANK_CANDIDATES
+     * hits are where the first looks for the exact phrase (as the
+     * proximity boost does, above: `the and of to` checked positions in
+     * nearly every document). With no more matches than that, the first
+     * tier is exactly every document holding the phrase. */
     unsigned need = o->offset + limit;
-    c->tier = QUIREI_TIER_NEAR;
-    quire_status_t st = run(r, tree, c, filters, o, 0, need, RUN_TIES, &f->ma);
-    if (st == QUIRE_OK && quirei_mset_size(f->ma) == 0) {
-        quirei_mset_free(f->ma);
-        f->ma = NULL; /* no document has the words together */
-    } else if (st == QUIRE_OK) {
-        /* When the first tier fills the page, the second only counts. */
+    unsigned want = need + TIE_SLACK > RERANK_CANDIDATES ? need + TIE_SLACK : RERANK_CANDIDATES;
+    c->tier = QUIREI_TIER_BAG;
+    quire_status_t st = run(r, tree, c, filters, o, 0, want, RUN_COUNT, &f->m);
+    size_t n2 = st == QUIRE_OK ? quirei_mset_size(f->m) : 0;
+    quirei_q *only = NULL;
+    int all = st == QUIRE_OK && quirei_mset_exact(f->m) && quirei_mset_lower_bound(f->m) <= n2;
+    if (n2 && !all)
+        st = candidates_only(r, filters, f->m, &only);
+    if (st == QUIRE_OK && n2) {
+        c->tier = QUIREI_TIER_NEAR;
+        st = run(r, tree, c, only ? only : filters, o, 0, need, RUN_TIES, &f->ma);
         c->tier = QUIREI_TIER_BAG;
-        unsigned n2 = quirei_mset_size(f->ma) < need ? need + TIE_SLACK : 0;
-        st = run(r, tree, c, filters, o, 0, n2, RUN_COUNT, &f->m);
-        if (st == QUIRE_OK && n2)
-            st = order_second_tier(r, tree, c, filters, o, need, n2, f);
+    }
+    quirei_q_free(only);
+    if (st == QUIRE_OK && (!f->ma || quirei_mset_size(f->ma) == 0)) {
+        /* no candidate has the words together: an ordinary query */
+        quirei_mset_free(f->ma);
+        quirei_mset_free(f->m);
+        f->ma = f->m = NULL;
+    } else if (st == QUIRE_OK && quirei_mset_size(f->ma) < need) {
+        st = order_second_tier(r, tree, c, filters, o, need, want, f);
     }
     if (st == QUIRE_OK && f->ma)
         st = pick_tiers(f, o, limit);

@@ -511,7 +511,7 @@ void quirei_snippet_release(quirei_snippet *s)
  * other letters (fullwidth, ligatures), which NFKC folding matches and a
  * byte search does not.
  */
-#define WINDOW_MARGIN 80
+#define WINDOW_MARGIN 40
 /* A phrase's other words stand within its window of the one looked for:
  * this many bytes a word of the window on each side. */
 #define WINDOW_WORD_BYTES 40
