@@ -239,6 +239,16 @@ static const quire_doc_t tier_fixture[] = {
              "grid is down; power grid hacker attacks again."},
 };
 
+/* A word that a document holds only as a part of a token ("c" of "D.C.",
+ * indexed without positions) must not meet a phrase: Xapian reads it as
+ * standing at position 0 (schema.h, QUIREI_FIRST_POS). */
+static const quire_doc_t parts_fixture[] = {
+    {.id = "dc", .title = "Major breach reported", .source = "news/e", .date = "2020-01-01",
+     .body = "Officials in Washington D.C. said the breach was contained."},
+    {.id = "c-major", .title = "Music", .source = "news/e", .date = "2020-01-02",
+     .body = "The symphony in C major was played twice."},
+};
+
 static void index_docs(const quire_doc_t *docs, size_t n)
 {
     strcpy(dir, "/tmp/quire-test-query-XXXXXX");
@@ -261,6 +271,11 @@ static void setup_tiers(void)
     index_docs(tier_fixture, sizeof tier_fixture / sizeof *tier_fixture);
 }
 
+static void setup_parts(void)
+{
+    index_docs(parts_fixture, sizeof parts_fixture / sizeof *parts_fixture);
+}
+
 static void remove_dir(const char *d)
 {
     char cmd[128];
@@ -276,6 +291,7 @@ static void teardown_index(void)
 
 TestSuite(search, .init = setup_index, .fini = teardown_index);
 TestSuite(tiers, .init = setup_tiers, .fini = teardown_index);
+TestSuite(parts, .init = setup_parts, .fini = teardown_index);
 
 static quire_results_t *search(const char *q, const quire_search_options_t *o)
 {
@@ -323,6 +339,34 @@ Test(search, phrase_beats_scattered_words)
 {
     EXPECT_IDS("cyber blame game", NULL, "phrase scattered");
     EXPECT_IDS("\"cyber blame game\"", NULL, "phrase");
+}
+
+/* The ids of the hits matching q exactly (not by a tolerant fallback). */
+static char *exact_ids(const char *q)
+{
+    quirei_buf b = QUIREI_BUF_INIT;
+    quire_results_t *res = search(q, NULL);
+    for (size_t i = 0; i < res->nhits; i++)
+        if (res->hits[i].match == QUIRE_MATCH_EXACT)
+            quirei_buf_addf(&b, "%s%s", b.len ? " " : "", res->hits[i].id);
+    quire_results_free(res);
+    return quirei_buf_detach(&b, NULL);
+}
+
+#define EXPECT_EXACT(q, want)                                                            \
+    do {                                                                                 \
+        char *got_ = exact_ids(q);                                                       \
+        cr_expect_str_eq(got_, want, "exact hits of %s -> %s", q, got_);                \
+        free(got_);                                                                      \
+    } while (0)
+
+Test(parts, a_part_without_positions_never_meets_a_phrase)
+{
+    EXPECT_EXACT("\"c major\"", "c-major"); /* not "dc": its title starts "Major" */
+    EXPECT_EXACT("\"d major\"", "");        /* (the fallbacks may find dc, flagged) */
+    EXPECT_EXACT("\"c breach\"~5", "");     /* a NEAR window either */
+    EXPECT_EXACT("\"major breach\"", "dc"); /* the title's own phrase */
+    EXPECT_EXACT("\"washington d.c\"", "dc"); /* the whole token in the body */
 }
 
 Test(search, exact_beats_approximate)

@@ -145,6 +145,23 @@ static size_t groups_named(const quirei_alias_table *t, const char *key, size_t 
     return groups;
 }
 
+/* Is n a group number, "APT" and digits (aliases.h)? */
+static int group_number(const quirei_alias_name *n)
+{
+    const char *k = n->key;
+    if (n->ntok != 1 || strncmp(k, "apt", 3) != 0 || !k[3])
+        return 0;
+    return strspn(k + 3, "0123456789") == strlen(k + 3);
+}
+
+/* Is n an ATT&CK group id, "G" and four digits (G0049)? An identifier,
+ * never added to a name's expansion (aliases.h). */
+static int attack_id(const quirei_alias_name *n)
+{
+    const char *k = n->key;
+    return n->ntok == 1 && k[0] == 'g' && strlen(k) == 5 && strspn(k + 1, "0123456789") == 4;
+}
+
 /* OR(the typed name, OR[alias](the group's other usable names)): a new
  * node, or NULL (x->st says why). */
 static qn *expansion(expand_ctx *x, const quirei_alias_name *typed, size_t pos)
@@ -165,9 +182,9 @@ static qn *expansion(expand_ctx *x, const quirei_alias_name *typed, size_t pos)
     size_t nn = quirei_alias_group_names(x->t, typed->group, &names);
     for (size_t i = 0; i < nn && !x->st; i++) {
         const quirei_alias_name *n = names[i];
-        if (n->too_short || has_key(top->kids[0], or, n) || groups_named(x->t, n->key, NULL) > 1 ||
-            common_word(x, n))
-            continue; /* ambiguous or common: aliases.h */
+        if (n->too_short || attack_id(n) || has_key(top->kids[0], or, n) ||
+            groups_named(x->t, n->key, NULL) > 1 || common_word(x, n))
+            continue; /* an ATT&CK id, ambiguous or common: aliases.h */
         k = phrase_node(n->key, pos);
         if (!k || add_kid(or, k) < 0) {
             quirei_qn_free(k);
@@ -228,24 +245,15 @@ static void warn_ambiguous(expand_ctx *x, size_t first, size_t n)
     quirei_buf_release(&m);
 }
 
-/* Is n a group number, "APT" and digits (aliases.h)? */
-static int group_number(const quirei_alias_name *n)
-{
-    const char *k = n->key;
-    if (n->ntok != 1 || strncmp(k, "apt", 3) != 0 || !k[3])
-        return 0;
-    return strspn(k + 3, "0123456789") == strlen(k + 3);
-}
-
 /* The warning of a group number (searched as typed, not expanded). */
 static void warn_number(expand_ctx *x, const quirei_alias_name *typed)
 {
     quirei_buf m = {0};
     const quirei_alias_name *const *names;
     size_t nn = quirei_alias_group_names(x->t, typed->group, &names), shown = 0;
-    int bad = quirei_buf_addf(&m, "'%s' is a group number, searched as the token typed; the "
+    int bad = quirei_buf_addf(&m, "'%s' is a group %s, searched as the token typed; the "
                                   "group's other names (",
-                              typed->display) < 0;
+                              typed->display, attack_id(typed) ? "id" : "number") < 0;
     for (size_t i = 0; i < nn && shown < 5 && !bad; i++)
         if (names[i] != typed && strcmp(names[i]->key, typed->key) != 0)
             bad = quirei_buf_addf(&m, "%s%s", shown++ ? ", " : "", names[i]->display) < 0;
@@ -275,7 +283,7 @@ static size_t match_at(expand_ctx *x, const qn *n, size_t i, qn **out)
             continue;
         if (groups > 1)
             warn_ambiguous(x, first, quirei_alias_lookup(x->t, typed->key, &first));
-        else if (group_number(typed))
+        else if (group_number(typed) || attack_id(typed))
             warn_number(x, typed);
         else if (!common_word(x, typed))
             *out = expansion(x, typed, (n->kind == QN_AND ? n->kids[i] : n)->pos);

@@ -16,6 +16,12 @@
 #include "text/stemmer.h"
 #include "text/stopwords.h"
 
+/* No window may reach from position 0 (where Xapian puts a term a
+ * document holds without positions) to a real position (schema.h). */
+_Static_assert(QUIREI_MAX_PHRASE_WORDS + QUIREI_MAX_SLOP + 2 < QUIREI_FIRST_POS &&
+                   QUIREI_MAX_PHRASE_WORDS + QUIREI_MAX_SLOP + 2 < QUIREI_TITLE_GAP,
+               "a phrase or NEAR window can reach position 0 or span title and body");
+
 #define WILDCARD_LIMIT 100 /* terms a prefix expands to */
 
 /* ------------------------------------------------------ tree predicates -- */

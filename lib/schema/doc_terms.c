@@ -193,7 +193,7 @@ quire_status_t quirei_doc_terms_make(quirei_doc_terms *t, const char *const f[QU
     if (st)
         return st;
     /* Title and body share one position space, a gap apart (schema.h). */
-    quire_tokenizer_set_pos(t->tok, 1);
+    quire_tokenizer_set_pos(t->tok, QUIREI_FIRST_POS);
     if (f[QUIRE_FIELD_TITLE] &&
         (st = tokenize_field(t, f[QUIRE_FIELD_TITLE], n[QUIRE_FIELD_TITLE], QUIREI_PREFIX_TITLE, 1)))
         return st;

@@ -60,8 +60,9 @@
  * them apart from the capital-letter prefixes below):
  *
  *   word        unprefixed, WITH positions: every WORD and COMPOUND token
- *               of the title and the body (title first, then a gap of
- *               QUIREI_TITLE_GAP positions so no phrase spans the two).
+ *               of the title and the body (title first, from position
+ *               QUIREI_FIRST_POS, then a gap of QUIREI_TITLE_GAP positions
+ *               so no phrase spans the two; why both are 256: below).
  *               Exact phrases and security tokens are matched on these.
  *   part        unprefixed, no positions: the PART tokens (pieces of a
  *               compound: "44228" of "cve-2021-44228") and HYPHENATED
@@ -177,7 +178,17 @@ static inline int quirei_facet_none(const char *v, size_t len)
 {
     return len == 1 && v[0] == '\0';
 }
-#define QUIREI_TITLE_GAP 100        /* positions between title and body */
+/* Positions. Xapian 1.4 reads a term that a document holds without
+ * positions (a part, "c" of "d.c") as if it stood at position 0 of that
+ * document in a phrase or NEAR check: with the title at position 1,
+ * "c major" matched a title starting "Major" in a document saying "D.C."
+ * So the first position is above the widest window the query compiler
+ * asks for (QUIREI_MAX_PHRASE_WORDS + QUIREI_MAX_SLOP, query/compile.c
+ * asserts it), and the title-body gap is as wide, so that no window spans
+ * the two either. Indexes written before this (schema 3 too) keep the old
+ * positions until rebuilt; readers need not know which they have. */
+#define QUIREI_FIRST_POS 256        /* position of the first title word */
+#define QUIREI_TITLE_GAP 256        /* positions between title and body */
 
 /* Metadata keys, stored in every shard. */
 #define QUIREI_META_SCHEMA "quire.schema"
