@@ -314,8 +314,7 @@ static int list_sources(quire_reader_t *r, const char *format)
     fputs(out, stdout);
     if (strcmp(format, "json") == 0)
         putchar('\n');
-    free(out);
-    cli_note_partial(r); /* quire_sources_json() has no partial field */
+    free(out); /* a partial answer says so in it, as search results do */
     return 0;
 }
 

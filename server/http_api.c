@@ -219,29 +219,6 @@ static void h_health(const api_config_t *cfg, const api_request_t *rq, reply_t *
     reply_json(rp, 200, json_pack("{s:s, s:I}", "status", "ok", "docs", (json_int_t)n));
 }
 
-/* A JSON object's text (taken) with "partial" and "missing_shards" added,
- * as search results carry them: the sources of the shards that are up
- * only, when some are down. NULL when out of memory. */
-static char *with_shards(char *body, const quire_reader_t *r)
-{
-    json_t *o = body ? json_loads(body, 0, NULL) : NULL, *names = json_array();
-    size_t n = 0;
-    const char *const *down = quire_reader_missing_shards(r, &n);
-    free(body);
-    for (size_t i = 0; names && i < n; i++)
-        json_array_append_new(names, quirei_json_text(down[i]));
-    char *out = NULL;
-    if (o && names) { /* json_object_set_new() takes names, even failing */
-        if (json_object_set_new(o, "partial", json_boolean(n > 0)) == 0 &&
-            json_object_set_new(o, "missing_shards", names) == 0)
-            out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    } else {
-        json_decref(names);
-    }
-    json_decref(o);
-    return out;
-}
-
 /* GET /api/sources: every source and its documents (format=text: the
  * quire-search --sources text). quire_sources_json() writes the
  * api_version itself, as quire_results_json() does. */
@@ -264,7 +241,7 @@ static void h_sources(const api_config_t *cfg, const api_request_t *rq, reply_t 
         return;
     }
     rp->status = 200;
-    rp->body = text ? quire_sources_text(s) : with_shards(quire_sources_json(s), r);
+    rp->body = text ? quire_sources_text(s) : quire_sources_json(s);
     rp->type = text ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
     api_partial_names(r, rp->partial);
     quire_sources_free(s);

@@ -7,8 +7,9 @@
  *     and "missing_shards": [], exports (CSV, JSON Lines, Atom) and CSV
  *     batches no X-Quire-Partial header, quire-search no notice;
  *   - one shard server killed: "partial": true naming it, the header naming
- *     it, and quire-search's exports and --sources a notice on stderr naming
- *     it.
+ *     it, quire-search's exports a notice on stderr naming it, and
+ *     quire-search --sources the fields (JSON) or the line (text) in its
+ *     answer, as search results have them.
  */
 #include <criterion/criterion.h>
 #include <curl/curl.h>
@@ -183,25 +184,59 @@ static void expect_answers(const char *missing, const char *when)
     quirei_buf_release(&body);
 }
 
-/* quire-search --format FORMAT over both shards ("sources": --sources):
- * its stderr in *err. */
-static void cli_export(const char *format, quirei_buf *err)
+/* Read the file at path into b (emptied first). */
+static void slurp(const char *path, quirei_buf *b)
 {
-    char out[128], errf[128];
-    snprintf(out, sizeof out, "%s/out.txt", tmp);
-    snprintf(errf, sizeof errf, "%s/err.txt", tmp);
-    int sources = !strcmp(format, "sources");
-    const char *argv[] = {QUIRE_BIN_DIR "/quire-search", "--db", tcp_url[0], "--db", tcp_url[1],
-                          sources ? "--sources" : "--format", sources ? NULL : format, "report",
-                          NULL};
-    cr_assert_eq(qt_run_capture(argv, out, errf), 0, "quire-search --format %s", format);
-    FILE *f = fopen(errf, "r");
-    cr_assert_not_null(f);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s", path);
     char line[1024];
-    quirei_buf_reset(err);
+    quirei_buf_reset(b);
     while (fgets(line, sizeof line, f))
-        quirei_buf_adds(err, line);
+        quirei_buf_adds(b, line);
     fclose(f);
+}
+
+/* quire-search over both shards with the options opt1, opt2 (opt2 may be
+ * NULL) and the query "report" (none for --sources): its stdout in *out,
+ * its stderr in *err. */
+static void cli_run(const char *opt1, const char *opt2, quirei_buf *out, quirei_buf *err)
+{
+    char outf[128], errf[128];
+    snprintf(outf, sizeof outf, "%s/out.txt", tmp);
+    snprintf(errf, sizeof errf, "%s/err.txt", tmp);
+    int sources = !strcmp(opt1, "--sources");
+    const char *argv[10] = {QUIRE_BIN_DIR "/quire-search", "--db", tcp_url[0], "--db",
+                            tcp_url[1], opt1};
+    size_t k = 6;
+    if (opt2)
+        argv[k++] = opt2;
+    if (!sources)
+        argv[k++] = "report";
+    cr_assert_eq(qt_run_capture(argv, outf, errf), 0, "quire-search %s %s", opt1,
+                 opt2 ? opt2 : "");
+    slurp(outf, out);
+    slurp(errf, err);
+}
+
+/* quire-search --sources, text and JSON: they say which shard is down
+ * (missing: NULL when none) in the answer itself, as search results do. */
+static void expect_cli_sources(const char *missing, const char *when)
+{
+    quirei_buf out = QUIREI_BUF_INIT, err = QUIREI_BUF_INIT;
+    cli_run("--sources", NULL, &out, &err);
+    const char *line = strstr(quirei_buf_cstr(&out), "Partial results: 1 shard down: ");
+    if (missing)
+        cr_expect(line && strstr(line, missing), "%s: --sources text: %s", when,
+                  quirei_buf_cstr(&out));
+    else
+        cr_expect_null(strstr(quirei_buf_cstr(&out), "Partial"), "%s: --sources text", when);
+    cli_run("--sources", "--format=json", &out, &err);
+    json_t *o = json_loads(quirei_buf_cstr(&out), 0, NULL);
+    cr_assert_not_null(o, "%s: --sources json: %s", when, quirei_buf_cstr(&out));
+    expect_shards(o, missing, when);
+    json_decref(o);
+    quirei_buf_release(&out);
+    quirei_buf_release(&err);
 }
 
 static int search_partial(void)
@@ -220,10 +255,11 @@ Test(shards_partial, sources_batches_exports_say_a_shard_is_down)
         cr_skip_test("xapian-tcpsrv is not installed (Debian: xapian-tools): partial "
                      "sources, batches and exports not tested");
     expect_answers(NULL, "all shards up");
-    quirei_buf err = QUIREI_BUF_INIT;
-    static const char *const formats[] = {"csv", "jsonl", "atom", "sources"};
-    for (size_t i = 0; i < 4; i++) {
-        cli_export(formats[i], &err);
+    expect_cli_sources(NULL, "all shards up");
+    quirei_buf out = QUIREI_BUF_INIT, err = QUIREI_BUF_INIT;
+    static const char *const formats[] = {"csv", "jsonl", "atom"};
+    for (size_t i = 0; i < 3; i++) {
+        cli_run("--format", formats[i], &out, &err);
         cr_expect_null(strstr(quirei_buf_cstr(&err), "partial"), "all up, --format %s: %s",
                        formats[i], quirei_buf_cstr(&err));
     }
@@ -234,11 +270,13 @@ Test(shards_partial, sources_batches_exports_say_a_shard_is_down)
         seen = search_partial();
     cr_assert(seen, "the server did not see the shard down within 15 s");
     expect_answers(tcp_url[1], "shard 1 down");
-    for (size_t i = 0; i < 4; i++) {
-        cli_export(formats[i], &err);
+    expect_cli_sources(tcp_url[1], "shard 1 down");
+    for (size_t i = 0; i < 3; i++) {
+        cli_run("--format", formats[i], &out, &err);
         const char *e = quirei_buf_cstr(&err);
         cr_expect(strstr(e, "quire-search: partial answer: 1 shard down: ") && strstr(e, tcp_url[1]),
                   "shard down, --format %s: %s", formats[i], e);
     }
+    quirei_buf_release(&out);
     quirei_buf_release(&err);
 }

@@ -779,6 +779,12 @@ typedef struct quire_sources {
     const quire_facet_value_t *values; /* by name, bytewise */
     size_t nvalues;
     uint64_t missing;                  /* documents without a source */
+    /* As in quire_results_t: some shards were down, the counts are those
+     * of the shards that answered; missing_shards names the ones left out
+     * (nmissing_shards of them; NULL and 0 when none). */
+    bool partial;
+    const char *const *missing_shards;
+    size_t nmissing_shards;
 } quire_sources_t;
 
 /*
@@ -793,9 +799,10 @@ quire_status_t quire_reader_sources(quire_reader_t *r, quire_sources_t **out);
 void quire_sources_free(quire_sources_t *s);
 
 /* The sources as the JSON of /api/sources: {"api_version","sources":
- * [{"value","count"},...],"missing":N} (quire-serve adds "partial" and
- * "missing_shards", which it knows from the reader); as text, one line a source ("COUNT  NAME") after a
- * header line. malloc'd strings (free() them), NULL on OOM. */
+ * [{"value","count"},...],"missing":N,"partial":B,"missing_shards":[...]};
+ * as text, one line a source ("COUNT  NAME") after a header line (and a
+ * "Partial results: ..." line under it when partial). malloc'd strings
+ * (free() them), NULL on OOM. */
 char *quire_sources_json(const quire_sources_t *s);
 char *quire_sources_text(const quire_sources_t *s);
 

@@ -25,6 +25,13 @@
  *     so (warning "group_number", naming the other names). It is still
  *     added when another name of its group is typed (Fancy Bear finds the
  *     documents saying only APT28);
+ *   - an ATT&CK group id, "G" and four digits (G0049), is an identifier
+ *     too: typed alone it is searched as typed (warning "group_number"),
+ *     and it is never added to a name's expansion. ATT&CK's own pages
+ *     write the id next to ATT&CK's name for the group ("OilRig (G0049)
+ *     uses ..."), so the id only finds what that name finds, or, when
+ *     that name belongs to several groups (OilRig: also CHRYSENE's), the
+ *     very documents the rule above keeps out;
  *   - quoted phrases are never expanded (they are what the user quotes).
  * Expansion is Quire's own query rewriting, not Xapian synonyms, which a
  * remote backend does not have.

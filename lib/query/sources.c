@@ -16,19 +16,34 @@
 #include "schema/schema.h"
 #include "store/index.h"
 
-/* The counts of c's one slot as one caller-owned allocation. */
-static quire_sources_t *sources_of(const quirei_value_counts *c)
+/* The counts of c's one slot, and the shards that were down (ndown names
+ * in down), as one caller-owned allocation. */
+static quire_sources_t *sources_of(const quirei_value_counts *c, const char *const *down,
+                                   size_t ndown)
 {
     const quirei_slot_counts *sc = &c->slots[0];
-    size_t bytes = sizeof(quire_sources_t) + (sc->n + 1) * sizeof(quire_facet_value_t), at;
+    size_t bytes = sizeof(quire_sources_t) + (sc->n + 1) * sizeof(quire_facet_value_t) +
+                   ndown * sizeof(char *),
+           at;
     at = bytes;
     for (size_t i = 0; i < sc->n; i++)
         bytes += sc->v[i].len + 1;
+    for (size_t i = 0; i < ndown; i++)
+        bytes += strlen(down[i]) + 1;
     char *block = calloc(1, bytes);
     if (!block)
         return NULL;
     quire_sources_t *s = (quire_sources_t *)(void *)block;
     quire_facet_value_t *v = (quire_facet_value_t *)(void *)(block + sizeof *s);
+    const char **names = (const char **)(void *)(v + sc->n + 1);
+    for (size_t i = 0; i < ndown; i++) {
+        size_t len = strlen(down[i]) + 1;
+        names[i] = memcpy(block + at, down[i], len);
+        at += len;
+    }
+    s->partial = ndown > 0;
+    s->missing_shards = ndown ? names : NULL;
+    s->nmissing_shards = ndown;
     uint64_t counted = 0;
     size_t n = 0;
     for (size_t i = 0; i < sc->n; i++) {
@@ -70,7 +85,9 @@ static quire_status_t sources_once(quire_reader_t *r, quire_sources_t **out)
     quirei_q_free(all);
     quirei_value_counts *c = st == QUIRE_OK ? quirei_mset_take_counts(m) : NULL;
     quirei_mset_free(m);
-    if (st == QUIRE_OK && !(c && (*out = sources_of(c))))
+    size_t ndown = 0;
+    const char *const *down = quire_reader_missing_shards(r, &ndown); /* as searched */
+    if (st == QUIRE_OK && !(c && (*out = sources_of(c, down, ndown))))
         st = QUIRE_ENOMEM;
     quirei_value_counts_free(c);
     return st;

@@ -4,6 +4,7 @@
  * quirei_json_text() (a value that is not valid UTF-8 is repaired).
  */
 #include "render/facets_render.h"
+#include "render/partial_render.h"
 
 #include <string.h>
 
@@ -98,6 +99,11 @@ char *quire_sources_json(const quire_sources_t *s)
     json_t *root = v ? json_pack("{s:s, s:o, s:I}", "api_version", QUIRE_API_VERSION, "sources",
                                  v, "missing", (json_int_t)s->missing)
                      : NULL;
+    if (root && quirei_partial_json_add(root, s->partial, s->missing_shards,
+                                        s->nmissing_shards) < 0) {
+        json_decref(root);
+        root = NULL;
+    }
     char *out = root ? json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(root);
     return out;
@@ -114,7 +120,8 @@ char *quire_sources_text(const quire_sources_t *s)
                               docs == 1 ? "" : "s") < 0;
     if (!bad && s->missing)
         bad = quirei_buf_addf(&b, " (%llu without a source)", (unsigned long long)s->missing) < 0;
-    bad = bad || quirei_buf_addc(&b, '\n') < 0;
+    bad = bad || quirei_buf_addc(&b, '\n') < 0 ||
+          quirei_partial_text_add(&b, s->missing_shards, s->nmissing_shards) < 0;
     for (size_t i = 0; i < s->nvalues && !bad; i++)
         bad = quirei_buf_addf(&b, "%10llu  %s\n", (unsigned long long)s->values[i].count,
                               s->values[i].value) < 0;

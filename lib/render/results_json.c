@@ -12,6 +12,7 @@
 #include "render/aliases_render.h"
 #include "render/facets_render.h"
 #include "render/results_json.h"
+#include "render/partial_render.h"
 
 /* One hit as a JSON object, or NULL when out of memory. */
 /* A score to four significant digits: more would promise a precision
@@ -85,14 +86,8 @@ char *quire_results_json(const quire_results_t *res)
         root = NULL;
     }
     /* Shards down (issue 14): the hits and counts are those of the rest. */
-    json_t *missing = root ? json_array() : NULL;
-    for (size_t i = 0; missing && i < res->nmissing_shards; i++)
-        if (json_array_append_new(missing, quirei_json_text(res->missing_shards[i])) < 0) {
-            json_decref(missing);
-            missing = NULL;
-        }
-    if (root && (!missing || json_object_set_new(root, "partial", json_boolean(res->partial)) < 0 ||
-                 json_object_set_new(root, "missing_shards", missing) < 0)) {
+    if (root &&
+        quirei_partial_json_add(root, res->partial, res->missing_shards, res->nmissing_shards) < 0) {
         json_decref(root);
         root = NULL;
     }

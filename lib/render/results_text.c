@@ -6,6 +6,7 @@
 
 #include "render/aliases_render.h"
 #include "render/facets_render.h"
+#include "render/partial_render.h"
 #include "render/text_bounds.h"
 #include "strbuf.h"
 
@@ -174,13 +175,7 @@ char *quire_results_text(const quire_results_t *res, int ansi)
         bad |= quirei_buf_addf(&b, res->corrected ? "Showing results for: %s (spelling corrected)\n"
                                                   : "Did you mean: %s\n",
                                res->suggestion) < 0;
-    if (res->partial) {
-        bad |= quirei_buf_addf(&b, "Partial results: %zu shard%s down:", res->nmissing_shards,
-                               res->nmissing_shards == 1 ? "" : "s") < 0;
-        for (size_t i = 0; i < res->nmissing_shards; i++)
-            bad |= quirei_buf_addf(&b, "%s %s", i ? "," : "", res->missing_shards[i]) < 0;
-        bad |= quirei_buf_adds(&b, "\n") < 0;
-    }
+    bad |= quirei_partial_text_add(&b, res->missing_shards, res->nmissing_shards) < 0;
     bad |= quirei_facets_text_add(&b, res) < 0;
     bad |= quirei_aliases_text_add(&b, res) < 0;
     for (size_t i = 0; i < res->nhits && !bad; i++)
