@@ -336,7 +336,9 @@ Test(facets, sources_lists_every_source_by_name)
     char *json = quire_sources_json(s);
     cr_expect_str_eq(json, "{\"api_version\":\"" QUIRE_API_VERSION "\",\"sources\":[{\"value\":\"alpha\",\"count\":15},{\"value\":\"beta\","
                            "\"count\":10},{\"value\":\"gamma/one\",\"count\":6},{\"value\":"
-                           "\"gamma/two\",\"count\":4}],\"missing\":5}");
+                           "\"gamma/two\",\"count\":4}],\"missing\":5,"
+                           "\"partial\":false,\"missing_shards\":[]}");
+    cr_expect(!s->partial && s->nmissing_shards == 0 && !s->missing_shards, "one local shard");
     free(json);
     char *text = quire_sources_text(s);
     cr_expect(strncmp(text, "4 sources, 40 documents (5 without a source)\n", 45) == 0, "%s", text);
