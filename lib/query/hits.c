@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "query/aliases.h"
 #include "query/compile.h"
 #include "query/facets.h"
@@ -187,4 +188,18 @@ quire_status_t quirei_results_fill(quire_reader_t *r, const qn *tree,
     quirei_unit_set_release(&hc.units1);
     quirei_buf_release(&hc.data);
     return st;
+}
+
+quire_status_t quirei_results_finish(quire_reader_t *r, results_impl_t *ri, quire_status_t st,
+                                     double t0, quire_results_t **out)
+{
+    if (st != QUIRE_OK) {
+        quire_results_free(ri ? &ri->pub : NULL);
+        if (st == QUIRE_ENOMEM && !r->detail.len)
+            quirei_buf_setf(&r->detail, "out of memory");
+        return st;
+    }
+    ri->pub.took_ms = quirei_now_ms() - t0;
+    *out = &ri->pub;
+    return QUIRE_OK;
 }

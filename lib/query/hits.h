@@ -50,6 +50,12 @@ typedef struct results_impl {
  * QUIRE_OK or QUIRE_ENOMEM. */
 quire_status_t quirei_results_note_shards(quire_reader_t *r, results_impl_t *ri);
 
+/* The end of a search or similar: on QUIRE_OK, ri (timed from t0, in ms)
+ * goes to *out; otherwise ri (may be NULL) is freed and, for QUIRE_ENOMEM
+ * with no detail set yet, r's detail says "out of memory". Returns st. */
+quire_status_t quirei_results_finish(quire_reader_t *r, results_impl_t *ri, quire_status_t st,
+                                     double t0, quire_results_t **out);
+
 /* The results with room for nhits hits (none filled yet), or NULL when out
  * of memory. Freed with quire_results_free(&ri->pub). */
 results_impl_t *quirei_results_new(const char *query, size_t nhits);

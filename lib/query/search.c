@@ -757,15 +757,7 @@ static quire_status_t search_once(quire_reader_t *r, const char *query,
     quirei_alias_info_free(aliases);
     found_release(&f);
     quirei_qn_free(tree);
-    if (st != QUIRE_OK) {
-        quire_results_free(ri ? &ri->pub : NULL);
-        if (st == QUIRE_ENOMEM && !r->detail.len)
-            quirei_buf_setf(&r->detail, "out of memory");
-        return st;
-    }
-    ri->pub.took_ms = quirei_now_ms() - t0;
-    *out = &ri->pub;
-    return QUIRE_OK;
+    return quirei_results_finish(r, ri, st, t0, out);
 }
 
 quire_status_t quire_search(quire_reader_t *r, const char *query,

@@ -536,14 +536,7 @@ static quire_status_t similar_once(quire_reader_t *r, const char *id,
     free(src.sh.h);
     quirei_buf_release(&src.title);
     quirei_buf_release(&idterm);
-    if (st != QUIRE_OK) {
-        if (st == QUIRE_ENOMEM && !r->detail.len)
-            quirei_buf_setf(&r->detail, "out of memory");
-        return st;
-    }
-    ri->pub.took_ms = quirei_now_ms() - t0;
-    *out = &ri->pub;
-    return QUIRE_OK;
+    return quirei_results_finish(r, st ? NULL : ri, st, t0, out);
 }
 
 quire_status_t quire_similar(quire_reader_t *r, const char *id,
