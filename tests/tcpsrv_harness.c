@@ -98,7 +98,8 @@ void qt_tcpsrv_start(qt_tcpsrv *s, const char *db)
 {
     char prog[512];
     cr_assert_not_null(qt_tcpsrv_program(prog, sizeof prog), "xapian-tcpsrv is not installed");
-    snprintf(s->db, sizeof s->db, "%s", db);
+    if (db != s->db) /* again: qt_tcpsrv_start(s, s->db) */
+        snprintf(s->db, sizeof s->db, "%s", db);
     if (s->port) { /* again on its port: a moment may pass before it is free */
         for (int attempt = 0; attempt < 50; attempt++) {
             if (try_start(s, prog, s->port))

@@ -22,7 +22,8 @@ typedef struct qt_tcpsrv {
 const char *qt_tcpsrv_program(char *buf, size_t cap);
 
 /* Serve db on 127.0.0.1: on s->port when it is not 0, else on a free port
- * (written to s->port). Returns when the port accepts connections. */
+ * (written to s->port). Returns when the port accepts connections. db may
+ * be s->db (the shard served before, started again). */
 void qt_tcpsrv_start(qt_tcpsrv *s, const char *db);
 
 /* A TCP port on 127.0.0.1 that nobody listens on right now. */

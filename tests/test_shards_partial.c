@@ -21,14 +21,14 @@
 
 #include "server_harness.h"
 #include "strbuf.h"
-#include "tcpsrv_harness.h"
+#include "shard_servers.h"
 
 #define NDOCS 30
 
-static char tmp[64], db[128], shard[2][160];
+static char tmp[64], db[128];
 static qt_server srv = {.pid = -1};
 static qt_tcpsrv tcp[2] = {{.pid = -1}, {.pid = -1}};
-static char tcp_url[2][64];
+static char tcp_url[2][QT_URL_MAX];
 
 static void write_corpus(const char *path)
 {
@@ -54,14 +54,7 @@ static void setup(void)
     snprintf(corpus, sizeof corpus, "%s/news.jsonl", tmp);
     snprintf(db, sizeof db, "%s/db", tmp);
     write_corpus(corpus);
-    const char *idx[] = {QUIRE_BIN_DIR "/quire-index", "--db", db, "--shards", "2",
-                         "--keep-shards", "--quiet", corpus, NULL};
-    cr_assert_eq(qt_run_quiet(idx), 0, "quire-index failed");
-    for (int k = 0; k < 2; k++) {
-        snprintf(shard[k], sizeof shard[k], "%s/shard%d.1", db, k);
-        qt_tcpsrv_start(&tcp[k], shard[k]);
-        snprintf(tcp_url[k], sizeof tcp_url[k], "tcp://127.0.0.1:%u", tcp[k].port);
-    }
+    qt_serve_shards(db, corpus, 2, tcp, tcp_url);
     /* One thread: one reader, so that once it has seen the shard down,
      * every answer has. */
     qt_server_start(&srv, tcp_url[0],

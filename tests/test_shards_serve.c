@@ -21,14 +21,14 @@
 
 #include "server_harness.h"
 #include "strbuf.h"
-#include "tcpsrv_harness.h"
+#include "shard_servers.h"
 
 #define NDOCS 40
 
-static char tmp[64], db[128], shard[2][160];
+static char tmp[64], db[128];
 static qt_server local = {.pid = -1}, remote = {.pid = -1}, strict = {.pid = -1};
 static qt_tcpsrv tcp[2] = {{.pid = -1}, {.pid = -1}};
-static char tcp_url[2][64];
+static char tcp_url[2][QT_URL_MAX];
 
 /* Document i: few words, so that scores tie; doc-07's url is `url7`. */
 static void write_corpus(const char *path, const char *url7, int only7)
@@ -57,14 +57,7 @@ static void setup(void)
     snprintf(corpus, sizeof corpus, "%s/news.jsonl", tmp);
     snprintf(db, sizeof db, "%s/db", tmp);
     write_corpus(corpus, "https://example.com/old", 0);
-    const char *idx[] = {QUIRE_BIN_DIR "/quire-index", "--db", db, "--shards", "2",
-                         "--keep-shards", "--quiet", corpus, NULL};
-    cr_assert_eq(qt_run_quiet(idx), 0, "quire-index failed");
-    for (int k = 0; k < 2; k++) {
-        snprintf(shard[k], sizeof shard[k], "%s/shard%d.1", db, k);
-        qt_tcpsrv_start(&tcp[k], shard[k]);
-        snprintf(tcp_url[k], sizeof tcp_url[k], "tcp://127.0.0.1:%u", tcp[k].port);
-    }
+    qt_serve_shards(db, corpus, 2, tcp, tcp_url);
     qt_server_start(&local, db, (const char *const[]){"--threads", "2", NULL});
     qt_server_start(&remote, tcp_url[0],
                     (const char *const[]){"--db", tcp_url[1], "--threads", "2", NULL});
@@ -250,7 +243,7 @@ Test(shards_serve, down_partial_back_and_reindexed)
     /* Back on its port: full answers again, quire-serve never restarted
      * (from every worker thread: each has its reader, retrying on its own
      * clock, so every query is polled). */
-    qt_tcpsrv_start(&tcp[1], shard[1]);
+    qt_tcpsrv_start(&tcp[1], tcp[1].db);
     for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
         for (int k = 0; k < 4; k++)
             json_decref(wait_for(&remote, queries[i], not_partial,
