@@ -72,6 +72,19 @@ void qt_index_sample(char *tmpl, char *db, size_t dbsize)
     cr_assert_eq(qt_run_quiet(idx), 0, "quire-index of the sample corpus failed");
 }
 
+void qt_index_jsonl(char *tmpl, char *db, size_t dbsize, const char *jsonl)
+{
+    cr_assert_not_null(mkdtemp(tmpl));
+    char corpus[512];
+    snprintf(corpus, sizeof corpus, "%s/corpus.jsonl", tmpl);
+    snprintf(db, dbsize, "%s/db", tmpl);
+    FILE *f = fopen(corpus, "w");
+    cr_assert_not_null(f, "%s", corpus);
+    cr_assert(fputs(jsonl, f) >= 0 && fclose(f) == 0, "writing %s", corpus);
+    const char *idx[] = {QUIRE_BIN_DIR "/quire-index", "--db", db, "--quiet", corpus, NULL};
+    cr_assert_eq(qt_run_quiet(idx), 0, "quire-index of %s failed", corpus);
+}
+
 static void *drain(void *arg)
 {
     qt_server *s = arg;

@@ -44,6 +44,10 @@ int qt_run_output(const char *const *argv, const char *out_path, quirei_buf *out
  * quire-index; `db` (dbsize bytes) receives that path. */
 void qt_index_sample(char *tmpl, char *db, size_t dbsize);
 
+/* The same with the JSON Lines text `jsonl` as the corpus (written to
+ * tmpl/corpus.jsonl first). */
+void qt_index_jsonl(char *tmpl, char *db, size_t dbsize, const char *jsonl);
+
 /* Start quire-serve --db DB --port 0, then the NULL-terminated `extra`
  * options (may be NULL), and wait for its first line. */
 void qt_server_start(qt_server *s, const char *db, const char *const *extra);

@@ -22,18 +22,10 @@ static qt_server srv = {.pid = -1};
 static void start(void)
 {
     strcpy(tmp, "/tmp/quire-test-aliases-api-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmp));
-    char corpus[128];
-    snprintf(corpus, sizeof corpus, "%s/a.jsonl", tmp);
-    snprintf(db, sizeof db, "%s/db", tmp);
-    FILE *f = fopen(corpus, "w");
-    cr_assert_not_null(f);
-    fputs("{\"id\":\"a1\",\"body\":\"Fancy Bear phished the ministry.\"}\n"
-          "{\"id\":\"a2\",\"body\":\"Sofacy phished the ministry.\"}\n"
-          "{\"id\":\"a3\",\"body\":\"The Grizzly Steppe report.\"}\n", f);
-    cr_assert_eq(fclose(f), 0);
-    const char *idx[] = {QUIRE_BIN_DIR "/quire-index", "--db", db, "--quiet", corpus, NULL};
-    cr_assert_eq(qt_run_quiet(idx), 0, "quire-index failed");
+    qt_index_jsonl(tmp, db, sizeof db,
+                   "{\"id\":\"a1\",\"body\":\"Fancy Bear phished the ministry.\"}\n"
+                   "{\"id\":\"a2\",\"body\":\"Sofacy phished the ministry.\"}\n"
+                   "{\"id\":\"a3\",\"body\":\"The Grizzly Steppe report.\"}\n");
     qt_server_start(&srv, db, NULL);
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }

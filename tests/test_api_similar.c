@@ -30,24 +30,17 @@ static qt_server srv = {.pid = -1};
 static void start(void)
 {
     strcpy(tmp, "/tmp/quire-test-similar-api-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmp));
-    char corpus[128];
-    snprintf(corpus, sizeof corpus, "%s/s.jsonl", tmp);
-    snprintf(db, sizeof db, "%s/db", tmp);
-    FILE *f = fopen(corpus, "w");
-    cr_assert_not_null(f);
-    fputs("{\"id\":\"s1\",\"title\":\"Exchange robbed\",\"source\":\"a\",\"body\":\"" S1 "\"}\n"
-          "{\"id\":\"s2\",\"title\":\"Exchange robbed (copy)\",\"source\":\"b\",\"body\":\"" S1
-          " Subscribe for more.\"}\n"
-          "{\"id\":\"s3\",\"title\":\"Wallet updater abused\",\"source\":\"a\",\"date\":"
-          "\"2024-05-01\",\"body\":\"A trojanized wallet updater let Lazarus steal hot wallet "
-          "keys from a cryptocurrency exchange; mixers did the laundering.\"}\n"
-          "{\"id\":\"s4\",\"title\":\"Printer bug\",\"source\":\"a\",\"body\":\"A heap "
-          "overflow in printer firmware lets an attacker run code.\"}\n",
-          f);
-    cr_assert_eq(fclose(f), 0);
-    const char *idx[] = {QUIRE_BIN_DIR "/quire-index", "--db", db, "--quiet", corpus, NULL};
-    cr_assert_eq(qt_run_quiet(idx), 0, "quire-index failed");
+    qt_index_jsonl(tmp, db, sizeof db,
+                   "{\"id\":\"s1\",\"title\":\"Exchange robbed\",\"source\":\"a\","
+                   "\"body\":\"" S1 "\"}\n"
+                   "{\"id\":\"s2\",\"title\":\"Exchange robbed (copy)\",\"source\":\"b\","
+                   "\"body\":\"" S1 " Subscribe for more.\"}\n"
+                   "{\"id\":\"s3\",\"title\":\"Wallet updater abused\",\"source\":\"a\","
+                   "\"date\":\"2024-05-01\",\"body\":\"A trojanized wallet updater let Lazarus "
+                   "steal hot wallet keys from a cryptocurrency exchange; mixers did the "
+                   "laundering.\"}\n"
+                   "{\"id\":\"s4\",\"title\":\"Printer bug\",\"source\":\"a\",\"body\":"
+                   "\"A heap overflow in printer firmware lets an attacker run code.\"}\n");
     qt_server_start(&srv, db, NULL);
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
