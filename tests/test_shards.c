@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "open_index.h"
 #include "shard_compare.h"
@@ -300,6 +303,69 @@ Test(shards, a_remote_shard_down_is_left_out_then_comes_back)
     quire_results_free(none);
     quire_reader_close(strict);
     quire_reader_close(r);
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A loopback port that behaves like a host dropping packets: a listener
+ * that never accepts, its backlog filled, so that a new connect() waits
+ * for its whole timeout. fds[0..3] to close when done; returns the port. */
+static unsigned blackhole(int fds[4])
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    fds[0] = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert(fds[0] >= 0 && bind(fds[0], (struct sockaddr *)&a, sizeof a) == 0 &&
+              listen(fds[0], 0) == 0 && getsockname(fds[0], (struct sockaddr *)&a, &len) == 0);
+    for (int i = 1; i < 4; i++) {
+        fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        cr_assert(fds[i] >= 0);
+        connect(fds[i], (struct sockaddr *)&a, sizeof a); /* EINPROGRESS, or queued */
+    }
+    usleep(200 * 1000);
+    return ntohs(a.sin_port);
+}
+
+/* A shard on a host that drops packets is down, and is probed off the
+ * request path (store/shard_probe.cc): no search waits for the connect
+ * timeout. Before, every reader tried it inside a request once a second
+ * and waited the whole timeout each time. */
+Test(shards, a_dead_host_never_holds_a_search)
+{
+    make_index("local", 1, 0, 30);
+    int fds[4];
+    char tcp[64];
+    snprintf(tcp, sizeof tcp, "tcp://127.0.0.1:%u", blackhole(fds));
+    const char *src[] = {path_of("local"), tcp};
+    quire_reader_options_t o = {.shard_connect_timeout_ms = 1500};
+    quire_reader_t *r = open_sources(src, 2, &o); /* the open waits, once */
+    quire_search_options_t so = {.limit = 10};
+    double worst = 0;
+    unsigned n = 0;
+    for (double t0 = now_s(); now_s() - t0 < 4.0; n++) {
+        double t = now_s();
+        bool changed;
+        cr_assert_eq(quire_reader_reopen(r, &changed), QUIRE_OK, "%s", quire_reader_detail(r));
+        quire_results_t *res = search(r, "report", &so);
+        cr_expect(res->partial && res->nmissing_shards == 1, "the dead host is missing");
+        cr_expect_eq(res->total, 30);
+        quire_results_free(res);
+        if (now_s() - t > worst)
+            worst = now_s() - t;
+        usleep(20 * 1000);
+    }
+    /* 1 s: far above a search of 30 documents (milliseconds, under ASan
+     * too), below the 1.5 s a connect to the dead host waits. */
+    cr_expect_lt(worst, 1.0, "a reopen and search took %.2f s (of %u): it waited on the dead host",
+                 worst, n);
+    quire_reader_close(r);
+    for (int i = 0; i < 4; i++)
+        close(fds[i]);
 }
 
 Test(shards, no_shard_up_is_an_error_at_open)

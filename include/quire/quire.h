@@ -302,7 +302,9 @@ quire_status_t quire_reader_open(const char *path, quire_reader_t **out,
  * A remote shard that cannot be reached is down: searches answer from the
  * shards that are up and say so (quire_results_t.partial, missing_shards),
  * and the shard is tried again at most once a second (on reopen) until it
- * answers; with require_all_shards, searches and fetches fail with
+ * answers, once a background probe saw its port answer (a host that drops
+ * packets never holds a search for the connect timeout); with
+ * require_all_shards, searches and fetches fail with
  * QUIRE_EIO instead while a shard is down. With no shard up, opening
  * fails with QUIRE_EIO.
  */

@@ -73,7 +73,9 @@ quire_status_t quirei_wdb_doc_count(quirei_wdb *db, uint64_t *n, quirei_buf *err
  * be reached is "down": left out of the combined database (reads answer
  * from the shards that are up; quirei_rdb_down() names those left out),
  * tried again by quirei_rdb_reopen() at most once every
- * QUIREI_SHARD_RETRY_MS, and by a read that meets a network error (which
+ * QUIREI_SHARD_RETRY_MS once a background probe saw its port answer (so
+ * that no read waits on a dead host), and by a read that meets a network
+ * error (which
  * then returns QUIRE_EMODIFIED, so that the read side's retry reads again).
  * A local shard that fails to open is an error, not a shard down.
  * QUIRE_OK; QUIRE_EINVAL (no source); QUIRE_ENOTINDEX (a malformed stub or

@@ -32,6 +32,14 @@ struct rdb_shard {
     std::string why;     /* why it is down */
 };
 
+/* Did a background probe see host:port accept a TCP connection lately
+ * (shard_probe.cc)? When none did, starts one (connecting with timeout_ms)
+ * unless one ran within QUIREI_SHARD_RETRY_MS, and waits for it 50 ms at
+ * most: never for the connect timeout. Thread-safe; now is
+ * quirei_now_ms(). */
+bool quirei_shard_answers(const std::string &host, unsigned port, unsigned timeout_ms,
+                          double now);
+
 struct quirei_rdb {
     std::vector<std::string> sources; /* what the reader was given (layout.h) */
     quirei_rdb_options opt;           /* timeouts filled in */

@@ -3,7 +3,8 @@
  * read side", and rdb.hh): the sources resolved into shards by
  * store/layout.c, local shards opened as Xapian databases and remote ones
  * with Xapian::Remote::open(); a remote shard that cannot be reached is
- * left out (down) and tried again at most once a second; revisions and
+ * left out (down) and tried again at most once a second, once a
+ * background probe saw its port answer (shard_probe.cc); revisions and
  * generations shard by shard.
  *
  * Why per-shard state: Xapian 1.4 has no failover. A combined database with
@@ -170,6 +171,13 @@ bool refresh(const quirei_rdb_options &o, rdb_shard &s, double now)
     if (!s.up) {
         if (now - s.tried_ms < QUIREI_SHARD_RETRY_MS)
             return false;
+        /* A remote shard is reconnected only once its port answers a
+         * background probe: a dead host would hold this request for the
+         * whole connect timeout (shard_probe.cc). */
+        if (s.remote && !quirei_shard_answers(s.host, s.port, o.connect_timeout_ms, now)) {
+            s.tried_ms = now;
+            return false;
+        }
         connect(o, s);
         return s.up;
     }
