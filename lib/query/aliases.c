@@ -251,15 +251,25 @@ static void warn_number(expand_ctx *x, const quirei_alias_name *typed)
     quirei_buf m = {0};
     const quirei_alias_name *const *names;
     size_t nn = quirei_alias_group_names(x->t, typed->group, &names), shown = 0;
-    int bad = quirei_buf_addf(&m, "'%s' is a group %s, searched as the token typed; the "
-                                  "group's other names (",
-                              typed->display, attack_id(typed) ? "id" : "number") < 0;
-    for (size_t i = 0; i < nn && shown < 5 && !bad; i++)
-        if (names[i] != typed && strcmp(names[i]->key, typed->key) != 0)
-            bad = quirei_buf_addf(&m, "%s%s", shown++ ? ", " : "", names[i]->display) < 0;
-    bad = bad || quirei_buf_addf(&m, "%s) are not added: search for one of them by name to "
-                                     "find the documents naming the group by any name",
-                                 nn > shown + 1 ? ", ..." : "") < 0;
+    int bad = quirei_buf_addf(&m, "'%s' is a group %s, searched as the token typed", typed->display,
+                              attack_id(typed) ? "id" : "number") < 0, more = 0;
+    /* Suggest only names that, typed, find the group by every name. */
+    for (size_t i = 0; i < nn && !bad && !x->st; i++) {
+        const quirei_alias_name *n = names[i];
+        if (n == typed || !strcmp(n->key, typed->key) || n->too_short || group_number(n) ||
+            attack_id(n) || groups_named(x->t, n->key, NULL) > 1 || common_word(x, n))
+            continue;
+        if (shown == 5) {
+            more = 1;
+            break;
+        }
+        bad = quirei_buf_addf(&m, "%s%s", shown++ ? ", " : "; the group's other names (",
+                              n->display) < 0;
+    }
+    if (shown)
+        bad = bad || quirei_buf_addf(&m, "%s) are not added: search for one of them to find the "
+                                         "documents naming the group by any name",
+                                     more ? ", ..." : "") < 0;
     if (bad || push_copy(&x->info->numbers, quirei_buf_cstr(&m)) < 0)
         x->st = QUIRE_ENOMEM;
     quirei_buf_release(&m);
