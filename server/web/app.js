@@ -8,7 +8,7 @@ import { initBatch } from './batch.js';
 import { initSaved, addHistory, saveSearch, renderSaved } from './saved.js';
 
 export const PAGE_SIZE = 10;
-const FILTERS = ['source', 'from', 'to', 'sort', 'offset'];
+const FILTERS = ['source', 'from', 'to', 'sort', 'aliases', 'offset'];
 
 // The search the page shows: everything in it is in the URL.
 function stateFromUrl(loc = window.location) {
@@ -20,6 +20,7 @@ function stateFromUrl(loc = window.location) {
     from: p.get('from') || '',
     to: p.get('to') || '',
     sort: p.get('sort') === 'date' ? 'date' : 'relevance',
+    aliases: p.get('aliases') === '0' ? '0' : '', // '0': threat-actor names as typed only
     offset: Number.isFinite(offset) && offset > 0 ? offset : 0,
     tab: p.get('tab') || 'search',
   };
@@ -50,6 +51,7 @@ function apiParams(s, withFacets) {
   if (s.offset) p.set('offset', String(s.offset));
   if (s.sort === 'date') p.set('sort', 'date');
   for (const k of ['source', 'from', 'to']) if (s[k]) p.set(k, s[k]);
+  if (s.aliases === '0') p.set('aliases', '0');
   if (withFacets) {
     p.set('facets', 'source,year,author');
     p.set('facet_size', '8');
@@ -172,6 +174,7 @@ export function renderChips(s) {
       label, el('span', { 'aria-hidden': 'true' }, ' ×'));
   if (s.source) chips.append(chip('source: ' + s.source, { source: '' }));
   if (s.from || s.to) chips.append(chip('dates: ' + (s.from || '…') + ' to ' + (s.to || '…'), { from: '', to: '' }));
+  if (s.aliases === '0') chips.append(chip('group names as typed only', { aliases: '' }));
 }
 
 function onSubmit(e) {

@@ -3,7 +3,7 @@
 // the quote with Copy citation, the link to the original at the quote),
 // facets and the pager. Every index string goes in as text.
 import { $, clear, copyText, el, fmt, safeHref, textFragmentUrl, totalText, totalValue } from './util.js';
-import { PAGE_SIZE, currentState, refine, renderChips, navigate } from './app.js';
+import { PAGE_SIZE, currentState, refine, renderChips, navigate, searchUrl } from './app.js';
 
 // Code points [from, to) of cps as nodes: text, with <mark> around each
 // [start, end) range of code points (the API counts code points, not
@@ -109,8 +109,36 @@ function renderHit(hit, data, s) {
       !quote && fragment && fragment !== original.split('#')[0] ? el('a', { href: fragment, className: 'original', target: '_blank', rel: 'noopener noreferrer' }, 'Open at the match') : null));
 }
 
-function renderNotices(data) {
+// A link to the search s changed by `changes` (a new query or a filter).
+function searchLink(s, changes, text) {
+  const to = Object.assign({}, s, { offset: 0 }, changes);
+  return el('a', { href: searchUrl(to), onclick: (e) => { e.preventDefault(); navigate(to); } }, text);
+}
+
+// What was searched besides the words typed: a spelling correction, a
+// threat-actor group's other names; and shards that did not answer.
+function renderSearched(box, data, s) {
+  if (typeof data.suggestion === 'string' && data.suggestion) {
+    box.append(data.corrected
+      ? el('p', { className: 'notice suggestion' }, 'Nothing matched what you typed: showing results for ',
+        el('strong', null, data.suggestion), ' (spelling corrected).')
+      : el('p', { className: 'notice suggestion' }, 'Did you mean ', searchLink(s, { q: data.suggestion }, data.suggestion), '?'));
+  }
+  const names = Array.isArray(data.expanded) ? data.expanded.filter((n) => typeof n === 'string') : [];
+  if (names.length) {
+    box.append(el('p', { className: 'notice aliases' }, 'Also searched for the group\u2019s other names: ' + names.join(', ') + '. ',
+      searchLink(s, { aliases: '0' }, 'Search only for what you typed')));
+  }
+  if (data.partial) {
+    const down = Array.isArray(data.missing_shards) ? data.missing_shards.join(', ') : '';
+    box.append(el('p', { className: 'notice warning partial' },
+      'Part of the archive did not answer' + (down ? ' (' + down + ')' : '') + ': these results come from the rest of it.'));
+  }
+}
+
+function renderNotices(data, s) {
   const box = clear($('notices'));
+  renderSearched(box, data, s);
   if (data.approximate) box.append(el('p', { className: 'notice approximate' }, 'No article holds the exact phrase: these are close matches (a word dropped, added or inflected differently, or the words in another order).'));
   if (data.relaxed) box.append(el('p', { className: 'notice relaxed' }, 'No article holds every word: these are the best partial matches.'));
   for (const w of Array.isArray(data.warnings) ? data.warnings : []) {
@@ -129,7 +157,7 @@ function renderPager(data, s) {
 }
 
 export function renderResults(data, s) {
-  renderNotices(data);
+  renderNotices(data, s);
   renderChips(s);
   const list = clear($('results'));
   const hits = Array.isArray(data.hits) ? data.hits : [];

@@ -58,6 +58,15 @@ export function writeFixtures(path) {
     id: 'fx-xss-2', title: XSS_TITLE2, source: 'gazette', date: '2019-06-06',
     body: 'Another xsscanary article, with <script>window.__pwned=4</script> in its body.',
   });
+  // A threat-actor group under two of its names (MISP: Fancy Bear = Sofacy).
+  docs.push({
+    id: 'fx-apt-named', title: 'Ministry mail', source: 'newsdesk/alpha', date: '2017-02-02',
+    body: 'Analysts say Fancy Bear sent the phishing mail to the ministry.',
+  });
+  docs.push({
+    id: 'fx-apt-alias', title: 'Ministry mail again', source: 'newsdesk/beta', date: '2017-02-03',
+    body: 'Analysts say Sofacy sent the phishing mail to the ministry.',
+  });
   writeFileSync(path, docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
   return docs;
 }

@@ -335,6 +335,25 @@ test('approximate and relaxed answers are marked, with what changed', async () =
   assert.equal(await page.textContent('.hit .badge.relaxed'), 'relaxed');
 });
 
+test('a spelling correction and a group\'s other names are said, and can be undone', async () => {
+  await search(page, 'ransomwear');
+  assert.match(await page.textContent('.notice.suggestion'), /showing results for ransomware \(spelling corrected\)/);
+  assert.ok((await hitTexts(page, '.hit .title')).length > 0, 'the corrected search has hits');
+  await search(page, 'Fancy Bear');
+  assert.match(await page.textContent('.notice.aliases'), /other names: .*Sofacy/);
+  assert.deepEqual((await hitTexts(page, '.hit .title')).sort(), ['Ministry mail', 'Ministry mail again']);
+  await page.click('.notice.aliases a');
+  await waitDone(page);
+  assert.equal(new URL(page.url()).searchParams.get('aliases'), '0');
+  assert.equal(await page.$$eval('.notice.aliases', (n) => n.length), 0);
+  assert.deepEqual(await hitTexts(page, '.hit .title'), ['Ministry mail'], 'only the name as typed');
+  assert.match(await page.textContent('#active-filters'), /group names as typed only/);
+  await page.click('#active-filters .chip');
+  await waitDone(page);
+  assert.equal(new URL(page.url()).searchParams.get('aliases'), null);
+  assert.equal((await hitTexts(page, '.hit .title')).length, 2);
+});
+
 test('a bad query says what is wrong', async () => {
   await page.goto(base + '/');
   await search(page, 'espionage )');
