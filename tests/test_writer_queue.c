@@ -198,3 +198,44 @@ Test(queue, sync_tree_syncs_files_and_says_what_it_cannot)
     cr_expect(strstr(quirei_buf_cstr(&err), "cannot sync"), "%s", quirei_buf_cstr(&err));
     quirei_buf_release(&err);
 }
+
+/* ------------------------------------------------------------ trace ---- */
+
+/* Run quire-index on a small input with `env` set; its stderr in out. */
+static int run_indexer_env(const char *env, quirei_buf *out)
+{
+    FILE *f = fopen(path_in("in.jsonl"), "w");
+    cr_assert_not_null(f);
+    for (int i = 0; i < 30; i++)
+        fprintf(f, "{\"id\":\"t-%d\",\"title\":\"T\",\"body\":\"Body %d of a traced run.\"}\n", i,
+                i);
+    fclose(f);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s '%s/quire-index' --db '%s' --quiet '%s' 2>&1", env,
+             QUIRE_BIN_DIR, path_in("db"), path_in("in.jsonl"));
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    char buf[512];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+        quirei_buf_add(out, buf, n);
+    return pclose(p);
+}
+
+Test(queue, index_trace_only_when_asked)
+{
+    quirei_buf out = QUIREI_BUF_INIT;
+    cr_assert_eq(run_indexer_env("QUIRE_INDEX_TRACE=1", &out), 0, "%s", quirei_buf_cstr(&out));
+    const char *o = quirei_buf_cstr(&out);
+    cr_expect(strstr(o, "quire-index trace: opened"), "%s", o);
+    cr_expect(strstr(o, "quire-index trace: read, parsed, queued"), "%s", o);
+    cr_expect(strstr(o, "quire-index trace: writers done, committed"), "%s", o);
+    cr_expect(strstr(o, "quire-index trace: closed: merged, checked, synced"), "%s", o);
+    cr_expect(strstr(o, " s wall,"), "%s", o);
+    cr_expect_eq(doc_count(path_in("db")), 30);
+
+    quirei_buf_reset(&out);
+    cr_assert_eq(run_indexer_env("QUIRE_INDEX_TRACE=0", &out), 0, "%s", quirei_buf_cstr(&out));
+    cr_expect_null(strstr(quirei_buf_cstr(&out), "trace"), "%s", quirei_buf_cstr(&out));
+    quirei_buf_release(&out);
+}
