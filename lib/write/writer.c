@@ -41,9 +41,10 @@
 /* Records in flight per shard. The worker takes every queued record at
  * once (pop_all) and the caller refills the queue while the worker works:
  * one wake-up each way per QUEUE_CAP documents, not per document. Handing
- * documents over one by one cost, on the shared corpus, ~100,000 futex
- * waits and wake-ups per run and left the workers idle whenever the
- * caller's thread waited for a core (bench/RESULTS.md, issue 15). */
+ * documents over one by one (a futex wait and wake-up per document each
+ * way) cost a worker 9-13 s of CPU and 6-9 s asleep on the shared corpus,
+ * idle whenever the caller's thread waited for a core (bench/RESULTS.md,
+ * issue 15, writer side). */
 #define QUEUE_CAP 128
 #define DEFAULT_SHARDS 2
 /* 1000, not more: Xapian's inverter holds a batch's postings in std::maps
@@ -453,8 +454,8 @@ static quire_status_t init_metadata(quire_writer_t *w, shard_t *s, int creating,
  * check before the next write says so; rebuild from the sources). What
  * the run ends with is synced before success is reported: the merged or
  * compacted generation before the stub names it, or, unmerged, the shards
- * at close. Saves one fdatasync per table per commit (~100 commits per
- * shard on the shared corpus), during which a worker's core idled.
+ * at close. Saves one fdatasync per table per commit (52 commits per shard
+ * on the shared corpus: ~7 s asleep per worker), during which its core idled.
  */
 static quire_status_t open_shard(quire_writer_t *w, unsigned i, int creating, char **detail)
 {
