@@ -95,11 +95,13 @@ max_rss_kb() {
 }
 
 declare -A WALLS=() CPUS=() RSS=() SIZE=()
+LOADS=""  # "system run: 1-min 5-min 15-min" before each run: the machine may be shared
 SYSTEMS=(quire baseline)
 
 run_one() {  # system run#
   local sys=$1 i=$2 db=$TMP/$1 tf=$TMP/time.$1.$2 out=$TMP/out.$1.$2 err=$TMP/err.$1.$2
   rm -rf "$db"
+  LOADS+="${LOADS:+; }$sys $i: $(cut -d' ' -f1-3 /proc/loadavg)"
   local -a cmd
   case $sys in
     quire)    cmd=("$QUIRE_BIN" --db "$db" --quiet "${FILES[@]}") ;;
@@ -198,7 +200,7 @@ XAPIAN_VER=$(pkg-config --modversion xapian-core 2>/dev/null || echo unknown)
   echo "    English stemmer, positions, default flush, one commit)"
   echo "- Wall times (s): quire ${WALLS[quire]% }; baseline ${WALLS[baseline]% }"
   echo "- CPU times, user + system (s): quire ${CPUS[quire]% }; baseline ${CPUS[baseline]% }"
-  echo "- Load average (1, 5, 15 min) at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- Load average (1, 5, 15 min) before each run: $LOADS; at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   echo "$TABLE"
   echo

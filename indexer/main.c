@@ -12,6 +12,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -115,6 +117,11 @@ static void usage(FILE *out)
         "indexed without it. Dates are stored as YYYY, YYYY-MM or YYYY-MM-DD:\n"
         "2016-05-04T10:00:00Z, \"May 4, 2016\" and RFC 2822 dates are read too.\n"
         "SIGINT/SIGTERM stop reading, commit what was read, and exit.\n"
+        "A run that creates the index commits without fsync (a kill loses\n"
+        "nothing committed; an OS crash during that first build may damage it)\n"
+        "and syncs what it ends with before reporting success.\n"
+        "QUIRE_INDEX_TRACE=1 in the environment: a timing trace on stderr\n"
+        "(reading, the writer threads finishing, closing).\n"
         "\n"
         "At the end the shards are merged into one compacted database (without\n"
         "the ~40% slack that batched commits leave; a few seconds) and switched\n"
@@ -146,6 +153,31 @@ static void usage(FILE *out)
 }
 
 static double t_start_ms, t_last_ms; /* quirei_now_ms() at the start, at the last progress line */
+
+/* QUIRE_INDEX_TRACE=1: where a run's time went, on stderr, one line per
+ * phase: wall seconds, and this thread's CPU seconds (the caller's thread
+ * reads, parses and routes; the writer threads' CPU is the process's
+ * total minus it). For measuring (bench/RESULTS.md), off by default. */
+static int trace_on;
+static double trace_t0_ms, trace_cpu0;
+
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void trace(const char *phase)
+{
+    if (!trace_on)
+        return;
+    double t = quirei_now_ms(), c = thread_cpu_s();
+    fprintf(stderr, "quire-index trace: %-28s %8.2f s wall, %7.2f s CPU of the main thread\n",
+            phase, (t - trace_t0_ms) / 1e3, c - trace_cpu0);
+    trace_t0_ms = t;
+    trace_cpu0 = c;
+}
 /* A terminal gets one line rewritten in place twice a second; a log (CI, a
  * service manager) a line every --progress seconds, since a run of an hour
  * must not look hung there either. */
@@ -362,9 +394,11 @@ static void read_inputs(qi_run *run, const index_options *o, int argc, char **ar
  * merges by default), print the summary and return the exit status. */
 static int finish(qi_run *run, const index_options *o)
 {
+    trace("read, parsed, queued");
     quire_status_t st = o->compact && o->keep_shards && !stop_requested
                             ? quire_writer_compact(run->writer)
                             : quire_writer_commit(run->writer);
+    trace(o->compact && o->keep_shards ? "writers done, compacted" : "writers done, committed");
     quire_writer_stats_t ws;
     quire_writer_stats(run->writer, &ws);
     if (st != QUIRE_OK && run->fatal == QUIRE_OK) {
@@ -375,6 +409,7 @@ static int finish(qi_run *run, const index_options *o)
     char *why = NULL;
     quire_status_t cst = quire_writer_close_detail(run->writer, &why);
     run->writer = NULL;
+    trace(o->wo.merge_on_close ? "closed: merged, checked, synced" : "closed: checked");
     if (cst != QUIRE_OK && run->fatal == QUIRE_OK) {
         fprintf(stderr, "quire-index: closing the index failed: %s: %s\n", quire_strerror(cst),
                 why && *why ? why : "(no detail)");
@@ -437,6 +472,10 @@ int main(int argc, char **argv)
         return rc;
     if (o.check)
         return check_index(o.db);
+    const char *tr = getenv("QUIRE_INDEX_TRACE");
+    trace_on = tr && *tr && strcmp(tr, "0") != 0;
+    trace_t0_ms = quirei_now_ms();
+    trace_cpu0 = thread_cpu_s();
 
     /* libxml2 must be initialised once, before any thread might use it. */
     xmlInitParser();
@@ -455,6 +494,7 @@ int main(int argc, char **argv)
         free(detail);
         return EXIT_FATAL;
     }
+    trace("opened");
     t_start_ms = quirei_now_ms();
     if (!deleting)
         read_inputs(&run, &o, argc, argv);

@@ -173,10 +173,16 @@ quire_status_t quirei_xdoc_set_data(quirei_xdoc *d, const char *data, size_t len
 
 quire_status_t quirei_wdb_open(const char *path, quirei_wdb **out, quirei_buf *err)
 {
+    return quirei_wdb_open_sync(path, 1, out, err);
+}
+
+quire_status_t quirei_wdb_open_sync(const char *path, int sync, quirei_wdb **out,
+                                    quirei_buf *err)
+{
     *out = nullptr;
-    GUARD("open shard for writing",
-          *out = new quirei_wdb{Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN |
-                                                                   Xapian::DB_BACKEND_GLASS)})
+    const int flags = Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS |
+                      (sync ? 0 : Xapian::DB_NO_SYNC);
+    GUARD("open shard for writing", *out = new quirei_wdb{Xapian::WritableDatabase(path, flags)})
 }
 
 void quirei_wdb_close(quirei_wdb *db)

@@ -41,6 +41,13 @@ quire_status_t quirei_xdoc_set_data(quirei_xdoc *d, const char *data, size_t len
 /* ---- one writable shard ---- */
 typedef struct quirei_wdb quirei_wdb;
 quire_status_t quirei_wdb_open(const char *path, quirei_wdb **out, quirei_buf *err);
+/* quirei_wdb_open(), and with sync == 0, Xapian's DB_NO_SYNC: commits are
+ * atomic and reach readers (and survive a kill of the writing process) as
+ * usual, but are not fsync'd, so an OS crash or power loss may lose or
+ * damage them. For a brand-new index only, synced once at the end
+ * (write/sync_tree.h). */
+quire_status_t quirei_wdb_open_sync(const char *path, int sync, quirei_wdb **out,
+                                    quirei_buf *err);
 void quirei_wdb_close(quirei_wdb *db); /* Xapian commits pending changes */
 /* value is appended to `val`; a missing key appends nothing. */
 quire_status_t quirei_wdb_get_metadata(quirei_wdb *db, const char *key, quirei_buf *val,

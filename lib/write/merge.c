@@ -5,6 +5,7 @@
 
 #include "store/index.h"
 #include "store/layout.h"
+#include "write/sync_tree.h"
 #include "write/verify.h"
 
 /* The paths of the shards, NUL-separated in *paths, pointed at by srcs. */
@@ -42,8 +43,15 @@ quire_status_t quirei_merge_shards(const char *path, const char *const *names, u
     }
     quirei_layout_remove_tree(dst.ptr);
     st = quirei_merge(srcs, n, dst.ptr, err);
+    /* Xapian's compaction does not sync what it writes: the disk writes
+     * start now and go on while the check reads (from the page cache), and
+     * the stub names the new generation only once it is on disk. */
+    if (st == QUIRE_OK)
+        quirei_sync_start(dst.ptr);
     if (st == QUIRE_OK) /* before the stub names it (issue 16) */
         st = quirei_verify_generation(path, dst.ptr, names[0], err);
+    if (st == QUIRE_OK)
+        st = quirei_sync_tree(dst.ptr, err);
     if (st == QUIRE_OK) {
         const char *one[1] = {merged};
         st = quirei_stub_write(path, one, 1, err);

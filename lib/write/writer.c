@@ -33,11 +33,19 @@
 #include "text/stemmer.h"
 #include "write/id_set.h"
 #include "write/merge.h"
+#include "write/sync_tree.h"
 #include "write/verify.h"
 #include "strbuf.h"
 #include "utf8.h"
 
-#define QUEUE_CAP 64
+/* Records in flight per shard. The worker takes every queued record at
+ * once (pop_all) and the caller refills the queue while the worker works:
+ * one wake-up each way per QUEUE_CAP documents, not per document. Handing
+ * documents over one by one (a futex wait and wake-up per document each
+ * way) cost a worker 9-13 s of CPU and 6-9 s asleep on the shared corpus,
+ * idle whenever the caller's thread waited for a core (bench/RESULTS.md,
+ * issue 15, writer side). */
+#define QUEUE_CAP 128
 #define DEFAULT_SHARDS 2
 /* 1000, not more: Xapian's inverter holds a batch's postings in std::maps
  * keyed by term, and beyond about 2000 documents they stop fitting in
@@ -85,6 +93,7 @@ typedef struct shard {
     unsigned since_commit;  /* documents added or replaced since the last commit */
     unsigned deletes_since; /* documents deleted since the last commit */
     int fresh;              /* held no document when opened: ids tells what is new */
+    int no_sync;            /* created by this writer: commits not fsync'd (see below) */
     quirei_id_set ids;      /* hashes of the ids added since (write/id_set.h) */
 } shard_t;
 
@@ -98,6 +107,7 @@ struct quire_writer {
 
     pthread_mutex_t mu; /* guards status and detail */
     quire_status_t sticky;
+    atomic_int failed; /* sticky != QUIRE_OK: read without the mutex per document */
     quirei_buf detail;
 
     _Atomic uint64_t added, replaced, body_bytes, invalid, committed, deleted, dates_dropped;
@@ -111,12 +121,18 @@ static void set_error(quire_writer_t *w, quire_status_t st, const char *msg)
     if (w->sticky == QUIRE_OK) {
         w->sticky = st;
         quirei_buf_set(&w->detail, msg, strlen(msg));
+        atomic_store(&w->failed, 1);
     }
     pthread_mutex_unlock(&w->mu);
 }
 
+/* The first error, or QUIRE_OK. Asked for every document by the caller
+ * and by each worker: the usual answer comes from an atomic flag, not
+ * from the mutex the three threads would contend for. */
 static quire_status_t sticky(quire_writer_t *w)
 {
+    if (!atomic_load(&w->failed))
+        return QUIRE_OK;
     pthread_mutex_lock(&w->mu);
     quire_status_t st = w->sticky;
     pthread_mutex_unlock(&w->mu);
@@ -131,28 +147,36 @@ static const char *shard_msg(const shard_t *s, quire_status_t st, const char *oo
 
 /* ------------------------------------------------------------ queue ----- */
 
+/* One producer per shard (the caller's thread), one consumer (the worker).
+ * Only the transitions wake the other side: empty -> not empty wakes the
+ * worker, and the worker emptying the queue wakes a caller waiting for
+ * room. */
 static void push(shard_t *s, rec_t *r)
 {
     pthread_mutex_lock(&s->mu);
     while (s->count == QUEUE_CAP)
         pthread_cond_wait(&s->not_full, &s->mu);
     s->queue[(s->head + s->count) % QUEUE_CAP] = r;
-    s->count++;
-    pthread_cond_signal(&s->not_empty);
+    if (s->count++ == 0)
+        pthread_cond_signal(&s->not_empty);
     pthread_mutex_unlock(&s->mu);
 }
 
-static rec_t *pop(shard_t *s)
+/* Wait for records, then take all of them (oldest first) into out[];
+ * returns how many (1..QUEUE_CAP). */
+static unsigned pop_all(shard_t *s, rec_t *out[QUEUE_CAP])
 {
     pthread_mutex_lock(&s->mu);
     while (s->count == 0)
         pthread_cond_wait(&s->not_empty, &s->mu);
-    rec_t *r = s->queue[s->head];
-    s->head = (s->head + 1) % QUEUE_CAP;
-    s->count--;
+    unsigned n = s->count;
+    for (unsigned i = 0; i < n; i++)
+        out[i] = s->queue[(s->head + i) % QUEUE_CAP];
+    s->head = (s->head + n) % QUEUE_CAP;
+    s->count = 0;
     pthread_cond_signal(&s->not_full);
     pthread_mutex_unlock(&s->mu);
-    return r;
+    return n;
 }
 
 /* ------------------------------------------------------------ worker ---- */
@@ -223,7 +247,7 @@ static quire_status_t open_shard_db(shard_t *s, quirei_buf *err)
     quirei_buf p = QUIREI_BUF_INIT;
     quire_status_t st = quirei_layout_path(&p, s->w->path, s->name) < 0
                             ? QUIRE_ENOMEM
-                            : quirei_wdb_open(p.ptr, &s->db, err);
+                            : quirei_wdb_open_sync(p.ptr, !s->no_sync, &s->db, err);
     quirei_buf_release(&p);
     return st;
 }
@@ -308,39 +332,48 @@ static void delete_doc(shard_t *s, rec_t *r)
     pthread_mutex_unlock(&s->mu);
 }
 
+/* Do what one record asks; 0 after REC_STOP. */
+static int handle(shard_t *s, rec_t *r)
+{
+    if (r->kind == REC_STOP)
+        return 0;
+    if (r->kind == REC_COMMIT || r->kind == REC_COMPACT) {
+        quire_status_t st = sticky(s->w);
+        if (st == QUIRE_OK) {
+            st = r->kind == REC_COMMIT ? commit_shard(s) : compact_shard(s);
+            if (st)
+                set_error(s->w, st, shard_msg(s, st, "out of memory"));
+        }
+        finish_barrier(s, st);
+        return 1;
+    }
+    if (r->kind == REC_DELETE) {
+        delete_doc(s, r); /* the caller frees r */
+        return 1;
+    }
+    /* After an error, documents are dropped: the caller sees the sticky
+     * status on its next call and stops. */
+    if (sticky(s->w) == QUIRE_OK && s->db) {
+        quire_status_t st = index_doc(s, r);
+        if (st == QUIRE_OK && ++s->since_commit + s->deletes_since >= s->w->batch)
+            st = commit_shard(s);
+        if (st)
+            set_error(s->w, st, shard_msg(s, st, "out of memory while indexing"));
+    }
+    free(r);
+    return 1;
+}
+
 static void *worker_main(void *arg)
 {
     shard_t *s = arg;
+    rec_t *batch[QUEUE_CAP];
     for (;;) {
-        rec_t *r = pop(s);
-        if (r->kind == REC_STOP)
-            break;
-        if (r->kind == REC_COMMIT || r->kind == REC_COMPACT) {
-            quire_status_t st = sticky(s->w);
-            if (st == QUIRE_OK) {
-                st = r->kind == REC_COMMIT ? commit_shard(s) : compact_shard(s);
-                if (st)
-                    set_error(s->w, st, shard_msg(s, st, "out of memory"));
-            }
-            finish_barrier(s, st);
-            continue;
-        }
-        if (r->kind == REC_DELETE) {
-            delete_doc(s, r); /* the caller frees r */
-            continue;
-        }
-        /* After an error, documents are dropped: the caller sees the sticky
-         * status on its next call and stops. */
-        if (sticky(s->w) == QUIRE_OK && s->db) {
-            quire_status_t st = index_doc(s, r);
-            if (st == QUIRE_OK && ++s->since_commit + s->deletes_since >= s->w->batch)
-                st = commit_shard(s);
-            if (st)
-                set_error(s->w, st, shard_msg(s, st, "out of memory while indexing"));
-        }
-        free(r);
+        unsigned n = pop_all(s, batch);
+        for (unsigned i = 0; i < n; i++)
+            if (!handle(s, batch[i]))
+                return NULL; /* REC_STOP is the last record ever pushed */
     }
-    return NULL;
 }
 
 /* ------------------------------------------------------------ opening --- */
@@ -413,9 +446,21 @@ static quire_status_t init_metadata(quire_writer_t *w, shard_t *s, int creating,
     return st ? fail(detail, st, "%s", quirei_buf_cstr(err)) : QUIRE_OK;
 }
 
+/*
+ * A shard this writer creates (a brand-new index) commits without fsync
+ * (Xapian's DB_NO_SYNC): each commit is still atomic, reaches readers and
+ * survives a kill of the process (the kernel holds the pages), and only an
+ * OS crash or power loss during the build could lose or damage it (the
+ * check before the next write says so; rebuild from the sources). What
+ * the run ends with is synced before success is reported: the merged or
+ * compacted generation before the stub names it, or, unmerged, the shards
+ * at close. Saves one fdatasync per table per commit (52 commits per shard
+ * on the shared corpus: ~7 s asleep per worker), during which its core idled.
+ */
 static quire_status_t open_shard(quire_writer_t *w, unsigned i, int creating, char **detail)
 {
     shard_t *s = &w->shards[i];
+    s->no_sync = creating;
     quire_status_t st = open_shard_db(s, &s->terms.err);
     if (st)
         return fail(detail, st, "%s", shard_msg(s, st, "out of memory"));
@@ -777,6 +822,19 @@ static quire_status_t verify_fresh(quire_writer_t *w, quirei_buf *err)
     return st;
 }
 
+/* fsync every shard's current directory (write/sync_tree.h). */
+static quire_status_t sync_shards(quire_writer_t *w, quirei_buf *err)
+{
+    quire_status_t st = QUIRE_OK;
+    quirei_buf p = QUIREI_BUF_INIT;
+    for (unsigned i = 0; i < w->nshards && st == QUIRE_OK; i++)
+        st = quirei_layout_path(&p, w->path, w->shards[i].name) < 0
+                 ? QUIRE_ENOMEM
+                 : quirei_sync_tree(p.ptr, err);
+    quirei_buf_release(&p);
+    return st;
+}
+
 quire_status_t quire_writer_compact(quire_writer_t *w)
 {
     if (!w)
@@ -786,6 +844,8 @@ quire_status_t quire_writer_compact(quire_writer_t *w)
     quire_status_t st = barrier(w, &rec_compact);
     quirei_buf err = QUIREI_BUF_INIT;
     quire_status_t st2 = st ? st : verify_fresh(w, &err);
+    if (st2 == QUIRE_OK)
+        st2 = sync_shards(w, &err); /* compaction does not sync what it writes */
     if (st2 == QUIRE_OK)
         st2 = write_stub(w, &err);
     /* Old generations are no longer named by the stub. Readers that still
@@ -838,14 +898,20 @@ static quire_status_t merge_shards(quire_writer_t *w)
     return st;
 }
 
-/* Unmerged shards, checked as committed (issue 16). */
+/* Unmerged shards, checked as committed (issue 16); those written
+ * without syncing (open_shard) are synced first. */
 static quire_status_t verify_written(quire_writer_t *w)
 {
     stop_shards(w);
     const char *names[MAX_SHARDS];
     shard_names(w, names);
     quirei_buf err = QUIREI_BUF_INIT;
-    quire_status_t st = quirei_verify_shards(w->path, names, w->nshards, &err);
+    int unsynced = 0;
+    for (unsigned i = 0; i < w->nshards; i++)
+        unsynced |= w->shards[i].no_sync;
+    quire_status_t st = unsynced ? sync_shards(w, &err) : QUIRE_OK;
+    if (st == QUIRE_OK)
+        st = quirei_verify_shards(w->path, names, w->nshards, &err);
     if (st)
         set_error(w, st, err.len ? err.ptr : "out of memory while checking");
     quirei_buf_release(&err);
