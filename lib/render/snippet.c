@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/anchors.h"
 #include "render/matches.h"
 #include "render/text_bounds.h"
 #include "text/stopwords.h"
@@ -330,7 +331,7 @@ static int better(double s, size_t c, double best, size_t best_c)
 }
 
 static int choose_window(const match_t *m, size_t n, const quirei_unit *units,
-                         size_t nunits, size_t target, window_t *out)
+                         size_t nunits, size_t target, window_t *out, double *score)
 {
     quirei_buf seen_buf = QUIREI_BUF_INIT;
     if (quirei_buf_grow(&seen_buf, nunits * sizeof(size_t)) < 0)
@@ -367,7 +368,21 @@ static int choose_window(const match_t *m, size_t n, const quirei_unit *units,
         }
     }
     quirei_buf_release(&seen_buf);
+    if (score)
+        *score = best;
     return 0;
+}
+
+/* The score of the best window of sc's matches (sorted); 0 when out of
+ * memory, which only makes the caller look at more windows. */
+static double best_window_score(const scan_t *sc)
+{
+    window_t w;
+    double s = 0;
+    if (choose_window((const match_t *)(void *)sc->matches.ptr, sc->nmatches, sc->units,
+                      sc->nunits, sc->target, &w, &s) < 0)
+        return 0;
+    return s;
 }
 
 /* Copy body[fs, fe) into out->text with whitespace runs collapsed and bad
@@ -490,129 +505,100 @@ void quirei_snippet_release(quirei_snippet *s)
     clear_marks(s);
 }
 
-/* ---- windows ------------------------------------------------------ */
+/* ---- regions ------------------------------------------------------ */
 
 /*
- * Tokenizing a long body whole was most of what a snippet cost (bare 7-word
- * queries: 2.0 ms with snippets against 0.7 without). A token can match a
- * unit only where the body holds, in any case and at the start of a word,
- * the unit's term or the start of its stem (Snowball rewrites only the end
- * of a word: a stem is the start of the words that stem to it but for its
- * last letter, y -> i or a restored e; dying -> die). So the body is
- * searched for those bytes, a chunk at a time, and only windows of
- * WINDOW_MARGIN bytes around what is found (more for a phrase: its window
- * of words) are tokenized, each from a whitespace boundary (where no token
- * runs on), in order, with positions far apart between windows as between
- * distant words (windows closer than their margin are one stretch). The
- * matches are the same, and the early stops of on_token() work as before.
- * The body is tokenized whole when the units cannot say what to look for
- * (a word not in ASCII, a one-letter word, a phrase of wide slop) and when
- * it is short. What this cannot see: a body word that folds to ASCII from
- * other letters (fullwidth, ligatures), which NFKC folding matches and a
- * byte search does not.
+ * Tokenizing a long body whole was most of what a snippet cost, and so,
+ * later, was tokenizing a window around every place a query word appears.
+ * Now the body is first searched for where a unit's match can start
+ * (anchors.h: from the bytes alone, a superset of the matches), and each
+ * fragment-sized window is given the best score it could have: the weight
+ * of the units with an anchor in it. Only the windows whose best is at
+ * least what a window actually scores are tokenized (with margins, in body
+ * order, from and to whitespace, positions far apart between stretches):
+ * first those of the highest bound, then, if the best one found scores
+ * less, every window whose bound reaches that score. No window left out
+ * can beat or tie the chosen one, so the fragment is the one a whole scan
+ * within SCAN_BUDGET would choose, and the early stops of on_token() work
+ * as before. The body is tokenized whole when the units cannot say what to
+ * look for (a word not in ASCII, a one-letter word, a phrase of wide slop,
+ * more than QUIREI_ANCHOR_MAX_UNITS units) and when it is short.
  */
 #define WINDOW_MARGIN 40
-/* A phrase's other words stand within its window of the one looked for:
- * this many bytes a word of the window on each side. */
-#define WINDOW_WORD_BYTES 40
-#define MAX_NEEDLES 32
-/* Bytes searched at a time: the scan usually stops long before the end. */
-#define WINDOW_CHUNK 8192
-/* Gap between the positions of two windows: more than any phrase window. */
+/* Gap between the positions of two stretches: more than any phrase window. */
 #define WINDOW_POS_GAP 4096
 /* Bodies shorter than this are tokenized whole. */
 #define WINDOW_MIN_BODY 2048
-
-typedef struct needle {
-    const char *s;
-    size_t len;
-} needle_t;
-
-static int ascii_word(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80)
-            return 0;
-    return n > 0;
-}
-
-/* Add the bytes a match of term t (stem: of a token stemming to it) starts
- * with. Returns 0, or -1 when that cannot be said (the body is then
- * tokenized whole). */
-static int add_needle(needle_t *v, size_t *n, const char *t, int stem)
-{
-    size_t len = strlen(t);
-    if (!ascii_word(t, len))
-        return -1;
-    if (stem && len == 3 && !strcmp(t + 1, "ie")) {
-        /* dying, lying, tying stem to die, lie, tie */
-        const char *y = t[0] == 'd' ? "dyi" : t[0] == 'l' ? "lyi" : t[0] == 't' ? "tyi" : NULL;
-        if (y && add_needle(v, n, y, 0) < 0)
-            return -1;
-        stem = 0; /* and die, died, dies */
-    }
-    if (stem && strchr("eiy", t[len - 1]))
-        len--;
-    if (len < 2 || *n == MAX_NEEDLES)
-        return -1;
-    for (size_t i = 0; i < *n; i++)
-        if (v[i].len == len && !memcmp(v[i].s, t, len))
-            return 0;
-    v[(*n)++] = (needle_t){t, len};
-    return 0;
-}
-
-/* What the units' matches start with, into v, and the margin their windows
- * need; -1 when that cannot be said. */
-static int unit_needles(const scan_t *sc, needle_t *v, size_t *n, size_t *margin)
-{
-    *n = 0;
-    *margin = WINDOW_MARGIN;
-    for (size_t ui = 0; ui < sc->nunits; ui++) {
-        const quirei_unit *u = &sc->units[ui];
-        if (u->kind == QUIREI_UNIT_PHRASE) {
-            if (!phrase_usable(u) || u->window > u->nterms + 2)
-                return -1;
-            size_t span = (u->window > u->nterms ? u->window : u->nterms) * WINDOW_WORD_BYTES;
-            if (span > *margin)
-                *margin = span;
-            /* Every match holds each term: the longest says most. */
-            const char *best = u->terms[0];
-            for (size_t k = 1; k < u->nterms; k++)
-                if (strlen(u->terms[k]) > strlen(best))
-                    best = u->terms[k];
-            if (add_needle(v, n, best, 0) < 0)
-                return -1;
-            continue;
-        }
-        /* A stop word counts only right after another match
-         * (term_step()), which its window holds. */
-        if (u->stop)
-            continue;
-        for (size_t k = 0; u->terms && k < u->nterms; k++)
-            if (u->terms[k] && add_needle(v, n, u->terms[k], 0) < 0)
-                return -1;
-        for (size_t k = 0; sc->want_stems && u->stems && k < u->nstems; k++)
-            if (u->stems[k] && add_needle(v, n, u->stems[k], 1) < 0)
-                return -1;
-    }
-    return *n ? 0 : -1;
-}
+/* Anchors looked at, at most: windows beyond are not candidates. */
+#define MAX_ANCHORS 4096
+/* Bytes searched for the first anchor at a time. */
+#define FIRST_CHUNK 8192
 
 static int is_space(unsigned char c)
 {
     return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-static int is_alnum(unsigned char c)
+static int word_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c >= 0x80;
 }
 
-static int cmp_size(const void *a, const void *b)
+/*
+ * Narrow the anchors down with what the bytes say for sure. A token
+ * starting at an ASCII anchor covers the whole run of letters and digits
+ * there, so no match ends before it. And when the run ends the token too
+ * (what follows joins no word: whitespace, or punctuation that is no
+ * connector between word characters), the token's term is the run lower-cased:
+ * a unit matches only if that is one of its terms, or (a WORD of letters)
+ * stems to one of its stems. Returns 0, or -1 when out of memory.
+ */
+static int refine_anchors(const scan_t *sc, const char *body, size_t len, quirei_anchor *a,
+                          size_t na)
 {
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return x < y ? -1 : x > y;
+    const unsigned char *b = (const unsigned char *)body;
+    char t[QUIRE_MAX_TERM_BYTES + 1];
+    for (size_t i = 0; i < na; i++) {
+        size_t at = a[i].at, e = at;
+        int letters = 1;
+        while (e < len && e - at < QUIRE_MAX_TERM_BYTES && b[e] < 0x80 && word_byte(b[e])) {
+            unsigned char c = b[e];
+            letters &= (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+            t[e - at] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            e++;
+        }
+        if (e == at)
+            continue; /* a folded word's anchor */
+        a[i].end = e > a[i].end ? e : a[i].end;
+        int joined = e < len && (word_byte(b[e]) || (strchr("-.@:'", b[e]) && b[e] &&
+                                                    e + 1 < len && word_byte(b[e + 1])));
+        if (joined || e - at >= QUIRE_MAX_TERM_BYTES)
+            continue;
+        size_t n = e - at;
+        t[n] = '\0';
+        const char *stem = NULL;
+        size_t stem_len = 0;
+        uint64_t keep = 0;
+        for (size_t ui = 0; ui < sc->nunits; ui++) {
+            if (!(a[i].units >> ui & 1))
+                continue;
+            const quirei_unit *u = &sc->units[ui];
+            int hit = 0;
+            for (size_t k = 0; !hit && u->terms && k < u->nterms; k++)
+                hit = u->terms[k] && strcmp(u->terms[k], t) == 0;
+            if (!hit && u->kind == QUIREI_UNIT_TERM && letters && sc->want_stems && u->stems) {
+                if (!stem && !(stem = quirei_stem(sc->stemmer, t, n, &stem_len)))
+                    return -1;
+                for (size_t k = 0; !hit && k < u->nstems; k++)
+                    hit = u->stems[k] && strncmp(u->stems[k], stem, stem_len) == 0 &&
+                          u->stems[k][stem_len] == '\0';
+            }
+            keep |= (uint64_t)hit << ui;
+        }
+        a[i].units = keep;
+    }
+    return 0;
 }
 
 /* A window's tokens, their spans made the body's. */
@@ -630,75 +616,196 @@ static int on_window_token(const quire_token_t *tok, void *ctx)
     return on_token(&t, ws->sc);
 }
 
-/* The windows of body around the needles, tokenized in order. Returns as
+/* A stretch of the body to tokenize: [s, e). */
+typedef struct range {
+    size_t s, e;
+} range_t;
+
+/* Tokenize the ranges (in order of s) of body, each widened to whitespace,
+ * in order; ranges closer than `margin` are one stretch. Returns as
  * quire_tokenize(). */
-static int scan_windows(quire_tokenizer_t *t, scan_t *sc, const char *body, size_t len,
-                        const needle_t *nd, size_t nn, size_t margin)
+static int scan_ranges(scan_t *sc, const char *body, size_t len, const range_t *rg, size_t nr,
+                       size_t margin)
 {
-    size_t maxn = 0;
-    for (size_t k = 0; k < nn; k++)
-        maxn = nd[k].len > maxn ? nd[k].len : maxn;
-    char *low = malloc(WINDOW_CHUNK + maxn + 1);
-    quirei_buf anchors = QUIREI_BUF_INIT;
-    if (!low)
+    quire_tokenizer_t *t = quire_tokenizer_new();
+    if (!t)
         return -1;
     size_t done = 0; /* body tokenized or skipped up to here */
     int r = 0, started = 0;
-    for (size_t cs = 0; r == 0 && cs < len; cs += WINDOW_CHUNK) {
-        /* The chunk's bytes lower-cased, with room for a needle that
-         * starts in it and ends past it. */
-        size_t ce = cs + WINDOW_CHUNK < len ? cs + WINDOW_CHUNK : len;
-        size_t le = ce + maxn < len ? ce + maxn : len;
-        for (size_t i = cs; i < le; i++) {
-            unsigned char c = (unsigned char)body[i];
-            low[i - cs] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    for (size_t i = 0; r == 0 && i < nr; i++) {
+        size_t we = rg[i].e < len ? rg[i].e : len;
+        while (we < len && !is_space((unsigned char)body[we]))
+            we++;
+        if (we <= done)
+            continue; /* tokenized with the range before */
+        size_t ws = rg[i].s > done ? rg[i].s : done;
+        while (ws > done && !is_space((unsigned char)body[ws - 1]))
+            ws--;
+        if (!started || ws > done + margin) {
+            /* a stretch of its own: positions far from the last */
+            if (started)
+                quire_tokenizer_set_pos(t, quire_tokenizer_get_pos(t) + WINDOW_POS_GAP);
+        } else {
+            ws = done; /* one stretch with the range before */
         }
-        anchors.len = 0;
-        for (size_t k = 0; r == 0 && k < nn; k++) {
-            for (size_t i = 0; i < ce - cs;) {
-                const char *p = memchr(low + i, nd[k].s[0], ce - cs - i);
-                if (!p)
-                    break;
-                size_t a = (size_t)(p - low);
-                i = a + 1;
-                if (a + nd[k].len > le - cs || memcmp(p, nd[k].s, nd[k].len))
-                    continue;
-                if (cs + a > 0 && is_alnum((unsigned char)body[cs + a - 1]))
-                    continue; /* not where a word starts */
-                size_t at = cs + a;
-                if (quirei_buf_add(&anchors, &at, sizeof at) < 0)
-                    r = -1;
-            }
-        }
-        size_t na = anchors.len / sizeof(size_t);
-        size_t *av = (size_t *)(void *)anchors.ptr;
-        if (r == 0 && na > 1)
-            qsort(av, na, sizeof *av, cmp_size);
-        for (size_t i = 0; r == 0 && i < na; i++) {
-            size_t we = av[i] + margin < len ? av[i] + margin : len;
-            while (we < len && !is_space((unsigned char)body[we]))
-                we++;
-            if (we <= done)
-                continue; /* tokenized with the window before */
-            size_t ws = av[i] > margin ? av[i] - margin : 0;
-            ws = ws > done ? ws : done;
-            while (ws > done && !is_space((unsigned char)body[ws - 1]))
-                ws--;
-            if (!started || ws > done + margin) {
-                /* a stretch of its own: positions far from the last */
-                if (started)
-                    quire_tokenizer_set_pos(t, quire_tokenizer_get_pos(t) + WINDOW_POS_GAP);
-            } else {
-                ws = done; /* one stretch with the window before */
-            }
-            started = 1;
-            window_scan_t w = {sc, ws};
-            r = quire_tokenize(t, body + ws, we - ws, on_window_token, &w);
-            done = we;
-        }
+        started = 1;
+        window_scan_t w = {sc, ws};
+        r = quire_tokenize(t, body + ws, we - ws, on_window_token, &w);
+        done = we;
     }
-    free(low);
-    quirei_buf_release(&anchors);
+    quire_tokenizer_free(t);
+    return r;
+}
+
+/* Forget every match, as before the scan. */
+static void scan_reset(scan_t *sc)
+{
+    sc->matches.len = 0;
+    sc->nmatches = 0;
+    sc->capped = 0;
+    memset(sc->states.ptr, 0, sc->states.len);
+    sc->has_best = 0;
+    sc->best_w = 0;
+    sc->best_start = sc->best_end = 0;
+    sc->has_last = 0;
+    sc->last_pos = 0;
+    sc->stop_after = 0;
+    size_t *seen = (size_t *)(void *)sc->seen.ptr;
+    for (size_t u = 0; u < sc->nunits; u++)
+        seen[u] = (size_t)-1;
+}
+
+/* A window that may be chosen: it starts at `at` (anchor i's, or 0 for the
+ * body start) and scores at most `bound`. */
+typedef struct cand {
+    size_t at;
+    double bound;
+} cand_t;
+
+/*
+ * The bound of the windows starting in (a[i-1].at, a[i].at] (or at 0): the
+ * weight of the units with an anchor in such a window. A match holds its
+ * anchor's word (a TERM match starts there), so a window holding the match
+ * holds the anchor's [at, end); and the anchor is a[i] or after it.
+ */
+static double window_bound(const scan_t *sc, const quirei_anchor *a, size_t na, size_t from,
+                           size_t at, const double *uw)
+{
+    uint64_t mask = 0;
+    for (size_t j = from; j < na && a[j].at < at + sc->target; j++)
+        if (a[j].end <= at + sc->target)
+            mask |= a[j].units;
+    double s = 0;
+    for (size_t u = 0; mask && u < sc->nunits; u++, mask >>= 1)
+        if (mask & 1)
+            s += uw[u];
+    return s;
+}
+
+/* Tokenize the windows of the candidates bounded by `floor` or more (the
+ * first `limit` of them); the best score found goes to *best. Returns as
+ * quire_tokenize(). */
+static int scan_candidates(scan_t *sc, const char *body, size_t len, const cand_t *c, size_t nc,
+                           double floor, size_t limit, size_t margin, double *best)
+{
+    quirei_buf rb = QUIREI_BUF_INIT;
+    int r = 0;
+    for (size_t i = 0; r == 0 && i < nc && limit; i++) {
+        if (c[i].bound < floor)
+            continue;
+        limit--;
+        size_t lead = margin + WINDOW_MARGIN;
+        range_t g = {c[i].at > lead ? c[i].at - lead : 0, c[i].at + sc->target + WINDOW_MARGIN};
+        if (c[i].at == 0)
+            g.s = 0;
+        range_t *last = rb.len ? (range_t *)(void *)(rb.ptr + rb.len) - 1 : NULL;
+        if (last && g.s <= last->e)
+            last->e = g.e > last->e ? g.e : last->e;
+        else if (quirei_buf_add(&rb, &g, sizeof g) < 0)
+            r = -1;
+    }
+    scan_reset(sc);
+    if (r == 0)
+        r = scan_ranges(sc, body, len, (const range_t *)(void *)rb.ptr, rb.len / sizeof(range_t),
+                        margin);
+    quirei_buf_release(&rb);
+    if (r >= 0 && sc->nmatches) {
+        qsort(sc->matches.ptr, sc->nmatches, sizeof(match_t), cmp_match);
+        *best = best_window_score(sc);
+    } else {
+        *best = 0;
+    }
+    return r;
+}
+
+/* Tokenize the stretches of a long body that can hold the best window (see
+ * above). Returns as quire_tokenize(). */
+static int scan_regions(scan_t *sc, const char *body, size_t len, const quirei_needle *nd,
+                        size_t nn, size_t margin)
+{
+    quirei_buf ab = QUIREI_BUF_INIT, cb = QUIREI_BUF_INIT;
+    int capped = 0, r = 0;
+    /* The first anchor, then SCAN_BUDGET bytes past it. */
+    size_t from = 0;
+    while (r == 0 && !ab.len && from < len) {
+        size_t to = from + FIRST_CHUNK < len ? from + FIRST_CHUNK : len;
+        r = quirei_find_anchors(body, len, from, to, nd, nn, MAX_ANCHORS, &ab, &capped);
+        from = to;
+    }
+    if (r == 0 && ab.len) {
+        size_t first = ((const quirei_anchor *)(void *)ab.ptr)->at;
+        size_t to = first + SCAN_BUDGET + 1;
+        if (to > from)
+            r = quirei_find_anchors(body, len, from, to, nd, nn, MAX_ANCHORS, &ab, &capped);
+    }
+    quirei_anchor *a = (quirei_anchor *)(void *)ab.ptr;
+    size_t na = ab.len / sizeof *a;
+    if (r == 0 && refine_anchors(sc, body, len, a, na) < 0)
+        r = -1;
+    size_t kept = 0; /* those no match can hold are no candidates */
+    for (size_t i = 0; i < na; i++)
+        if (a[i].units)
+            a[kept++] = a[i];
+    na = kept;
+    if (r < 0 || !na) {
+        quirei_buf_release(&ab);
+        return r;
+    }
+    /* What each unit adds to a window (as choose_window() counts it). */
+    double uw[QUIREI_ANCHOR_MAX_UNITS];
+    for (size_t u = 0; u < sc->nunits; u++) {
+        int ph = sc->units[u].kind == QUIREI_UNIT_PHRASE;
+        uw[u] = unit_weight(&sc->units[u]) * (ph ? 2 : 1);
+    }
+    double top = 0;
+    for (size_t i = 0; r == 0 && i <= na; i++) {
+        size_t at = i ? a[i - 1].at : 0;
+        cand_t c = {at, window_bound(sc, a, na, i ? i - 1 : 0, at, uw)};
+        top = c.bound > top ? c.bound : top;
+        if (quirei_buf_add(&cb, &c, sizeof c) < 0)
+            r = -1;
+    }
+    const cand_t *c = (const cand_t *)(void *)cb.ptr;
+    size_t nc = cb.len / sizeof *c;
+    double best = 0;
+    /* Sums of the same weights in another order differ in the last bits. */
+    double eps = 1e-9;
+    /* First the windows of the highest bound, which usually score it... */
+    if (r == 0)
+        r = scan_candidates(sc, body, len, c, nc, top <= 0 ? -1 : top * (1 - eps), SIZE_MAX,
+                            margin, &best);
+    /* ...then, if none does, every window whose bound reaches the best
+     * score found. */
+    if (r >= 0 && top > 0 && best < top * (1 - eps)) {
+        int more = 0;
+        for (size_t i = 0; !more && i < nc; i++)
+            more = c[i].bound < top * (1 - eps) && c[i].bound >= best * (1 - eps);
+        if (more)
+            r = scan_candidates(sc, body, len, c, nc, best * (1 - eps), SIZE_MAX, margin,
+                                &best);
+    }
+    quirei_buf_release(&ab);
+    quirei_buf_release(&cb);
     return r;
 }
 
@@ -722,15 +829,19 @@ static int scan_body(scan_t *sc, const char *body, size_t body_len)
     }
     if (!body_len || (!sc->nunits))
         return 0;
-    needle_t nd[MAX_NEEDLES];
+    quirei_needle nd[QUIREI_MAX_NEEDLES];
     size_t nn = 0, margin = 0;
-    int windowed = body_len >= WINDOW_MIN_BODY && unit_needles(sc, nd, &nn, &margin) == 0;
+    if (body_len >= WINDOW_MIN_BODY &&
+        quirei_unit_needles(sc->units, sc->nunits, sc->want_stems, WINDOW_MARGIN, nd, &nn,
+                            &margin) == 0)
+        return scan_regions(sc, body, body_len, nd, nn, margin) < 0 ? -1 : 0;
     quire_tokenizer_t *t = quire_tokenizer_new();
     if (!t)
         return -1;
-    int r = windowed ? scan_windows(t, sc, body, body_len, nd, nn, margin)
-                     : quire_tokenize(t, body, body_len, on_token, sc);
+    int r = quire_tokenize(t, body, body_len, on_token, sc);
     quire_tokenizer_free(t);
+    if (r >= 0 && sc->nmatches)
+        qsort(sc->matches.ptr, sc->nmatches, sizeof(match_t), cmp_match);
     return r < 0 ? -1 : 0;
 }
 
@@ -751,11 +862,7 @@ static int find_matches(scan_t *sc, const char *body, size_t body_len)
         if (quirei_buf_add(&sc->seen, &none, sizeof none) < 0)
             return -1;
     }
-    if (scan_body(sc, body, body_len) < 0)
-        return -1;
-    if (sc->nmatches)
-        qsort(sc->matches.ptr, sc->nmatches, sizeof(match_t), cmp_match);
-    return 0;
+    return scan_body(sc, body, body_len);
 }
 
 /* The body without its leading and trailing whitespace: [*cs, *ce). */
@@ -867,7 +974,7 @@ int quirei_snippet_make(const char *body, size_t body_len, const quirei_unit *un
     int r = 0;
     if (quirei_buf_grow(&out->text, 0) < 0 || find_matches(&sc, body, body_len) < 0 ||
         (sc.nmatches && choose_window((const match_t *)(void *)sc.matches.ptr, sc.nmatches,
-                                      units, nunits, target, &win) < 0))
+                                      units, nunits, target, &win, NULL) < 0))
         r = -1;
     if (r == 0) {
         size_t fs = fragment_start(b, body_len, cs, ce, &win, target);
