@@ -261,7 +261,7 @@ static int folded_anchors(const char *body, size_t len, size_t cs, size_t ce,
                 uint64_t units;
                 if (folded_units(b, len, s, nd, nn, scratch, &units) < 0)
                     return -1;
-                quirei_anchor a = {s, s + 1, units}; /* folded: fewer bytes */
+                quirei_anchor a = {s, s + 1, units, 0}; /* folded: fewer bytes */
                 if (units && quirei_buf_add(out, &a, sizeof a) < 0)
                     return -1;
             }
@@ -350,7 +350,7 @@ int quirei_find_anchors(const char *body, size_t len, size_t from, size_t to,
                     units |= nd[k - 1].units;
                     end = i + nd[k - 1].len < end ? i + nd[k - 1].len : end;
                 }
-            quirei_anchor an = {i, end, units};
+            quirei_anchor an = {i, end, units, 0};
             if (units && quirei_buf_add(&found, &an, sizeof an) < 0)
                 r = -1;
         }

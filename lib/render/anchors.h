@@ -38,6 +38,8 @@ typedef struct quirei_anchor {
     size_t end;     /* a match holding the word there ends here or later */
     uint64_t units; /* the units whose match may hold the word there (a
                        TERM match starts at it, a PHRASE match holds it) */
+    int exact;      /* 0 here; the caller sets it when it knows `units` are
+                       exactly the units of the one token starting there */
 } quirei_anchor;
 
 /*

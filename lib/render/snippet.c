@@ -331,7 +331,8 @@ static int better(double s, size_t c, double best, size_t best_c)
 }
 
 static int choose_window(const match_t *m, size_t n, const quirei_unit *units,
-                         size_t nunits, size_t target, window_t *out, double *score)
+                         size_t nunits, size_t target, window_t *out, double *score,
+                         size_t *nmatched)
 {
     quirei_buf seen_buf = QUIREI_BUF_INIT;
     if (quirei_buf_grow(&seen_buf, nunits * sizeof(size_t)) < 0)
@@ -352,7 +353,8 @@ static int choose_window(const match_t *m, size_t n, const quirei_unit *units,
         for (size_t j = from; j < n && m[j].start - ws < target; j++) {
             if (m[j].end - ws > target)
                 continue;
-            count++;
+            /* ties go to more matches of words that say something */
+            count += !m[j].stop;
             if (m[j].end > last)
                 last = m[j].end;
             if (seen[m[j].unit] != c) {
@@ -370,19 +372,23 @@ static int choose_window(const match_t *m, size_t n, const quirei_unit *units,
     quirei_buf_release(&seen_buf);
     if (score)
         *score = best;
+    if (nmatched)
+        *nmatched = best_c;
     return 0;
 }
 
-/* The score of the best window of sc's matches (sorted); 0 when out of
- * memory, which only makes the caller look at more windows. */
-static double best_window_score(const scan_t *sc)
+/* The score and match count of the best window of sc's matches (sorted);
+ * 0 when out of memory, which only makes the caller look at more windows. */
+static void best_window_score(const scan_t *sc, double *score, size_t *count)
 {
     window_t w;
-    double s = 0;
+    *score = 0;
+    *count = 0;
     if (choose_window((const match_t *)(void *)sc->matches.ptr, sc->nmatches, sc->units,
-                      sc->nunits, sc->target, &w, &s) < 0)
-        return 0;
-    return s;
+                      sc->nunits, sc->target, &w, score, count) < 0) {
+        *score = 0;
+        *count = 0;
+    }
 }
 
 /* Copy body[fs, fe) into out->text with whitespace runs collapsed and bad
@@ -528,7 +534,7 @@ void quirei_snippet_release(quirei_snippet *s)
 /* Gap between the positions of two stretches: more than any phrase window. */
 #define WINDOW_POS_GAP 4096
 /* Bodies shorter than this are tokenized whole. */
-#define WINDOW_MIN_BODY 2048
+#define WINDOW_MIN_BODY 1024
 /* Anchors looked at, at most: windows beyond are not candidates. */
 #define MAX_ANCHORS 4096
 /* Bytes searched for the first anchor at a time. */
@@ -597,6 +603,7 @@ static int refine_anchors(const scan_t *sc, const char *body, size_t len, quirei
             keep |= (uint64_t)hit << ui;
         }
         a[i].units = keep;
+        a[i].exact = 1;
     }
     return 0;
 }
@@ -676,48 +683,67 @@ static void scan_reset(scan_t *sc)
 }
 
 /* A window that may be chosen: it starts at `at` (anchor i's, or 0 for the
- * body start) and scores at most `bound`. */
+ * body start), scores at most `bound` and holds at most `count` matches
+ * that are no stop words (choose_window()'s tie-break). */
 typedef struct cand {
     size_t at;
     double bound;
+    size_t count;
 } cand_t;
+
+/* Sums of the same weights in another order differ in the last bits. */
+#define SCORE_EPS 1e-9
+
+/* Can a window scoring (bound, count) beat or tie one scoring (s, n)? */
+static int may_reach(double bound, size_t count, double s, size_t n)
+{
+    if (bound > s + s * SCORE_EPS)
+        return 1;
+    return bound >= s - s * SCORE_EPS && count >= n;
+}
 
 /*
  * The bound of the windows starting in (a[i-1].at, a[i].at] (or at 0): the
- * weight of the units with an anchor in such a window. A match holds its
- * anchor's word (a TERM match starts there), so a window holding the match
- * holds the anchor's [at, end); and the anchor is a[i] or after it.
+ * weight of the units with an anchor in such a window, and their number of
+ * matches. A match holds its anchor's word (a TERM match starts there), so
+ * a window holding the match holds the anchor's [at, end); and the anchor
+ * is a[i] or after it. An anchor whose units are not exact may start two
+ * matches of a unit (a compound and its part).
  */
-static double window_bound(const scan_t *sc, const quirei_anchor *a, size_t na, size_t from,
+static cand_t window_bound(const scan_t *sc, const quirei_anchor *a, size_t na, size_t from,
                            size_t at, const double *uw)
 {
+    cand_t c = {at, 0, 0};
     uint64_t mask = 0;
     for (size_t j = from; j < na && a[j].at < at + sc->target; j++)
-        if (a[j].end <= at + sc->target)
+        if (a[j].end <= at + sc->target) {
             mask |= a[j].units;
-    double s = 0;
+            c.count += (size_t)__builtin_popcountll(a[j].units) * (a[j].exact ? 1 : 2);
+        }
     for (size_t u = 0; mask && u < sc->nunits; u++, mask >>= 1)
         if (mask & 1)
-            s += uw[u];
-    return s;
+            c.bound += uw[u];
+    return c;
 }
 
-/* Tokenize the windows of the candidates bounded by `floor` or more (the
- * first `limit` of them); the best score found goes to *best. Returns as
+/* Tokenize the windows of the candidates that may reach (floor, nfloor);
+ * the best window found scores *best with *nbest matches. Returns as
  * quire_tokenize(). */
 static int scan_candidates(scan_t *sc, const char *body, size_t len, const cand_t *c, size_t nc,
-                           double floor, size_t limit, size_t margin, double *best)
+                           double floor, size_t nfloor, size_t margin, double *best,
+                           size_t *nbest)
 {
     quirei_buf rb = QUIREI_BUF_INIT;
     int r = 0;
-    for (size_t i = 0; r == 0 && i < nc && limit; i++) {
-        if (c[i].bound < floor)
+    for (size_t i = 0; r == 0 && i < nc; i++) {
+        if (!may_reach(c[i].bound, c[i].count, floor, nfloor))
             continue;
-        limit--;
         size_t lead = margin + WINDOW_MARGIN;
+        /* A window near the end makes a fragment of what precedes it
+         * (fragment_start()), whose matches are highlighted too. */
+        if (c[i].at + sc->target + lead > len)
+            lead += sc->target;
         range_t g = {c[i].at > lead ? c[i].at - lead : 0, c[i].at + sc->target + WINDOW_MARGIN};
-        if (c[i].at == 0)
-            g.s = 0;
         range_t *last = rb.len ? (range_t *)(void *)(rb.ptr + rb.len) - 1 : NULL;
         if (last && g.s <= last->e)
             last->e = g.e > last->e ? g.e : last->e;
@@ -729,11 +755,11 @@ static int scan_candidates(scan_t *sc, const char *body, size_t len, const cand_
         r = scan_ranges(sc, body, len, (const range_t *)(void *)rb.ptr, rb.len / sizeof(range_t),
                         margin);
     quirei_buf_release(&rb);
+    *best = 0;
+    *nbest = 0;
     if (r >= 0 && sc->nmatches) {
         qsort(sc->matches.ptr, sc->nmatches, sizeof(match_t), cmp_match);
-        *best = best_window_score(sc);
-    } else {
-        *best = 0;
+        best_window_score(sc, best, nbest);
     }
     return r;
 }
@@ -777,32 +803,33 @@ static int scan_regions(scan_t *sc, const char *body, size_t len, const quirei_n
         int ph = sc->units[u].kind == QUIREI_UNIT_PHRASE;
         uw[u] = unit_weight(&sc->units[u]) * (ph ? 2 : 1);
     }
-    double top = 0;
+    cand_t top = {0, -1, 0};
     for (size_t i = 0; r == 0 && i <= na; i++) {
-        size_t at = i ? a[i - 1].at : 0;
-        cand_t c = {at, window_bound(sc, a, na, i ? i - 1 : 0, at, uw)};
-        top = c.bound > top ? c.bound : top;
+        cand_t c = window_bound(sc, a, na, i ? i - 1 : 0, i ? a[i - 1].at : 0, uw);
+        if (!may_reach(top.bound, top.count, c.bound, c.count))
+            top = c; /* more than the highest so far */
         if (quirei_buf_add(&cb, &c, sizeof c) < 0)
             r = -1;
     }
     const cand_t *c = (const cand_t *)(void *)cb.ptr;
     size_t nc = cb.len / sizeof *c;
     double best = 0;
-    /* Sums of the same weights in another order differ in the last bits. */
-    double eps = 1e-9;
-    /* First the windows of the highest bound, which usually score it... */
+    size_t nbest = 0;
+    /* First the windows of the highest bound (and most matches among
+     * those), which usually score it... */
     if (r == 0)
-        r = scan_candidates(sc, body, len, c, nc, top <= 0 ? -1 : top * (1 - eps), SIZE_MAX,
-                            margin, &best);
-    /* ...then, if none does, every window whose bound reaches the best
-     * score found. */
-    if (r >= 0 && top > 0 && best < top * (1 - eps)) {
+        r = scan_candidates(sc, body, len, c, nc, top.bound, top.count, margin, &best,
+                            &nbest);
+    /* ...then, if none does, every other window that may reach the best
+     * one found. */
+    if (r >= 0 && may_reach(top.bound, top.count, best, nbest) &&
+        !may_reach(best, nbest, top.bound, top.count)) {
         int more = 0;
         for (size_t i = 0; !more && i < nc; i++)
-            more = c[i].bound < top * (1 - eps) && c[i].bound >= best * (1 - eps);
+            more = may_reach(c[i].bound, c[i].count, best, nbest) &&
+                   !may_reach(c[i].bound, c[i].count, top.bound, top.count);
         if (more)
-            r = scan_candidates(sc, body, len, c, nc, best * (1 - eps), SIZE_MAX, margin,
-                                &best);
+            r = scan_candidates(sc, body, len, c, nc, best, nbest, margin, &best, &nbest);
     }
     quirei_buf_release(&ab);
     quirei_buf_release(&cb);
@@ -974,7 +1001,7 @@ int quirei_snippet_make(const char *body, size_t body_len, const quirei_unit *un
     int r = 0;
     if (quirei_buf_grow(&out->text, 0) < 0 || find_matches(&sc, body, body_len) < 0 ||
         (sc.nmatches && choose_window((const match_t *)(void *)sc.matches.ptr, sc.nmatches,
-                                      units, nunits, target, &win, NULL) < 0))
+                                      units, nunits, target, &win, NULL, NULL) < 0))
         r = -1;
     if (r == 0) {
         size_t fs = fragment_start(b, body_len, cs, ce, &win, target);
