@@ -21,32 +21,29 @@
 /* A word is folded from at most this many bytes (terms are shorter). */
 #define FOLD_SPAN 256
 
-static int ascii_word(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80)
-            return 0;
-    return n > 0;
-}
-
 /* Add the bytes a match of unit `unit` starts with: its term t, or (stem)
- * the start of the words that stem to t. Returns 0, or -1 when that cannot
- * be said. */
+ * the start of the words that stem to t; of a term that is not all ASCII,
+ * its ASCII start (a word folding to it starts so, or holds a letter
+ * folding to ASCII, which quirei_find_anchors() looks at apart). Returns
+ * 0, or -1 when that cannot be said (a term starting with a letter that is
+ * not ASCII). */
 static int add_needle(quirei_needle *v, size_t *n, const char *t, int stem, size_t unit)
 {
-    size_t len = strlen(t);
-    if (!ascii_word(t, len))
-        return -1;
-    if (stem && len == 3 && !strcmp(t + 1, "ie")) {
+    size_t len = 0;
+    while (t[len] && (unsigned char)t[len] < 0x80)
+        len++;
+    if (t[len]) {
+        stem = 0; /* cut before the end: no letter of it is rewritten */
+    } else if (stem && len == 3 && !strcmp(t + 1, "ie")) {
         /* dying, lying, tying stem to die, lie, tie */
         const char *y = t[0] == 'd' ? "dyi" : t[0] == 'l' ? "lyi" : t[0] == 't' ? "tyi" : NULL;
         if (y && add_needle(v, n, y, 0, unit) < 0)
             return -1;
         stem = 0; /* and die, died, dies */
     }
-    if (stem && strchr("eiy", t[len - 1]))
+    if (stem && len > 1 && strchr("eiy", t[len - 1]))
         len--;
-    if (len < 2)
+    if (len < 1)
         return -1;
     for (size_t i = 0; i < *n; i++)
         if (v[i].len == len && !memcmp(v[i].s, t, len)) {
@@ -73,7 +70,7 @@ int quirei_unit_needles(const quirei_unit *units, size_t nunits, int want_stems,
     for (size_t ui = 0; ui < nunits; ui++) {
         const quirei_unit *u = &units[ui];
         if (u->kind == QUIREI_UNIT_PHRASE) {
-            if (u->nterms == 0 || !u->terms || u->window > u->nterms + 2)
+            if (u->nterms == 0 || !u->terms || u->window > 64)
                 return -1;
             for (size_t k = 0; k < u->nterms; k++)
                 if (!u->terms[k])

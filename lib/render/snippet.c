@@ -726,16 +726,44 @@ static cand_t window_bound(const scan_t *sc, const quirei_anchor *a, size_t na, 
     return c;
 }
 
-/* Tokenize the windows of the candidates that may reach (floor, nfloor);
- * the best window found scores *best with *nbest matches. Returns as
- * quire_tokenize(). */
-static int scan_candidates(scan_t *sc, const char *body, size_t len, const cand_t *c, size_t nc,
-                           double floor, size_t nfloor, size_t margin, double *best,
-                           size_t *nbest)
+/* Add range g to rb (range_t[], in order of s, disjoint). Returns 0, or -1
+ * when out of memory. */
+static int add_range(quirei_buf *rb, range_t g)
 {
-    quirei_buf rb = QUIREI_BUF_INIT;
-    int r = 0;
-    for (size_t i = 0; r == 0 && i < nc; i++) {
+    range_t *v = (range_t *)(void *)rb->ptr;
+    size_t n = rb->len / sizeof *v, i = n;
+    while (i > 0 && v[i - 1].s > g.s)
+        i--;
+    if (i > 0 && g.s <= v[i - 1].e) { /* joins the one before */
+        i--;
+        g.s = v[i].s;
+        g.e = g.e > v[i].e ? g.e : v[i].e;
+    } else {
+        if (quirei_buf_grow(rb, sizeof g) < 0)
+            return -1;
+        v = (range_t *)(void *)rb->ptr;
+        memmove(v + i + 1, v + i, (n - i) * sizeof *v);
+        rb->len += sizeof g;
+        n++;
+    }
+    v[i] = g;
+    /* and swallows those it reaches */
+    size_t k = i + 1;
+    while (k < n && v[k].s <= v[i].e) {
+        v[i].e = v[k].e > v[i].e ? v[k].e : v[i].e;
+        k++;
+    }
+    memmove(v + i + 1, v + k, (n - k) * sizeof *v);
+    rb->len -= (k - i - 1) * sizeof *v;
+    return 0;
+}
+
+/* The stretches to tokenize for the windows of the candidates that may
+ * reach (floor, nfloor), onto rb. Returns 0, or -1 when out of memory. */
+static int candidate_ranges(const scan_t *sc, size_t len, const cand_t *c, size_t nc,
+                            double floor, size_t nfloor, size_t margin, quirei_buf *rb)
+{
+    for (size_t i = 0; i < nc; i++) {
         if (!may_reach(c[i].bound, c[i].count, floor, nfloor))
             continue;
         size_t lead = margin + WINDOW_MARGIN;
@@ -744,17 +772,20 @@ static int scan_candidates(scan_t *sc, const char *body, size_t len, const cand_
         if (c[i].at + sc->target + lead > len)
             lead += sc->target;
         range_t g = {c[i].at > lead ? c[i].at - lead : 0, c[i].at + sc->target + WINDOW_MARGIN};
-        range_t *last = rb.len ? (range_t *)(void *)(rb.ptr + rb.len) - 1 : NULL;
-        if (last && g.s <= last->e)
-            last->e = g.e > last->e ? g.e : last->e;
-        else if (quirei_buf_add(&rb, &g, sizeof g) < 0)
-            r = -1;
+        if (add_range(rb, g) < 0)
+            return -1;
     }
+    return 0;
+}
+
+/* Tokenize the stretches of rb afresh; the best window found scores *best
+ * with *nbest matches. Returns as quire_tokenize(). */
+static int scan_stretches(scan_t *sc, const char *body, size_t len, const quirei_buf *rb,
+                          size_t margin, double *best, size_t *nbest)
+{
     scan_reset(sc);
-    if (r == 0)
-        r = scan_ranges(sc, body, len, (const range_t *)(void *)rb.ptr, rb.len / sizeof(range_t),
-                        margin);
-    quirei_buf_release(&rb);
+    int r = scan_ranges(sc, body, len, (const range_t *)(void *)rb->ptr,
+                        rb->len / sizeof(range_t), margin);
     *best = 0;
     *nbest = 0;
     if (r >= 0 && sc->nmatches) {
@@ -764,12 +795,80 @@ static int scan_candidates(scan_t *sc, const char *body, size_t len, const cand_
     return r;
 }
 
+/* Can a sentence holding matches of the units of `mask` have more TERM
+ * units than qwords? (Its PHRASE weight is not bounded here: an anchor
+ * holds one word of a phrase only, so every sentence holding it would have
+ * to be looked at. A whole phrase match doubles its window's score, so its
+ * window is looked at unless others score higher.) */
+static int quote_may_beat(const scan_t *sc, uint64_t mask, size_t qwords)
+{
+    size_t words = 0;
+    for (size_t u = 0; u < sc->nunits; u++)
+        words += (mask >> u & 1) && sc->units[u].kind != QUIREI_UNIT_PHRASE;
+    return words > qwords;
+}
+
+/*
+ * The quote (quote.c) is the best sentence of all the matches, which may
+ * lie outside the windows looked at (a sentence is longer than a fragment).
+ * The anchors are grouped as quote.c groups matches (a group runs on while
+ * the next one starts before the end of the sentence of the last); a
+ * group's bound is its number of TERM units. The groups that may hold more
+ * of them than the best sentence found among the windows are added to rb
+ * (ties are not: they would cost most of what the windows save; quote.c
+ * then breaks them among the sentences looked at). Returns 1 when some were, 0 when none, -1 when out of
+ * memory.
+ */
+static int quote_ranges(const scan_t *sc, const char *body, size_t len, const quirei_anchor *a,
+                        size_t na, size_t margin, quirei_buf *rb)
+{
+    double qphrase = 0;
+    size_t qwords = 0;
+    const match_t *m = (const match_t *)(void *)sc->matches.ptr;
+    if (sc->nmatches && quirei_best_sentence_score(body, len, m, sc->nmatches, sc->units,
+                                                   sc->nunits, &qphrase, &qwords) < 0)
+        return -1;
+    /* Nothing can beat it when all the anchors together cannot. */
+    uint64_t all = 0;
+    for (size_t i = 0; i < na; i++)
+        all |= a[i].units;
+    if (!quote_may_beat(sc, all, qwords))
+        return 0;
+    int added = 0;
+    for (size_t i = 0; i < na;) {
+        size_t ge = quirei_quote_end(body, len, a[i].end), j = i;
+        uint64_t mask = 0;
+        for (; j < na && (j == i || a[j].at < ge); j++) {
+            mask |= a[j].units;
+            if (a[j].end > ge)
+                ge = quirei_quote_end(body, len, a[j].end);
+        }
+        int reach = quote_may_beat(sc, mask, qwords);
+        if (reach) {
+            /* covered already? */
+            const range_t *v = (const range_t *)(void *)rb->ptr;
+            size_t nv = rb->len / sizeof *v, s0 = a[i].at > margin ? a[i].at - margin : 0;
+            int covered = 0;
+            for (size_t k = 0; k < nv && !covered; k++)
+                covered = v[k].s <= s0 && v[k].e >= ge;
+            if (!covered) {
+                range_t g = {s0 > WINDOW_MARGIN ? s0 - WINDOW_MARGIN : 0, ge + WINDOW_MARGIN};
+                if (add_range(rb, g) < 0)
+                    return -1;
+                added = 1;
+            }
+        }
+        i = j;
+    }
+    return added;
+}
+
 /* Tokenize the stretches of a long body that can hold the best window (see
- * above). Returns as quire_tokenize(). */
+ * above) or the best sentence. Returns as quire_tokenize(). */
 static int scan_regions(scan_t *sc, const char *body, size_t len, const quirei_needle *nd,
                         size_t nn, size_t margin)
 {
-    quirei_buf ab = QUIREI_BUF_INIT, cb = QUIREI_BUF_INIT;
+    quirei_buf ab = QUIREI_BUF_INIT, cb = QUIREI_BUF_INIT, rb = QUIREI_BUF_INIT;
     int capped = 0, r = 0;
     /* The first anchor, then SCAN_BUDGET bytes past it. */
     size_t from = 0;
@@ -817,9 +916,10 @@ static int scan_regions(scan_t *sc, const char *body, size_t len, const quirei_n
     size_t nbest = 0;
     /* First the windows of the highest bound (and most matches among
      * those), which usually score it... */
+    if (r == 0 && candidate_ranges(sc, len, c, nc, top.bound, top.count, margin, &rb) < 0)
+        r = -1;
     if (r == 0)
-        r = scan_candidates(sc, body, len, c, nc, top.bound, top.count, margin, &best,
-                            &nbest);
+        r = scan_stretches(sc, body, len, &rb, margin, &best, &nbest);
     /* ...then, if none does, every other window that may reach the best
      * one found. */
     if (r >= 0 && may_reach(top.bound, top.count, best, nbest) &&
@@ -828,11 +928,30 @@ static int scan_regions(scan_t *sc, const char *body, size_t len, const quirei_n
         for (size_t i = 0; !more && i < nc; i++)
             more = may_reach(c[i].bound, c[i].count, best, nbest) &&
                    !may_reach(c[i].bound, c[i].count, top.bound, top.count);
-        if (more)
-            r = scan_candidates(sc, body, len, c, nc, best, nbest, margin, &best, &nbest);
+        if (more) {
+            rb.len = 0;
+            if (candidate_ranges(sc, len, c, nc, best, nbest, margin, &rb) < 0)
+                r = -1;
+            else
+                r = scan_stretches(sc, body, len, &rb, margin, &best, &nbest);
+        }
+    }
+    /* Last, the sentences that may make a better quote: before the place
+     * where the scan stopped early (every unit in one window), if it did,
+     * as a scan of the whole body would. */
+    size_t nq = na;
+    while (sc->stop_after && nq > 0 && a[nq - 1].at >= sc->stop_after)
+        nq--;
+    if (r >= 0) {
+        int q = quote_ranges(sc, body, len, a, nq, margin, &rb);
+        if (q < 0)
+            r = -1;
+        else if (q > 0)
+            r = scan_stretches(sc, body, len, &rb, margin, &best, &nbest);
     }
     quirei_buf_release(&ab);
     quirei_buf_release(&cb);
+    quirei_buf_release(&rb);
     return r;
 }
 
