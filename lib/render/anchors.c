@@ -22,15 +22,17 @@
 #define FOLD_SPAN 256
 
 /* Add the bytes a match of unit `unit` starts with: its term t, or (stem)
- * the start of the words that stem to t; of a term that is not all ASCII,
- * its ASCII start (a word folding to it starts so, or holds a letter
- * folding to ASCII, which quirei_find_anchors() looks at apart). Returns
+ * the start of the words that stem to t; of a term that is not all ASCII
+ * or holds an apostrophe, its start up to there (a word folding to it
+ * starts so, or holds a letter folding to ASCII, which
+ * quirei_find_anchors() looks at apart). Returns
  * 0, or -1 when that cannot be said (a term starting with a letter that is
  * not ASCII). */
 static int add_needle(quirei_needle *v, size_t *n, const char *t, int stem, size_t unit)
 {
     size_t len = 0;
-    while (t[len] && (unsigned char)t[len] < 0x80)
+    /* ' stands for any apostrophe (’ ‘ ʼ ＇ ′ fold to it) */
+    while (t[len] && (unsigned char)t[len] < 0x80 && t[len] != '\'')
         len++;
     if (t[len]) {
         stem = 0; /* cut before the end: no letter of it is rewritten */

@@ -44,13 +44,15 @@ typedef struct quirei_anchor {
 
 /*
  * What the matches of units[0..nunits) start with, into v[0..QUIREI_MAX_NEEDLES)
- * (*n of them), and in *margin the bytes a match may start before its
- * needle (a phrase's window of words: its needle is its longest term) or
- * WINDOW_MARGIN-like slack `base`. Stop-word TERM units get no needle (they
- * count only next to another match). `want_stems`: match stems too.
- * Returns 0, or -1 when that cannot be said (a term not in ASCII, a
- * one-letter term, a phrase of wide slop, too many units or needles): the
- * caller then tokenizes the body whole.
+ * (*n of them): each TERM unit's terms and (`want_stems`) stems, but for
+ * a stem its last letter; of a term not all ASCII, its ASCII start; of a
+ * PHRASE unit, its longest term. In *margin: the bytes a match may start
+ * before its needle (a phrase's window of words), at least `base`.
+ * Stop-word TERM units get no needle (they count only next to another
+ * match). Returns 0, or -1 when that cannot be said (a term starting with
+ * a letter not in ASCII, a phrase window over 64 words, more than
+ * QUIREI_ANCHOR_MAX_UNITS units or QUIREI_MAX_NEEDLES needles): the caller
+ * then tokenizes the body whole.
  */
 int quirei_unit_needles(const quirei_unit *units, size_t nunits, int want_stems, size_t base,
                         quirei_needle *v, size_t *n, size_t *margin);

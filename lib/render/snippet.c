@@ -516,18 +516,24 @@ void quirei_snippet_release(quirei_snippet *s)
 /*
  * Tokenizing a long body whole was most of what a snippet cost, and so,
  * later, was tokenizing a window around every place a query word appears.
- * Now the body is first searched for where a unit's match can start
- * (anchors.h: from the bytes alone, a superset of the matches), and each
- * fragment-sized window is given the best score it could have: the weight
- * of the units with an anchor in it. Only the windows whose best is at
- * least what a window actually scores are tokenized (with margins, in body
- * order, from and to whitespace, positions far apart between stretches):
- * first those of the highest bound, then, if the best one found scores
- * less, every window whose bound reaches that score. No window left out
- * can beat or tie the chosen one, so the fragment is the one a whole scan
- * within SCAN_BUDGET would choose, and the early stops of on_token() work
- * as before. The body is tokenized whole when the units cannot say what to
- * look for (a word not in ASCII, a one-letter word, a phrase of wide slop,
+ * Now the body (from its start to SCAN_BUDGET bytes past the first anchor)
+ * is first searched for where a unit's match can start (anchors.h: from
+ * the bytes alone, a superset of the matches), the anchors are narrowed
+ * down where the bytes say for sure which token starts there
+ * (refine_anchors()), and each fragment-sized window is given the best
+ * score it could have: the weight of the units with an anchor in it, and
+ * the number of their matches. Only the windows that may reach what a
+ * window actually scores are tokenized (with margins, in body order, from
+ * and to whitespace, positions far apart between stretches): first those
+ * of the highest bound (and the most matches among them), then, if the
+ * best one found scores less, every window that may reach it. No window
+ * left out can beat the chosen one or tie it, so the fragment is the one
+ * a whole scan would choose: most weight, then most matches of words that
+ * are not stop words, then the first (with the early stop of on_token()
+ * when a window holds every unit). Then the sentences that may hold more
+ * query words than the best one among those windows are tokenized too, for
+ * the quote (quote_ranges()). The body is tokenized whole when the units
+ * cannot say what to look for (a term starting with a letter not in ASCII,
  * more than QUIREI_ANCHOR_MAX_UNITS units) and when it is short.
  */
 #define WINDOW_MARGIN 40
@@ -670,7 +676,8 @@ static void scan_reset(scan_t *sc)
     sc->matches.len = 0;
     sc->nmatches = 0;
     sc->capped = 0;
-    memset(sc->states.ptr, 0, sc->states.len);
+    if (sc->states.len)
+        memset(sc->states.ptr, 0, sc->states.len);
     sc->has_best = 0;
     sc->best_w = 0;
     sc->best_start = sc->best_end = 0;
@@ -870,28 +877,31 @@ static int scan_regions(scan_t *sc, const char *body, size_t len, const quirei_n
 {
     quirei_buf ab = QUIREI_BUF_INIT, cb = QUIREI_BUF_INIT, rb = QUIREI_BUF_INIT;
     int capped = 0, r = 0;
-    /* The first anchor, then SCAN_BUDGET bytes past it. */
-    size_t from = 0;
-    while (r == 0 && !ab.len && from < len) {
-        size_t to = from + FIRST_CHUNK < len ? from + FIRST_CHUNK : len;
+    /* The first anchor that may be a match, then SCAN_BUDGET bytes past
+     * it (a whole scan stops SCAN_BUDGET bytes past its first match). */
+    size_t from = 0, na = 0, first = SIZE_MAX;
+    while (r == 0 && from < len && (first == SIZE_MAX || from <= first + SCAN_BUDGET)) {
+        size_t to = first == SIZE_MAX ? from + FIRST_CHUNK : first + SCAN_BUDGET + 1;
+        to = to < len ? to : len;
+        size_t old = ab.len / sizeof(quirei_anchor);
         r = quirei_find_anchors(body, len, from, to, nd, nn, MAX_ANCHORS, &ab, &capped);
+        quirei_anchor *a = (quirei_anchor *)(void *)ab.ptr;
+        size_t n = ab.len / sizeof *a;
+        if (r == 0 && refine_anchors(sc, body, len, a + old, n - old) < 0)
+            r = -1;
+        for (size_t i = old; i < n; i++) /* those no match can hold are no candidates */
+            if (a[i].units)
+                a[na++] = a[i];
+        ab.len = na * sizeof *a;
+        if (na && first == SIZE_MAX)
+            first = a[0].at;
         from = to;
-    }
-    if (r == 0 && ab.len) {
-        size_t first = ((const quirei_anchor *)(void *)ab.ptr)->at;
-        size_t to = first + SCAN_BUDGET + 1;
-        if (to > from)
-            r = quirei_find_anchors(body, len, from, to, nd, nn, MAX_ANCHORS, &ab, &capped);
+        if (capped)
+            break;
     }
     quirei_anchor *a = (quirei_anchor *)(void *)ab.ptr;
-    size_t na = ab.len / sizeof *a;
-    if (r == 0 && refine_anchors(sc, body, len, a, na) < 0)
-        r = -1;
-    size_t kept = 0; /* those no match can hold are no candidates */
-    for (size_t i = 0; i < na; i++)
-        if (a[i].units)
-            a[kept++] = a[i];
-    na = kept;
+    while (na && a[na - 1].at > first + SCAN_BUDGET)
+        na--;
     if (r < 0 || !na) {
         quirei_buf_release(&ab);
         return r;
