@@ -870,6 +870,36 @@ static int quote_ranges(const scan_t *sc, const char *body, size_t len, const qu
     return added;
 }
 
+/* Where the first match is: at the first anchor of a TERM unit known
+ * exactly, or found by tokenizing around the anchors before it, from
+ * a[*checked] on (a PHRASE unit's word may stand without the phrase). -1
+ * when none of a[*checked..na) is one (*checked = na), -2 when out of
+ * memory. The scan's matches are left over (scan_stretches() resets them). */
+static long first_match(scan_t *sc, const char *body, size_t len, const quirei_anchor *a,
+                        size_t na, size_t *checked, size_t margin)
+{
+    uint64_t terms = 0;
+    for (size_t u = 0; u < sc->nunits; u++)
+        terms |= (uint64_t)(sc->units[u].kind == QUIREI_UNIT_TERM) << u;
+    for (; *checked < na; (*checked)++) {
+        const quirei_anchor *x = &a[*checked];
+        if (x->exact && (x->units & terms))
+            return (long)x->at;
+        size_t lead = margin + WINDOW_MARGIN;
+        range_t g = {x->at > lead ? x->at - lead : 0, x->at + lead};
+        scan_reset(sc);
+        if (scan_ranges(sc, body, len, &g, 1, margin) < 0)
+            return -2;
+        const match_t *m = (const match_t *)(void *)sc->matches.ptr;
+        size_t lo = SIZE_MAX;
+        for (size_t i = 0; i < sc->nmatches; i++)
+            lo = m[i].start < lo ? m[i].start : lo;
+        if (lo != SIZE_MAX)
+            return (long)lo;
+    }
+    return -1;
+}
+
 /* Tokenize the stretches of a long body that can hold the best window (see
  * above) or the best sentence. Returns as quire_tokenize(). */
 static int scan_regions(scan_t *sc, const char *body, size_t len, const quirei_needle *nd,
@@ -877,9 +907,8 @@ static int scan_regions(scan_t *sc, const char *body, size_t len, const quirei_n
 {
     quirei_buf ab = QUIREI_BUF_INIT, cb = QUIREI_BUF_INIT, rb = QUIREI_BUF_INIT;
     int capped = 0, r = 0;
-    /* The first anchor that may be a match, then SCAN_BUDGET bytes past
-     * it (a whole scan stops SCAN_BUDGET bytes past its first match). */
-    size_t from = 0, na = 0, first = SIZE_MAX;
+    /* The first match, then SCAN_BUDGET bytes past it (as a whole scan). */
+    size_t from = 0, na = 0, first = SIZE_MAX, checked = 0;
     while (r == 0 && from < len && (first == SIZE_MAX || from <= first + SCAN_BUDGET)) {
         size_t to = first == SIZE_MAX ? from + FIRST_CHUNK : first + SCAN_BUDGET + 1;
         to = to < len ? to : len;
@@ -893,9 +922,18 @@ static int scan_regions(scan_t *sc, const char *body, size_t len, const quirei_n
             if (a[i].units)
                 a[na++] = a[i];
         ab.len = na * sizeof *a;
-        if (na && first == SIZE_MAX)
-            first = a[0].at;
         from = to;
+        if (r == 0 && first == SIZE_MAX && checked < na) {
+            long f = first_match(sc, body, len, a, na, &checked, margin);
+            if (f == -2)
+                r = -1;
+            else if (f >= 0)
+                first = (size_t)f;
+            else if (capped || from >= len)
+                first = a[na - 1].at; /* as far as can be said */
+        }
+        if (capped && first == SIZE_MAX)
+            first = na ? a[0].at : 0;
         if (capped)
             break;
     }
