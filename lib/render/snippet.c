@@ -907,10 +907,12 @@ static int scan_regions(scan_t *sc, const char *body, size_t len, const quirei_n
 {
     quirei_buf ab = QUIREI_BUF_INIT, cb = QUIREI_BUF_INIT, rb = QUIREI_BUF_INIT;
     int capped = 0, r = 0;
-    /* The first match, then SCAN_BUDGET bytes past it (as a whole scan). */
+    /* The first match, then SCAN_BUDGET bytes past it, as a whole scan
+     * (which goes on to the end while a phrase is looked for). */
     size_t from = 0, na = 0, first = SIZE_MAX, checked = 0;
-    while (r == 0 && from < len && (first == SIZE_MAX || from <= first + SCAN_BUDGET)) {
-        size_t to = first == SIZE_MAX ? from + FIRST_CHUNK : first + SCAN_BUDGET + 1;
+    size_t budget = sc->nprefs ? SIZE_MAX / 2 : SCAN_BUDGET;
+    while (r == 0 && from < len && (first == SIZE_MAX || from <= first + budget)) {
+        size_t to = first == SIZE_MAX ? from + FIRST_CHUNK : first + budget + 1;
         to = to < len ? to : len;
         size_t old = ab.len / sizeof(quirei_anchor);
         r = quirei_find_anchors(body, len, from, to, nd, nn, MAX_ANCHORS, &ab, &capped);
@@ -938,7 +940,7 @@ static int scan_regions(scan_t *sc, const char *body, size_t len, const quirei_n
             break;
     }
     quirei_anchor *a = (quirei_anchor *)(void *)ab.ptr;
-    while (na && a[na - 1].at > first + SCAN_BUDGET)
+    while (na && a[na - 1].at > first + budget)
         na--;
     if (r < 0 || !na) {
         quirei_buf_release(&ab);
