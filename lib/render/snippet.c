@@ -540,7 +540,7 @@ void quirei_snippet_release(quirei_snippet *s)
 /* Gap between the positions of two stretches: more than any phrase window. */
 #define WINDOW_POS_GAP 4096
 /* Bodies shorter than this are tokenized whole. */
-#define WINDOW_MIN_BODY 1024
+#define WINDOW_MIN_BODY 2048
 /* Anchors looked at, at most: windows beyond are not candidates. */
 #define MAX_ANCHORS 4096
 /* Bytes searched for the first anchor at a time. */
@@ -925,7 +925,9 @@ static int scan_regions(scan_t *sc, const char *body, size_t len, const quirei_n
                 a[na++] = a[i];
         ab.len = na * sizeof *a;
         from = to;
-        if (r == 0 && first == SIZE_MAX && checked < na) {
+        if (r == 0 && first == SIZE_MAX && na && sc->nprefs) {
+            first = a[0].at; /* no budget: where it starts does not matter */
+        } else if (r == 0 && first == SIZE_MAX && checked < na) {
             long f = first_match(sc, body, len, a, na, &checked, margin);
             if (f == -2)
                 r = -1;
