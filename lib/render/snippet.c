@@ -516,8 +516,9 @@ void quirei_snippet_release(quirei_snippet *s)
 /*
  * Tokenizing a long body whole was most of what a snippet cost, and so,
  * later, was tokenizing a window around every place a query word appears.
- * Now the body (from its start to SCAN_BUDGET bytes past the first anchor)
- * is first searched for where a unit's match can start (anchors.h: from
+ * Now the body (from its start to SCAN_BUDGET bytes past the first match,
+ * or to its end while a phrase is looked for, as the whole scan did) is
+ * first searched for where a unit's match can start (anchors.h: from
  * the bytes alone, a superset of the matches), the anchors are narrowed
  * down where the bytes say for sure which token starts there
  * (refine_anchors()), and each fragment-sized window is given the best
