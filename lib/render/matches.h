@@ -58,4 +58,16 @@ long quirei_match_runs(const char *body, const quirei_match *m, size_t n,
 int quirei_best_sentence(const char *body, size_t len, const quirei_match *m, size_t n,
                          const quirei_unit *units, size_t nunits, size_t *qs, size_t *qe);
 
+/* The first two parts of that sentence's score: the weight of its whole
+ * PHRASE matches and its number of distinct TERM units that are not stop
+ * words (both 0 when there is none). Returns as quirei_best_sentence(). */
+int quirei_best_sentence_score(const char *body, size_t len, const quirei_match *m, size_t n,
+                               const quirei_unit *units, size_t nunits, double *phrase,
+                               size_t *words);
+
+/* Where a quote's sentence group that has a match ending at p ends (the
+ * sentence end, or a word end QUIREI_QUOTE_REACH bytes on): a later match
+ * starting before it is in the same group. */
+size_t quirei_quote_end(const char *body, size_t len, size_t p);
+
 #endif

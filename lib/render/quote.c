@@ -174,8 +174,37 @@ static size_t score_group(const unsigned char *b, size_t len, const quirei_match
     return i;
 }
 
+static int best_sentence(const char *body, size_t len, const quirei_match *m, size_t n,
+                         const quirei_unit *units, size_t nunits, size_t *qs, size_t *qe,
+                         qscore *best_out);
+
+size_t quirei_quote_end(const char *body, size_t len, size_t p)
+{
+    return bounded_end((const unsigned char *)body, len, p < len ? p : len);
+}
+
+int quirei_best_sentence_score(const char *body, size_t len, const quirei_match *m, size_t n,
+                               const quirei_unit *units, size_t nunits, double *phrase,
+                               size_t *words)
+{
+    size_t qs, qe;
+    qscore best = {0};
+    int r = best_sentence(body, len, m, n, units, nunits, &qs, &qe, &best);
+    *phrase = best.phrase;
+    *words = best.words;
+    return r;
+}
+
 int quirei_best_sentence(const char *body, size_t len, const quirei_match *m, size_t n,
                          const quirei_unit *units, size_t nunits, size_t *qs, size_t *qe)
+{
+    qscore best;
+    return best_sentence(body, len, m, n, units, nunits, qs, qe, &best);
+}
+
+static int best_sentence(const char *body, size_t len, const quirei_match *m, size_t n,
+                         const quirei_unit *units, size_t nunits, size_t *qs, size_t *qe,
+                         qscore *best_out)
 {
     if (!n || !nunits)
         return 0;
@@ -202,5 +231,6 @@ int quirei_best_sentence(const char *body, size_t len, const quirei_match *m, si
         prev_end = ge;
     }
     quirei_buf_release(&scratch);
+    *best_out = best;
     return found;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/anchors.h"
 #include "render/matches.h"
 #include "render/text_bounds.h"
 #include "text/stopwords.h"
@@ -330,7 +331,8 @@ static int better(double s, size_t c, double best, size_t best_c)
 }
 
 static int choose_window(const match_t *m, size_t n, const quirei_unit *units,
-                         size_t nunits, size_t target, window_t *out)
+                         size_t nunits, size_t target, window_t *out, double *score,
+                         size_t *nmatched)
 {
     quirei_buf seen_buf = QUIREI_BUF_INIT;
     if (quirei_buf_grow(&seen_buf, nunits * sizeof(size_t)) < 0)
@@ -351,7 +353,8 @@ static int choose_window(const match_t *m, size_t n, const quirei_unit *units,
         for (size_t j = from; j < n && m[j].start - ws < target; j++) {
             if (m[j].end - ws > target)
                 continue;
-            count++;
+            /* ties go to more matches of words that say something */
+            count += !m[j].stop;
             if (m[j].end > last)
                 last = m[j].end;
             if (seen[m[j].unit] != c) {
@@ -367,7 +370,25 @@ static int choose_window(const match_t *m, size_t n, const quirei_unit *units,
         }
     }
     quirei_buf_release(&seen_buf);
+    if (score)
+        *score = best;
+    if (nmatched)
+        *nmatched = best_c;
     return 0;
+}
+
+/* The score and match count of the best window of sc's matches (sorted);
+ * 0 when out of memory, which only makes the caller look at more windows. */
+static void best_window_score(const scan_t *sc, double *score, size_t *count)
+{
+    window_t w;
+    *score = 0;
+    *count = 0;
+    if (choose_window((const match_t *)(void *)sc->matches.ptr, sc->nmatches, sc->units,
+                      sc->nunits, sc->target, &w, score, count) < 0) {
+        *score = 0;
+        *count = 0;
+    }
 }
 
 /* Copy body[fs, fe) into out->text with whitespace runs collapsed and bad
@@ -490,129 +511,108 @@ void quirei_snippet_release(quirei_snippet *s)
     clear_marks(s);
 }
 
-/* ---- windows ------------------------------------------------------ */
+/* ---- regions ------------------------------------------------------ */
 
 /*
- * Tokenizing a long body whole was most of what a snippet cost (bare 7-word
- * queries: 2.0 ms with snippets against 0.7 without). A token can match a
- * unit only where the body holds, in any case and at the start of a word,
- * the unit's term or the start of its stem (Snowball rewrites only the end
- * of a word: a stem is the start of the words that stem to it but for its
- * last letter, y -> i or a restored e; dying -> die). So the body is
- * searched for those bytes, a chunk at a time, and only windows of
- * WINDOW_MARGIN bytes around what is found (more for a phrase: its window
- * of words) are tokenized, each from a whitespace boundary (where no token
- * runs on), in order, with positions far apart between windows as between
- * distant words (windows closer than their margin are one stretch). The
- * matches are the same, and the early stops of on_token() work as before.
- * The body is tokenized whole when the units cannot say what to look for
- * (a word not in ASCII, a one-letter word, a phrase of wide slop) and when
- * it is short. What this cannot see: a body word that folds to ASCII from
- * other letters (fullwidth, ligatures), which NFKC folding matches and a
- * byte search does not.
+ * Tokenizing a long body whole was most of what a snippet cost, and so,
+ * later, was tokenizing a window around every place a query word appears.
+ * Now the body (from its start to SCAN_BUDGET bytes past the first match,
+ * or to its end while a phrase is looked for, as the whole scan did) is
+ * first searched for where a unit's match can start (anchors.h: from
+ * the bytes alone, a superset of the matches), the anchors are narrowed
+ * down where the bytes say for sure which token starts there
+ * (refine_anchors()), and each fragment-sized window is given the best
+ * score it could have: the weight of the units with an anchor in it, and
+ * the number of their matches. Only the windows that may reach what a
+ * window actually scores are tokenized (with margins, in body order, from
+ * and to whitespace, positions far apart between stretches): first those
+ * of the highest bound (and the most matches among them), then, if the
+ * best one found scores less, every window that may reach it. No window
+ * left out can beat the chosen one or tie it, so the fragment is the one
+ * a whole scan would choose: most weight, then most matches of words that
+ * are not stop words, then the first (with the early stop of on_token()
+ * when a window holds every unit). Then the sentences that may hold more
+ * query words than the best one among those windows are tokenized too, for
+ * the quote (quote_ranges()). The body is tokenized whole when the units
+ * cannot say what to look for (a term starting with a letter not in ASCII,
+ * more than QUIREI_ANCHOR_MAX_UNITS units) and when it is short.
  */
 #define WINDOW_MARGIN 40
-/* A phrase's other words stand within its window of the one looked for:
- * this many bytes a word of the window on each side. */
-#define WINDOW_WORD_BYTES 40
-#define MAX_NEEDLES 32
-/* Bytes searched at a time: the scan usually stops long before the end. */
-#define WINDOW_CHUNK 8192
-/* Gap between the positions of two windows: more than any phrase window. */
+/* Gap between the positions of two stretches: more than any phrase window. */
 #define WINDOW_POS_GAP 4096
 /* Bodies shorter than this are tokenized whole. */
 #define WINDOW_MIN_BODY 2048
-
-typedef struct needle {
-    const char *s;
-    size_t len;
-} needle_t;
-
-static int ascii_word(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80)
-            return 0;
-    return n > 0;
-}
-
-/* Add the bytes a match of term t (stem: of a token stemming to it) starts
- * with. Returns 0, or -1 when that cannot be said (the body is then
- * tokenized whole). */
-static int add_needle(needle_t *v, size_t *n, const char *t, int stem)
-{
-    size_t len = strlen(t);
-    if (!ascii_word(t, len))
-        return -1;
-    if (stem && len == 3 && !strcmp(t + 1, "ie")) {
-        /* dying, lying, tying stem to die, lie, tie */
-        const char *y = t[0] == 'd' ? "dyi" : t[0] == 'l' ? "lyi" : t[0] == 't' ? "tyi" : NULL;
-        if (y && add_needle(v, n, y, 0) < 0)
-            return -1;
-        stem = 0; /* and die, died, dies */
-    }
-    if (stem && strchr("eiy", t[len - 1]))
-        len--;
-    if (len < 2 || *n == MAX_NEEDLES)
-        return -1;
-    for (size_t i = 0; i < *n; i++)
-        if (v[i].len == len && !memcmp(v[i].s, t, len))
-            return 0;
-    v[(*n)++] = (needle_t){t, len};
-    return 0;
-}
-
-/* What the units' matches start with, into v, and the margin their windows
- * need; -1 when that cannot be said. */
-static int unit_needles(const scan_t *sc, needle_t *v, size_t *n, size_t *margin)
-{
-    *n = 0;
-    *margin = WINDOW_MARGIN;
-    for (size_t ui = 0; ui < sc->nunits; ui++) {
-        const quirei_unit *u = &sc->units[ui];
-        if (u->kind == QUIREI_UNIT_PHRASE) {
-            if (!phrase_usable(u) || u->window > u->nterms + 2)
-                return -1;
-            size_t span = (u->window > u->nterms ? u->window : u->nterms) * WINDOW_WORD_BYTES;
-            if (span > *margin)
-                *margin = span;
-            /* Every match holds each term: the longest says most. */
-            const char *best = u->terms[0];
-            for (size_t k = 1; k < u->nterms; k++)
-                if (strlen(u->terms[k]) > strlen(best))
-                    best = u->terms[k];
-            if (add_needle(v, n, best, 0) < 0)
-                return -1;
-            continue;
-        }
-        /* A stop word counts only right after another match
-         * (term_step()), which its window holds. */
-        if (u->stop)
-            continue;
-        for (size_t k = 0; u->terms && k < u->nterms; k++)
-            if (u->terms[k] && add_needle(v, n, u->terms[k], 0) < 0)
-                return -1;
-        for (size_t k = 0; sc->want_stems && u->stems && k < u->nstems; k++)
-            if (u->stems[k] && add_needle(v, n, u->stems[k], 1) < 0)
-                return -1;
-    }
-    return *n ? 0 : -1;
-}
+/* Anchors looked at, at most: windows beyond are not candidates. */
+#define MAX_ANCHORS 4096
+/* Bytes searched for the first anchor at a time. */
+#define FIRST_CHUNK 8192
 
 static int is_space(unsigned char c)
 {
     return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-static int is_alnum(unsigned char c)
+static int word_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c >= 0x80;
 }
 
-static int cmp_size(const void *a, const void *b)
+/*
+ * Narrow the anchors down with what the bytes say for sure. A token
+ * starting at an ASCII anchor covers the whole run of letters and digits
+ * there, so no match ends before it. And when the run ends the token too
+ * (what follows joins no word: whitespace, or punctuation that is no
+ * connector between word characters), the token's term is the run lower-cased:
+ * a unit matches only if that is one of its terms, or (a WORD of letters)
+ * stems to one of its stems. Returns 0, or -1 when out of memory.
+ */
+static int refine_anchors(const scan_t *sc, const char *body, size_t len, quirei_anchor *a,
+                          size_t na)
 {
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return x < y ? -1 : x > y;
+    const unsigned char *b = (const unsigned char *)body;
+    char t[QUIRE_MAX_TERM_BYTES + 1];
+    for (size_t i = 0; i < na; i++) {
+        size_t at = a[i].at, e = at;
+        int letters = 1;
+        while (e < len && e - at < QUIRE_MAX_TERM_BYTES && b[e] < 0x80 && word_byte(b[e])) {
+            unsigned char c = b[e];
+            letters &= (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+            t[e - at] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            e++;
+        }
+        if (e == at)
+            continue; /* a folded word's anchor */
+        a[i].end = e > a[i].end ? e : a[i].end;
+        int joined = e < len && (word_byte(b[e]) || (strchr("-.@:'", b[e]) && b[e] &&
+                                                    e + 1 < len && word_byte(b[e + 1])));
+        if (joined || e - at >= QUIRE_MAX_TERM_BYTES)
+            continue;
+        size_t n = e - at;
+        t[n] = '\0';
+        const char *stem = NULL;
+        size_t stem_len = 0;
+        uint64_t keep = 0;
+        for (size_t ui = 0; ui < sc->nunits; ui++) {
+            if (!(a[i].units >> ui & 1))
+                continue;
+            const quirei_unit *u = &sc->units[ui];
+            int hit = 0;
+            for (size_t k = 0; !hit && u->terms && k < u->nterms; k++)
+                hit = u->terms[k] && strcmp(u->terms[k], t) == 0;
+            if (!hit && u->kind == QUIREI_UNIT_TERM && letters && sc->want_stems && u->stems) {
+                if (!stem && !(stem = quirei_stem(sc->stemmer, t, n, &stem_len)))
+                    return -1;
+                for (size_t k = 0; !hit && k < u->nstems; k++)
+                    hit = u->stems[k] && strncmp(u->stems[k], stem, stem_len) == 0 &&
+                          u->stems[k][stem_len] == '\0';
+            }
+            keep |= (uint64_t)hit << ui;
+        }
+        a[i].units = keep;
+        a[i].exact = 1;
+    }
+    return 0;
 }
 
 /* A window's tokens, their spans made the body's. */
@@ -630,75 +630,381 @@ static int on_window_token(const quire_token_t *tok, void *ctx)
     return on_token(&t, ws->sc);
 }
 
-/* The windows of body around the needles, tokenized in order. Returns as
+/* A stretch of the body to tokenize: [s, e). */
+typedef struct range {
+    size_t s, e;
+} range_t;
+
+/* Tokenize the ranges (in order of s) of body, each widened to whitespace,
+ * in order; ranges closer than `margin` are one stretch. Returns as
  * quire_tokenize(). */
-static int scan_windows(quire_tokenizer_t *t, scan_t *sc, const char *body, size_t len,
-                        const needle_t *nd, size_t nn, size_t margin)
+static int scan_ranges(scan_t *sc, const char *body, size_t len, const range_t *rg, size_t nr,
+                       size_t margin)
 {
-    size_t maxn = 0;
-    for (size_t k = 0; k < nn; k++)
-        maxn = nd[k].len > maxn ? nd[k].len : maxn;
-    char *low = malloc(WINDOW_CHUNK + maxn + 1);
-    quirei_buf anchors = QUIREI_BUF_INIT;
-    if (!low)
+    quire_tokenizer_t *t = quire_tokenizer_new();
+    if (!t)
         return -1;
     size_t done = 0; /* body tokenized or skipped up to here */
     int r = 0, started = 0;
-    for (size_t cs = 0; r == 0 && cs < len; cs += WINDOW_CHUNK) {
-        /* The chunk's bytes lower-cased, with room for a needle that
-         * starts in it and ends past it. */
-        size_t ce = cs + WINDOW_CHUNK < len ? cs + WINDOW_CHUNK : len;
-        size_t le = ce + maxn < len ? ce + maxn : len;
-        for (size_t i = cs; i < le; i++) {
-            unsigned char c = (unsigned char)body[i];
-            low[i - cs] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    for (size_t i = 0; r == 0 && i < nr; i++) {
+        size_t we = rg[i].e < len ? rg[i].e : len;
+        while (we < len && !is_space((unsigned char)body[we]))
+            we++;
+        if (we <= done)
+            continue; /* tokenized with the range before */
+        size_t ws = rg[i].s > done ? rg[i].s : done;
+        while (ws > done && !is_space((unsigned char)body[ws - 1]))
+            ws--;
+        if (!started || ws > done + margin) {
+            /* a stretch of its own: positions far from the last */
+            if (started)
+                quire_tokenizer_set_pos(t, quire_tokenizer_get_pos(t) + WINDOW_POS_GAP);
+        } else {
+            ws = done; /* one stretch with the range before */
         }
-        anchors.len = 0;
-        for (size_t k = 0; r == 0 && k < nn; k++) {
-            for (size_t i = 0; i < ce - cs;) {
-                const char *p = memchr(low + i, nd[k].s[0], ce - cs - i);
-                if (!p)
-                    break;
-                size_t a = (size_t)(p - low);
-                i = a + 1;
-                if (a + nd[k].len > le - cs || memcmp(p, nd[k].s, nd[k].len))
-                    continue;
-                if (cs + a > 0 && is_alnum((unsigned char)body[cs + a - 1]))
-                    continue; /* not where a word starts */
-                size_t at = cs + a;
-                if (quirei_buf_add(&anchors, &at, sizeof at) < 0)
-                    r = -1;
+        started = 1;
+        window_scan_t w = {sc, ws};
+        r = quire_tokenize(t, body + ws, we - ws, on_window_token, &w);
+        done = we;
+    }
+    quire_tokenizer_free(t);
+    return r;
+}
+
+/* Forget every match, as before the scan. */
+static void scan_reset(scan_t *sc)
+{
+    sc->matches.len = 0;
+    sc->nmatches = 0;
+    sc->capped = 0;
+    if (sc->states.len)
+        memset(sc->states.ptr, 0, sc->states.len);
+    sc->has_best = 0;
+    sc->best_w = 0;
+    sc->best_start = sc->best_end = 0;
+    sc->has_last = 0;
+    sc->last_pos = 0;
+    sc->stop_after = 0;
+    size_t *seen = (size_t *)(void *)sc->seen.ptr;
+    for (size_t u = 0; u < sc->nunits; u++)
+        seen[u] = (size_t)-1;
+}
+
+/* A window that may be chosen: it starts at `at` (anchor i's, or 0 for the
+ * body start), scores at most `bound` and holds at most `count` matches
+ * that are no stop words (choose_window()'s tie-break). */
+typedef struct cand {
+    size_t at;
+    double bound;
+    size_t count;
+} cand_t;
+
+/* Sums of the same weights in another order differ in the last bits. */
+#define SCORE_EPS 1e-9
+
+/* Can a window scoring (bound, count) beat or tie one scoring (s, n)? */
+static int may_reach(double bound, size_t count, double s, size_t n)
+{
+    if (bound > s + s * SCORE_EPS)
+        return 1;
+    return bound >= s - s * SCORE_EPS && count >= n;
+}
+
+/*
+ * The bound of the windows starting in (a[i-1].at, a[i].at] (or at 0): the
+ * weight of the units with an anchor in such a window, and their number of
+ * matches. A match holds its anchor's word (a TERM match starts there), so
+ * a window holding the match holds the anchor's [at, end); and the anchor
+ * is a[i] or after it. An anchor whose units are not exact may start two
+ * matches of a unit (a compound and its part).
+ */
+static cand_t window_bound(const scan_t *sc, const quirei_anchor *a, size_t na, size_t from,
+                           size_t at, const double *uw)
+{
+    cand_t c = {at, 0, 0};
+    uint64_t mask = 0;
+    for (size_t j = from; j < na && a[j].at < at + sc->target; j++)
+        if (a[j].end <= at + sc->target) {
+            mask |= a[j].units;
+            c.count += (size_t)__builtin_popcountll(a[j].units) * (a[j].exact ? 1 : 2);
+        }
+    for (size_t u = 0; mask && u < sc->nunits; u++, mask >>= 1)
+        if (mask & 1)
+            c.bound += uw[u];
+    return c;
+}
+
+/* Add range g to rb (range_t[], in order of s, disjoint). Returns 0, or -1
+ * when out of memory. */
+static int add_range(quirei_buf *rb, range_t g)
+{
+    range_t *v = (range_t *)(void *)rb->ptr;
+    size_t n = rb->len / sizeof *v, i = n;
+    while (i > 0 && v[i - 1].s > g.s)
+        i--;
+    if (i > 0 && g.s <= v[i - 1].e) { /* joins the one before */
+        i--;
+        g.s = v[i].s;
+        g.e = g.e > v[i].e ? g.e : v[i].e;
+    } else {
+        if (quirei_buf_grow(rb, sizeof g) < 0)
+            return -1;
+        v = (range_t *)(void *)rb->ptr;
+        memmove(v + i + 1, v + i, (n - i) * sizeof *v);
+        rb->len += sizeof g;
+        n++;
+    }
+    v[i] = g;
+    /* and swallows those it reaches */
+    size_t k = i + 1;
+    while (k < n && v[k].s <= v[i].e) {
+        v[i].e = v[k].e > v[i].e ? v[k].e : v[i].e;
+        k++;
+    }
+    memmove(v + i + 1, v + k, (n - k) * sizeof *v);
+    rb->len -= (k - i - 1) * sizeof *v;
+    return 0;
+}
+
+/* The stretches to tokenize for the windows of the candidates that may
+ * reach (floor, nfloor), onto rb. Returns 0, or -1 when out of memory. */
+static int candidate_ranges(const scan_t *sc, size_t len, const cand_t *c, size_t nc,
+                            double floor, size_t nfloor, size_t margin, quirei_buf *rb)
+{
+    for (size_t i = 0; i < nc; i++) {
+        if (!may_reach(c[i].bound, c[i].count, floor, nfloor))
+            continue;
+        size_t lead = margin + WINDOW_MARGIN;
+        /* A window near the end makes a fragment of what precedes it
+         * (fragment_start()), whose matches are highlighted too. */
+        if (c[i].at + sc->target + lead > len)
+            lead += sc->target;
+        range_t g = {c[i].at > lead ? c[i].at - lead : 0, c[i].at + sc->target + WINDOW_MARGIN};
+        if (add_range(rb, g) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Tokenize the stretches of rb afresh; the best window found scores *best
+ * with *nbest matches. Returns as quire_tokenize(). */
+static int scan_stretches(scan_t *sc, const char *body, size_t len, const quirei_buf *rb,
+                          size_t margin, double *best, size_t *nbest)
+{
+    scan_reset(sc);
+    int r = scan_ranges(sc, body, len, (const range_t *)(void *)rb->ptr,
+                        rb->len / sizeof(range_t), margin);
+    *best = 0;
+    *nbest = 0;
+    if (r >= 0 && sc->nmatches) {
+        qsort(sc->matches.ptr, sc->nmatches, sizeof(match_t), cmp_match);
+        best_window_score(sc, best, nbest);
+    }
+    return r;
+}
+
+/* Can a sentence holding matches of the units of `mask` have more TERM
+ * units than qwords? (Its PHRASE weight is not bounded here: an anchor
+ * holds one word of a phrase only, so every sentence holding it would have
+ * to be looked at. A whole phrase match doubles its window's score, so its
+ * window is looked at unless others score higher.) */
+static int quote_may_beat(const scan_t *sc, uint64_t mask, size_t qwords)
+{
+    size_t words = 0;
+    for (size_t u = 0; u < sc->nunits; u++)
+        words += (mask >> u & 1) && sc->units[u].kind != QUIREI_UNIT_PHRASE;
+    return words > qwords;
+}
+
+/*
+ * The quote (quote.c) is the best sentence of all the matches, which may
+ * lie outside the windows looked at (a sentence is longer than a fragment).
+ * The anchors are grouped as quote.c groups matches (a group runs on while
+ * the next one starts before the end of the sentence of the last); a
+ * group's bound is its number of TERM units. The groups that may hold more
+ * of them than the best sentence found among the windows are added to rb
+ * (ties are not: they would cost most of what the windows save; quote.c
+ * then breaks them among the sentences looked at). Returns 1 when some were, 0 when none, -1 when out of
+ * memory.
+ */
+static int quote_ranges(const scan_t *sc, const char *body, size_t len, const quirei_anchor *a,
+                        size_t na, size_t margin, quirei_buf *rb)
+{
+    double qphrase = 0;
+    size_t qwords = 0;
+    const match_t *m = (const match_t *)(void *)sc->matches.ptr;
+    if (sc->nmatches && quirei_best_sentence_score(body, len, m, sc->nmatches, sc->units,
+                                                   sc->nunits, &qphrase, &qwords) < 0)
+        return -1;
+    /* Nothing can beat it when all the anchors together cannot. */
+    uint64_t all = 0;
+    for (size_t i = 0; i < na; i++)
+        all |= a[i].units;
+    if (!quote_may_beat(sc, all, qwords))
+        return 0;
+    int added = 0;
+    for (size_t i = 0; i < na;) {
+        size_t ge = quirei_quote_end(body, len, a[i].end), j = i;
+        uint64_t mask = 0;
+        for (; j < na && (j == i || a[j].at < ge); j++) {
+            mask |= a[j].units;
+            if (a[j].end > ge)
+                ge = quirei_quote_end(body, len, a[j].end);
+        }
+        int reach = quote_may_beat(sc, mask, qwords);
+        if (reach) {
+            /* covered already? */
+            const range_t *v = (const range_t *)(void *)rb->ptr;
+            size_t nv = rb->len / sizeof *v, s0 = a[i].at > margin ? a[i].at - margin : 0;
+            int covered = 0;
+            for (size_t k = 0; k < nv && !covered; k++)
+                covered = v[k].s <= s0 && v[k].e >= ge;
+            if (!covered) {
+                range_t g = {s0 > WINDOW_MARGIN ? s0 - WINDOW_MARGIN : 0, ge + WINDOW_MARGIN};
+                if (add_range(rb, g) < 0)
+                    return -1;
+                added = 1;
             }
         }
-        size_t na = anchors.len / sizeof(size_t);
-        size_t *av = (size_t *)(void *)anchors.ptr;
-        if (r == 0 && na > 1)
-            qsort(av, na, sizeof *av, cmp_size);
-        for (size_t i = 0; r == 0 && i < na; i++) {
-            size_t we = av[i] + margin < len ? av[i] + margin : len;
-            while (we < len && !is_space((unsigned char)body[we]))
-                we++;
-            if (we <= done)
-                continue; /* tokenized with the window before */
-            size_t ws = av[i] > margin ? av[i] - margin : 0;
-            ws = ws > done ? ws : done;
-            while (ws > done && !is_space((unsigned char)body[ws - 1]))
-                ws--;
-            if (!started || ws > done + margin) {
-                /* a stretch of its own: positions far from the last */
-                if (started)
-                    quire_tokenizer_set_pos(t, quire_tokenizer_get_pos(t) + WINDOW_POS_GAP);
-            } else {
-                ws = done; /* one stretch with the window before */
-            }
-            started = 1;
-            window_scan_t w = {sc, ws};
-            r = quire_tokenize(t, body + ws, we - ws, on_window_token, &w);
-            done = we;
+        i = j;
+    }
+    return added;
+}
+
+/* Where the first match is: at the first anchor of a TERM unit known
+ * exactly, or found by tokenizing around the anchors before it, from
+ * a[*checked] on (a PHRASE unit's word may stand without the phrase). -1
+ * when none of a[*checked..na) is one (*checked = na), -2 when out of
+ * memory. The scan's matches are left over (scan_stretches() resets them). */
+static long first_match(scan_t *sc, const char *body, size_t len, const quirei_anchor *a,
+                        size_t na, size_t *checked, size_t margin)
+{
+    uint64_t terms = 0;
+    for (size_t u = 0; u < sc->nunits; u++)
+        terms |= (uint64_t)(sc->units[u].kind == QUIREI_UNIT_TERM) << u;
+    for (; *checked < na; (*checked)++) {
+        const quirei_anchor *x = &a[*checked];
+        if (x->exact && (x->units & terms))
+            return (long)x->at;
+        size_t lead = margin + WINDOW_MARGIN;
+        range_t g = {x->at > lead ? x->at - lead : 0, x->at + lead};
+        scan_reset(sc);
+        if (scan_ranges(sc, body, len, &g, 1, margin) < 0)
+            return -2;
+        const match_t *m = (const match_t *)(void *)sc->matches.ptr;
+        size_t lo = SIZE_MAX;
+        for (size_t i = 0; i < sc->nmatches; i++)
+            lo = m[i].start < lo ? m[i].start : lo;
+        if (lo != SIZE_MAX)
+            return (long)lo;
+    }
+    return -1;
+}
+
+/* Tokenize the stretches of a long body that can hold the best window (see
+ * above) or the best sentence. Returns as quire_tokenize(). */
+static int scan_regions(scan_t *sc, const char *body, size_t len, const quirei_needle *nd,
+                        size_t nn, size_t margin)
+{
+    quirei_buf ab = QUIREI_BUF_INIT, cb = QUIREI_BUF_INIT, rb = QUIREI_BUF_INIT;
+    int capped = 0, r = 0;
+    /* The first match, then SCAN_BUDGET bytes past it, as a whole scan
+     * (which goes on to the end while a phrase is looked for). */
+    size_t from = 0, na = 0, first = SIZE_MAX, checked = 0;
+    size_t budget = sc->nprefs ? SIZE_MAX / 2 : SCAN_BUDGET;
+    while (r == 0 && from < len && (first == SIZE_MAX || from <= first + budget)) {
+        size_t to = first == SIZE_MAX ? from + FIRST_CHUNK : first + budget + 1;
+        to = to < len ? to : len;
+        size_t old = ab.len / sizeof(quirei_anchor);
+        r = quirei_find_anchors(body, len, from, to, nd, nn, MAX_ANCHORS, &ab, &capped);
+        quirei_anchor *a = (quirei_anchor *)(void *)ab.ptr;
+        size_t n = ab.len / sizeof *a;
+        if (r == 0 && refine_anchors(sc, body, len, a + old, n - old) < 0)
+            r = -1;
+        for (size_t i = old; i < n; i++) /* those no match can hold are no candidates */
+            if (a[i].units)
+                a[na++] = a[i];
+        ab.len = na * sizeof *a;
+        from = to;
+        if (r == 0 && first == SIZE_MAX && na && sc->nprefs) {
+            first = a[0].at; /* no budget: where it starts does not matter */
+        } else if (r == 0 && first == SIZE_MAX && checked < na) {
+            long f = first_match(sc, body, len, a, na, &checked, margin);
+            if (f == -2)
+                r = -1;
+            else if (f >= 0)
+                first = (size_t)f;
+            else if (capped || from >= len)
+                first = a[na - 1].at; /* as far as can be said */
+        }
+        if (capped && first == SIZE_MAX)
+            first = na ? a[0].at : 0;
+        if (capped)
+            break;
+    }
+    quirei_anchor *a = (quirei_anchor *)(void *)ab.ptr;
+    while (na && a[na - 1].at > first + budget)
+        na--;
+    if (r < 0 || !na) {
+        quirei_buf_release(&ab);
+        return r;
+    }
+    /* What each unit adds to a window (as choose_window() counts it). */
+    double uw[QUIREI_ANCHOR_MAX_UNITS];
+    for (size_t u = 0; u < sc->nunits; u++) {
+        int ph = sc->units[u].kind == QUIREI_UNIT_PHRASE;
+        uw[u] = unit_weight(&sc->units[u]) * (ph ? 2 : 1);
+    }
+    cand_t top = {0, -1, 0};
+    for (size_t i = 0; r == 0 && i <= na; i++) {
+        cand_t c = window_bound(sc, a, na, i ? i - 1 : 0, i ? a[i - 1].at : 0, uw);
+        if (!may_reach(top.bound, top.count, c.bound, c.count))
+            top = c; /* more than the highest so far */
+        if (quirei_buf_add(&cb, &c, sizeof c) < 0)
+            r = -1;
+    }
+    const cand_t *c = (const cand_t *)(void *)cb.ptr;
+    size_t nc = cb.len / sizeof *c;
+    double best = 0;
+    size_t nbest = 0;
+    /* First the windows of the highest bound (and most matches among
+     * those), which usually score it... */
+    if (r == 0 && candidate_ranges(sc, len, c, nc, top.bound, top.count, margin, &rb) < 0)
+        r = -1;
+    if (r == 0)
+        r = scan_stretches(sc, body, len, &rb, margin, &best, &nbest);
+    /* ...then, if none does, every other window that may reach the best
+     * one found. */
+    if (r >= 0 && may_reach(top.bound, top.count, best, nbest) &&
+        !may_reach(best, nbest, top.bound, top.count)) {
+        int more = 0;
+        for (size_t i = 0; !more && i < nc; i++)
+            more = may_reach(c[i].bound, c[i].count, best, nbest) &&
+                   !may_reach(c[i].bound, c[i].count, top.bound, top.count);
+        if (more) {
+            rb.len = 0;
+            if (candidate_ranges(sc, len, c, nc, best, nbest, margin, &rb) < 0)
+                r = -1;
+            else
+                r = scan_stretches(sc, body, len, &rb, margin, &best, &nbest);
         }
     }
-    free(low);
-    quirei_buf_release(&anchors);
+    /* Last, the sentences that may make a better quote: before the place
+     * where the scan stopped early (every unit in one window), if it did,
+     * as a scan of the whole body would. */
+    size_t nq = na;
+    while (sc->stop_after && nq > 0 && a[nq - 1].at >= sc->stop_after)
+        nq--;
+    if (r >= 0) {
+        int q = quote_ranges(sc, body, len, a, nq, margin, &rb);
+        if (q < 0)
+            r = -1;
+        else if (q > 0)
+            r = scan_stretches(sc, body, len, &rb, margin, &best, &nbest);
+    }
+    quirei_buf_release(&ab);
+    quirei_buf_release(&cb);
+    quirei_buf_release(&rb);
     return r;
 }
 
@@ -722,15 +1028,19 @@ static int scan_body(scan_t *sc, const char *body, size_t body_len)
     }
     if (!body_len || (!sc->nunits))
         return 0;
-    needle_t nd[MAX_NEEDLES];
+    quirei_needle nd[QUIREI_MAX_NEEDLES];
     size_t nn = 0, margin = 0;
-    int windowed = body_len >= WINDOW_MIN_BODY && unit_needles(sc, nd, &nn, &margin) == 0;
+    if (body_len >= WINDOW_MIN_BODY &&
+        quirei_unit_needles(sc->units, sc->nunits, sc->want_stems, WINDOW_MARGIN, nd, &nn,
+                            &margin) == 0)
+        return scan_regions(sc, body, body_len, nd, nn, margin) < 0 ? -1 : 0;
     quire_tokenizer_t *t = quire_tokenizer_new();
     if (!t)
         return -1;
-    int r = windowed ? scan_windows(t, sc, body, body_len, nd, nn, margin)
-                     : quire_tokenize(t, body, body_len, on_token, sc);
+    int r = quire_tokenize(t, body, body_len, on_token, sc);
     quire_tokenizer_free(t);
+    if (r >= 0 && sc->nmatches)
+        qsort(sc->matches.ptr, sc->nmatches, sizeof(match_t), cmp_match);
     return r < 0 ? -1 : 0;
 }
 
@@ -751,11 +1061,7 @@ static int find_matches(scan_t *sc, const char *body, size_t body_len)
         if (quirei_buf_add(&sc->seen, &none, sizeof none) < 0)
             return -1;
     }
-    if (scan_body(sc, body, body_len) < 0)
-        return -1;
-    if (sc->nmatches)
-        qsort(sc->matches.ptr, sc->nmatches, sizeof(match_t), cmp_match);
-    return 0;
+    return scan_body(sc, body, body_len);
 }
 
 /* The body without its leading and trailing whitespace: [*cs, *ce). */
@@ -867,7 +1173,7 @@ int quirei_snippet_make(const char *body, size_t body_len, const quirei_unit *un
     int r = 0;
     if (quirei_buf_grow(&out->text, 0) < 0 || find_matches(&sc, body, body_len) < 0 ||
         (sc.nmatches && choose_window((const match_t *)(void *)sc.matches.ptr, sc.nmatches,
-                                      units, nunits, target, &win) < 0))
+                                      units, nunits, target, &win, NULL, NULL) < 0))
         r = -1;
     if (r == 0) {
         size_t fs = fragment_start(b, body_len, cs, ce, &win, target);
