@@ -64,10 +64,14 @@ done
 BASE=http://127.0.0.1:$PORT
 code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE$(head -n 1 "$OUT/paths")")
 [[ $code == 200 ]] || die "first query answered $code"
+# quire-serve answers from a worker process under a supervisor (server/supervisor.c):
+# the CPU to count is the worker's, the supervisor's child
+WORK_PID=$(pgrep -P "$SERVE_PID" | head -n 1)
+[[ -n $WORK_PID ]] || WORK_PID=$SERVE_PID
 
 # "TID ticks" of each server thread, sorted for join
 threads_cpu() {
-  for t in /proc/$SERVE_PID/task/*; do
+  for t in /proc/$WORK_PID/task/*; do
     echo "${t##*/} $(awk '{ print $14 + $15 }' "$t/stat" 2>/dev/null || echo 0)"
   done | sort
 }
@@ -79,11 +83,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
   inproc=$(awk '/^searches/ { print $2 }' "$OUT/inproc.$r")
   icpu=$(awk '/^cpu/ { print $3 }' "$OUT/inproc.$r")
   # the server's CPU time (every thread, user + system, in clock ticks) over the run
-  t0=$(awk '{ print $14 + $15 }' /proc/$SERVE_PID/stat)
+  t0=$(awk '{ print $14 + $15 }' /proc/$WORK_PID/stat)
   threads_cpu >"$OUT/threads0"
   PATHS=$OUT/paths wrk -t1 -c2 -d"${DUR}s" --latency -s bench/rotate.lua "$BASE" >"$OUT/wrk.$r"
   threads_cpu >"$OUT/threads1"
-  t1=$(awk '{ print $14 + $15 }' /proc/$SERVE_PID/stat)
+  t1=$(awk '{ print $14 + $15 }' /proc/$WORK_PID/stat)
   # the server's threads that did at least a fifth of its work: 2 when both cores serve
   busy=$(join "$OUT/threads0" "$OUT/threads1" | awk '{ d[$1] = $3 - $2; t += $3 - $2 }
     END { for (k in d) n += t > 0 && d[k] >= t / 5; print n + 0 }')
