@@ -9,64 +9,8 @@
 #include <string.h>
 
 #include "render/snippet.h"
+#include "snippet_check.h"
 #include "text/stemmer.h"
-#include "utf8.h"
-
-/* The text under highlight i of s, malloc'd. */
-static char *hl(const quirei_snippet *s, size_t i)
-{
-    const char *t = quirei_buf_cstr(&s->text);
-    size_t a = 0, b = 0, n = 0;
-    for (size_t k = 0; k <= s->text.len; n++) {
-        if (n == s->highlights[i].start)
-            a = k;
-        if (n == s->highlights[i].end) {
-            b = k;
-            break;
-        }
-        int32_t c;
-        int bad;
-        k += k < s->text.len ? quirei_utf8_decode((const unsigned char *)t + k,
-                                                  s->text.len - k, &c, &bad)
-                             : 1;
-    }
-    char *out = strndup(t + a, b - a);
-    cr_assert_not_null(out);
-    return out;
-}
-
-/* How many of s's highlights are `want`. */
-static int highlighted(const quirei_snippet *s, const char *want)
-{
-    int found = 0;
-    for (size_t i = 0; i < s->nhighlights; i++) {
-        char *h = hl(s, i);
-        found += strcmp(h, want) == 0;
-        free(h);
-    }
-    return found;
-}
-
-/* Filler sentences holding none of the words looked for, `bytes` long. */
-static void filler(quirei_buf *b, size_t bytes)
-{
-    static const char *const w[] = {"report", "notes", "several", "minor", "issues",
-                                    "across", "older", "systems", "and", "networks"};
-    size_t stop = b->len + bytes, i = 0;
-    while (b->len < stop) {
-        quirei_buf_adds(b, "The");
-        for (int k = 0; k < 8; k++, i++)
-            quirei_buf_addf(b, " %s", w[i % 10]);
-        quirei_buf_adds(b, ". ");
-    }
-}
-
-static void make(quirei_snippet *s, const quirei_buf *body, const quirei_unit *u, size_t nu,
-                 quirei_stemmer *st)
-{
-    quirei_snippet_init(s);
-    cr_assert_eq(quirei_snippet_make(body->ptr, body->len, u, nu, st, "en", 250, s), 0);
-}
 
 static int has_text(const quirei_snippet *s, const char *want)
 {
@@ -79,17 +23,17 @@ Test(snippet_regions, fragment_with_most_query_words_wins)
      * 10 KB in: the fragment is the last, though every word appears in
      * every stretch of the body. */
     quirei_buf b = QUIREI_BUF_INIT;
-    filler(&b, 500);
+    qt_filler(&b, 500);
     quirei_buf_adds(&b, "One attack was seen. ");
-    filler(&b, 1500);
+    qt_filler(&b, 1500);
     quirei_buf_adds(&b, "Some detail was seen. ");
-    filler(&b, 1500);
+    qt_filler(&b, 1500);
     quirei_buf_adds(&b, "Each attack detail was seen. ");
-    filler(&b, 1500);
+    qt_filler(&b, 1500);
     quirei_buf_adds(&b, "The basis of it was seen. "); /* basis: not a form of based */
-    filler(&b, 5000);
+    qt_filler(&b, 5000);
     quirei_buf_adds(&b, "Marker: the attack was based on a detail nobody saw. ");
-    filler(&b, 3000);
+    qt_filler(&b, 3000);
     const char *t1[] = {"attack"}, *s1[] = {"attack"};
     const char *t2[] = {"based"}, *s2[] = {"base"};
     const char *t3[] = {"detail"}, *s3[] = {"detail"};
@@ -101,11 +45,11 @@ Test(snippet_regions, fragment_with_most_query_words_wins)
     quirei_stemmer *st = quirei_stemmer_new("en");
     cr_assert_not_null(st);
     quirei_snippet s;
-    make(&s, &b, u, 3, st);
+    qt_snippet_make(&s, &b, u, 3, st);
     cr_expect(has_text(&s, "Marker"), "fragment: %s", quirei_buf_cstr(&s.text));
-    cr_expect_eq(highlighted(&s, "attack"), 1);
-    cr_expect_eq(highlighted(&s, "based"), 1);
-    cr_expect_eq(highlighted(&s, "detail"), 1);
+    cr_expect_eq(qt_highlights_of(&s, "attack"), 1);
+    cr_expect_eq(qt_highlights_of(&s, "based"), 1);
+    cr_expect_eq(qt_highlights_of(&s, "detail"), 1);
     cr_assert(s.has_quote);
     cr_expect_str_eq(quirei_buf_cstr(&s.quote), "Marker: the attack was based on a detail nobody saw.");
     quirei_snippet_release(&s);
@@ -120,11 +64,11 @@ Test(snippet_regions, false_prefixes_do_not_count)
      * holding them with "attack" must not beat the one holding "attack"
      * and "based", later in the body. */
     quirei_buf b = QUIREI_BUF_INIT;
-    filler(&b, 3000);
+    qt_filler(&b, 3000);
     quirei_buf_adds(&b, "On the basis of a basic attack on bass. ");
-    filler(&b, 3000);
+    qt_filler(&b, 3000);
     quirei_buf_adds(&b, "Marker: an attack based on old code. ");
-    filler(&b, 2000);
+    qt_filler(&b, 2000);
     const char *t1[] = {"attack"}, *s1[] = {"attack"};
     const char *t2[] = {"based"}, *s2[] = {"base"};
     quirei_unit u[] = {
@@ -134,10 +78,10 @@ Test(snippet_regions, false_prefixes_do_not_count)
     quirei_stemmer *st = quirei_stemmer_new("en");
     cr_assert_not_null(st);
     quirei_snippet s;
-    make(&s, &b, u, 2, st);
+    qt_snippet_make(&s, &b, u, 2, st);
     cr_expect(has_text(&s, "Marker"), "fragment: %s", quirei_buf_cstr(&s.text));
-    cr_expect_eq(highlighted(&s, "attack based"), 1); /* a run of query words */
-    cr_expect_eq(highlighted(&s, "basis"), 0);
+    cr_expect_eq(qt_highlights_of(&s, "attack based"), 1); /* a run of query words */
+    cr_expect_eq(qt_highlights_of(&s, "basis"), 0);
     quirei_snippet_release(&s);
     quirei_stemmer_free(st);
     quirei_buf_release(&b);
@@ -152,26 +96,26 @@ Test(snippet_regions, ties_go_to_more_matches_then_to_the_first)
     };
     /* Three windows holding both words; the second holds them twice. */
     quirei_buf b = QUIREI_BUF_INIT;
-    filler(&b, 2000);
+    qt_filler(&b, 2000);
     quirei_buf_adds(&b, "First: ransomware with a payload. ");
-    filler(&b, 2000);
+    qt_filler(&b, 2000);
     quirei_buf_adds(&b, "Second: ransomware hit. A payload too. More ransomware and a payload. ");
-    filler(&b, 2000);
+    qt_filler(&b, 2000);
     quirei_buf_adds(&b, "Third: ransomware with a payload. ");
-    filler(&b, 2000);
+    qt_filler(&b, 2000);
     quirei_snippet s;
-    make(&s, &b, u, 2, NULL);
+    qt_snippet_make(&s, &b, u, 2, NULL);
     cr_expect(has_text(&s, "Second"), "fragment: %s", quirei_buf_cstr(&s.text));
-    cr_expect_eq(highlighted(&s, "ransomware"), 2);
+    cr_expect_eq(qt_highlights_of(&s, "ransomware"), 2);
     quirei_snippet_release(&s);
     /* Without the second, the first of the two equals. */
     quirei_buf c = QUIREI_BUF_INIT;
-    filler(&c, 2000);
+    qt_filler(&c, 2000);
     quirei_buf_adds(&c, "First: ransomware with a payload. ");
-    filler(&c, 4000);
+    qt_filler(&c, 4000);
     quirei_buf_adds(&c, "Third: ransomware with a payload. ");
-    filler(&c, 2000);
-    make(&s, &c, u, 2, NULL);
+    qt_filler(&c, 2000);
+    qt_snippet_make(&s, &c, u, 2, NULL);
     cr_expect(has_text(&s, "First"), "fragment: %s", quirei_buf_cstr(&s.text));
     quirei_snippet_release(&s);
     quirei_buf_release(&b);
@@ -184,39 +128,39 @@ Test(snippet_regions, fullwidth_and_ligatures_match_in_long_bodies)
      * as the tokenizer does on both sides; the byte search for ASCII must
      * not miss them, 4 KB into a body. */
     quirei_buf b = QUIREI_BUF_INIT;
-    filler(&b, 4000);
+    qt_filler(&b, 4000);
     quirei_buf_adds(&b, "Then \xEF\xBD\x90\xEF\xBD\x88\xEF\xBD\x89\xEF\xBD\x93\xEF\xBD\x88"
                         "\xEF\xBD\x89\xEF\xBD\x8E\xEF\xBD\x87 mail got past the "
                         "\xEF\xAC\x81rewall at night. ");
-    filler(&b, 4000);
+    qt_filler(&b, 4000);
     const char *t1[] = {"phishing"}, *t2[] = {"firewall"};
     quirei_unit u[] = {
         {QUIREI_UNIT_TERM, t1, 1, NULL, 0, 0, 1.0, 0},
         {QUIREI_UNIT_TERM, t2, 1, NULL, 0, 0, 1.0, 0},
     };
     quirei_snippet s;
-    make(&s, &b, u, 2, NULL);
-    cr_expect_eq(highlighted(&s, "\xEF\xBD\x90\xEF\xBD\x88\xEF\xBD\x89\xEF\xBD\x93\xEF\xBD\x88"
+    qt_snippet_make(&s, &b, u, 2, NULL);
+    cr_expect_eq(qt_highlights_of(&s, "\xEF\xBD\x90\xEF\xBD\x88\xEF\xBD\x89\xEF\xBD\x93\xEF\xBD\x88"
                                  "\xEF\xBD\x89\xEF\xBD\x8E\xEF\xBD\x87"),
                  1, "fragment: %s", quirei_buf_cstr(&s.text));
-    cr_expect_eq(highlighted(&s, "\xEF\xAC\x81rewall"), 1);
+    cr_expect_eq(qt_highlights_of(&s, "\xEF\xAC\x81rewall"), 1);
     cr_assert(s.has_quote);
     quirei_snippet_release(&s);
     /* A word mixing ASCII and a fullwidth letter, and one with a ß that
      * folds to ss, found the same way. */
     quirei_buf c = QUIREI_BUF_INIT;
-    filler(&c, 3000);
+    qt_filler(&c, 3000);
     quirei_buf_adds(&c, "A phi\xEF\xBD\x93hing note from the Stra\xC3\x9F" "e office. ");
-    filler(&c, 3000);
+    qt_filler(&c, 3000);
     const char *t3[] = {"strasse"};
     quirei_unit v[] = {
         {QUIREI_UNIT_TERM, t1, 1, NULL, 0, 0, 1.0, 0},
         {QUIREI_UNIT_TERM, t3, 1, NULL, 0, 0, 1.0, 0},
     };
-    make(&s, &c, v, 2, NULL);
-    cr_expect_eq(highlighted(&s, "phi\xEF\xBD\x93hing"), 1, "fragment: %s",
+    qt_snippet_make(&s, &c, v, 2, NULL);
+    cr_expect_eq(qt_highlights_of(&s, "phi\xEF\xBD\x93hing"), 1, "fragment: %s",
                  quirei_buf_cstr(&s.text));
-    cr_expect_eq(highlighted(&s, "Stra\xC3\x9F" "e"), 1);
+    cr_expect_eq(qt_highlights_of(&s, "Stra\xC3\x9F" "e"), 1);
     quirei_snippet_release(&s);
     quirei_buf_release(&b);
     quirei_buf_release(&c);

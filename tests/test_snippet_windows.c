@@ -6,57 +6,8 @@
 #include <string.h>
 
 #include "render/snippet.h"
+#include "snippet_check.h"
 #include "text/stemmer.h"
-#include "utf8.h"
-
-/* The text under highlight i of s, malloc'd. */
-static char *hl(const quirei_snippet *s, size_t i)
-{
-    const char *t = quirei_buf_cstr(&s->text);
-    size_t a = 0, b = 0, n = 0;
-    for (size_t k = 0; k <= s->text.len; n++) {
-        if (n == s->highlights[i].start)
-            a = k;
-        if (n == s->highlights[i].end) {
-            b = k;
-            break;
-        }
-        int32_t c;
-        int bad;
-        k += k < s->text.len ? quirei_utf8_decode((const unsigned char *)t + k,
-                                                  s->text.len - k, &c, &bad)
-                             : 1;
-    }
-    char *out = strndup(t + a, b - a);
-    cr_assert_not_null(out);
-    return out;
-}
-
-/* Is `want` one of s's highlights? */
-static int highlighted(const quirei_snippet *s, const char *want)
-{
-    int found = 0;
-    for (size_t i = 0; i < s->nhighlights && !found; i++) {
-        char *h = hl(s, i);
-        found = strcmp(h, want) == 0;
-        free(h);
-    }
-    return found;
-}
-
-/* Filler sentences holding none of the words looked for, `bytes` long. */
-static void filler(quirei_buf *b, size_t bytes)
-{
-    static const char *const w[] = {"report", "notes", "several", "minor", "issues",
-                                    "across", "older", "systems", "and", "networks"};
-    size_t stop = b->len + bytes, i = 0;
-    while (b->len < stop) {
-        quirei_buf_adds(b, "The");
-        for (int k = 0; k < 8; k++, i++)
-            quirei_buf_addf(b, " %s", w[i % 10]);
-        quirei_buf_adds(b, ". ");
-    }
-}
 
 static quirei_stemmer *stemmer(void)
 {
@@ -65,19 +16,12 @@ static quirei_stemmer *stemmer(void)
     return st;
 }
 
-static void make(quirei_snippet *s, const quirei_buf *body, const quirei_unit *u, size_t nu,
-                 quirei_stemmer *st)
-{
-    quirei_snippet_init(s);
-    cr_assert_eq(quirei_snippet_make(body->ptr, body->len, u, nu, st, "en", 250, s), 0);
-}
-
 Test(snippet_windows, deep_match_in_any_case_and_by_stem)
 {
     quirei_buf b = QUIREI_BUF_INIT;
-    filler(&b, 6000);
+    qt_filler(&b, 6000);
     quirei_buf_adds(&b, "Meanwhile the ATTACKERS were Exploiting a weak Policy. ");
-    filler(&b, 6000);
+    qt_filler(&b, 6000);
     const char *t1[] = {"attacker"}, *s1[] = {"attack"};
     const char *t2[] = {"exploit"}, *s2[] = {"exploit"};
     const char *t3[] = {"policy"}, *s3[] = {"polici"};
@@ -88,13 +32,13 @@ Test(snippet_windows, deep_match_in_any_case_and_by_stem)
     };
     quirei_stemmer *st = stemmer();
     quirei_snippet s;
-    make(&s, &b, u, 3, st);
+    qt_snippet_make(&s, &b, u, 3, st);
     /* attackers -> attack, exploiting -> exploit, policy -> polici
      * (y -> i): all three found 6 KB in, though none is spelt as the
      * query's term. */
-    cr_expect(highlighted(&s, "ATTACKERS"));
-    cr_expect(highlighted(&s, "Exploiting"));
-    cr_expect(highlighted(&s, "Policy"));
+    cr_expect(qt_highlights_of(&s, "ATTACKERS"));
+    cr_expect(qt_highlights_of(&s, "Exploiting"));
+    cr_expect(qt_highlights_of(&s, "Policy"));
     cr_assert(s.has_quote);
     cr_expect_str_eq(quirei_buf_cstr(&s.quote),
                      "Meanwhile the ATTACKERS were Exploiting a weak Policy.");
@@ -109,23 +53,23 @@ Test(snippet_windows, phrase_whole_or_not_at_all)
     quirei_unit u = {QUIREI_UNIT_PHRASE, t, 3, NULL, 0, 0, 3.0, 0};
     /* The words far apart: no phrase, however the windows fall. */
     quirei_buf far = QUIREI_BUF_INIT;
-    filler(&far, 3000);
+    qt_filler(&far, 3000);
     quirei_buf_adds(&far, "A remote host. ");
-    filler(&far, 3000);
+    qt_filler(&far, 3000);
     quirei_buf_adds(&far, "Some code execution here. ");
-    filler(&far, 3000);
+    qt_filler(&far, 3000);
     quirei_snippet s;
-    make(&s, &far, &u, 1, NULL);
+    qt_snippet_make(&s, &far, &u, 1, NULL);
     cr_expect_eq(s.nhighlights, 0);
     quirei_snippet_release(&s);
     /* Together, late in the body and in capitals: one span. */
     quirei_buf near = QUIREI_BUF_INIT;
-    filler(&near, 9000);
+    qt_filler(&near, 9000);
     quirei_buf_adds(&near, "It allows Remote  Code\nExecution by anyone. ");
-    filler(&near, 500);
-    make(&s, &near, &u, 1, NULL);
+    qt_filler(&near, 500);
+    qt_snippet_make(&s, &near, &u, 1, NULL);
     cr_assert_eq(s.nhighlights, 1);
-    char *h = hl(&s, 0);
+    char *h = qt_highlight_text(&s, 0);
     cr_expect_str_eq(h, "Remote Code Execution"); /* whitespace collapsed in the text */
     free(h);
     quirei_snippet_release(&s);
@@ -141,13 +85,13 @@ Test(snippet_windows, words_inside_other_words_are_not_matches)
     for (int i = 0; i < 40; i++)
         quirei_buf_adds(&b, "We concatenate and locate files. ");
     quirei_buf_adds(&b, "The cat sat. ");
-    filler(&b, 2000);
+    qt_filler(&b, 2000);
     const char *t[] = {"cat"};
     quirei_unit u = {QUIREI_UNIT_TERM, t, 1, NULL, 0, 0, 1.0, 0};
     quirei_snippet s;
-    make(&s, &b, &u, 1, NULL);
+    qt_snippet_make(&s, &b, &u, 1, NULL);
     cr_assert_eq(s.nhighlights, 1);
-    cr_expect(highlighted(&s, "cat"));
+    cr_expect(qt_highlights_of(&s, "cat"));
     quirei_snippet_release(&s);
     quirei_buf_release(&b);
 }
@@ -157,9 +101,9 @@ Test(snippet_windows, stop_word_runs_across_a_window)
     /* A run of query words with stop words inside ("denial of service")
      * highlights as one span deep in a long body, as in a short one. */
     quirei_buf b = QUIREI_BUF_INIT;
-    filler(&b, 5000);
+    qt_filler(&b, 5000);
     quirei_buf_adds(&b, "It was a denial of service against them. ");
-    filler(&b, 3000);
+    qt_filler(&b, 3000);
     const char *t1[] = {"denial"}, *t2[] = {"of"}, *t3[] = {"service"};
     quirei_unit u[] = {
         {QUIREI_UNIT_TERM, t1, 1, NULL, 0, 0, 2.0, 0},
@@ -167,8 +111,8 @@ Test(snippet_windows, stop_word_runs_across_a_window)
         {QUIREI_UNIT_TERM, t3, 1, NULL, 0, 0, 2.0, 0},
     };
     quirei_snippet s;
-    make(&s, &b, u, 3, NULL);
-    cr_expect(highlighted(&s, "denial of service"));
+    qt_snippet_make(&s, &b, u, 3, NULL);
+    cr_expect(qt_highlights_of(&s, "denial of service"));
     quirei_snippet_release(&s);
     quirei_buf_release(&b);
 }
