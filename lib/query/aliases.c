@@ -162,6 +162,15 @@ static int attack_id(const quirei_alias_name *n)
     return n->ntok == 1 && k[0] == 'g' && strlen(k) == 5 && strspn(k + 1, "0123456789") == 4;
 }
 
+/* May n be added to the expansion of another name of its group? Not when
+ * too short, an ATT&CK id, a name of several groups or an ordinary word of
+ * the index (aliases.h). */
+static int addable(expand_ctx *x, const quirei_alias_name *n)
+{
+    return !n->too_short && !attack_id(n) && groups_named(x->t, n->key, NULL) == 1 &&
+           !common_word(x, n);
+}
+
 /* OR(the typed name, OR[alias](the group's other usable names)): a new
  * node, or NULL (x->st says why). */
 static qn *expansion(expand_ctx *x, const quirei_alias_name *typed, size_t pos)
@@ -182,9 +191,8 @@ static qn *expansion(expand_ctx *x, const quirei_alias_name *typed, size_t pos)
     size_t nn = quirei_alias_group_names(x->t, typed->group, &names);
     for (size_t i = 0; i < nn && !x->st; i++) {
         const quirei_alias_name *n = names[i];
-        if (n->too_short || attack_id(n) || has_key(top->kids[0], or, n) ||
-            groups_named(x->t, n->key, NULL) > 1 || common_word(x, n))
-            continue; /* an ATT&CK id, ambiguous or common: aliases.h */
+        if (has_key(top->kids[0], or, n) || !addable(x, n))
+            continue;
         k = phrase_node(n->key, pos);
         if (!k || add_kid(or, k) < 0) {
             quirei_qn_free(k);
@@ -256,8 +264,7 @@ static void warn_number(expand_ctx *x, const quirei_alias_name *typed)
     /* Suggest only names that, typed, find the group by every name. */
     for (size_t i = 0; i < nn && !bad && !x->st; i++) {
         const quirei_alias_name *n = names[i];
-        if (n == typed || !strcmp(n->key, typed->key) || n->too_short || group_number(n) ||
-            attack_id(n) || groups_named(x->t, n->key, NULL) > 1 || common_word(x, n))
+        if (n == typed || !strcmp(n->key, typed->key) || group_number(n) || !addable(x, n))
             continue;
         if (shown == 5) {
             more = 1;

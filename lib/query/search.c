@@ -199,8 +199,6 @@ static void found_release(found_t *f)
  */
 #define RERANK_CANDIDATES 200
 
-/* f->m: the hits [0, n) of tree (compiled whole, boost and all) among the
- * candidates, the hits of `cand`. */
 /* The filters AND "one of the hits of cand" into *out (a new query); *out
  * NULL with QUIRE_OK when the index cannot filter so (remote shards). */
 static quire_status_t candidates_only(quire_reader_t *r, const quirei_q *filters,
